@@ -1,0 +1,183 @@
+"""Find input files under the data directory, fingerprint them, and keep exact copies.
+
+Data directory contract (README "Data directory")::
+
+    <data-dir>/sources/<source_id>/<release>/<file>      incident and offence data
+    <data-dir>/reference/<reference_id>/<release>/<file> reference tables (latest release wins)
+
+Each file may have a ``<file>.source.yml`` sidecar with its provenance. Every path handled here is
+checked to stay inside the data directory (symlinks that leave it are refused).
+"""
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipelines.errors import InputError
+
+SIDECAR_SUFFIX = ".source.yml"
+_IGNORED_NAMES = {"README.md", "README.txt", "PROVENANCE.md", ".gitkeep", "Thumbs.db", ".DS_Store"}
+_HASH_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One file of one source (or reference table) in one release."""
+
+    kind: str  # "sources" or "reference"
+    source_id: str
+    release: str
+    path: Path  # absolute path in the data directory
+    relpath: str  # path relative to the data directory, POSIX separators; used in messages
+    sha256: str
+    size_bytes: int
+    sidecar: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _inside(base: Path, candidate: Path) -> bool:
+    try:
+        candidate.resolve(strict=True).relative_to(base.resolve(strict=True))
+    except (ValueError, FileNotFoundError):
+        return False
+    return True
+
+
+def safe_join(base: Path, *parts: str) -> Path:
+    """Join ``parts`` onto ``base`` and refuse anything that ends up outside ``base``."""
+    candidate = base.joinpath(*parts)
+    resolved = candidate.resolve()
+    if not resolved.is_relative_to(base.resolve()):
+        raise InputError(file=str(candidate), expected=f"a path inside {base}", found=str(resolved))
+    return candidate
+
+
+def load_sidecar(path: Path, relpath: str) -> dict[str, Any]:
+    """Read ``<file>.source.yml`` next to ``path``; an absent sidecar gives ``{}``."""
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    if not sidecar.is_file():
+        return {}
+    try:
+        loaded = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(
+            file=relpath + SIDECAR_SUFFIX, expected="a YAML mapping (provenance sidecar)", found=str(exc)
+        ) from exc
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise InputError(
+            file=relpath + SIDECAR_SUFFIX,
+            expected="a YAML mapping (provenance sidecar)",
+            found=type(loaded).__name__,
+        )
+    return loaded
+
+
+def _is_data_file(path: Path) -> bool:
+    name = path.name
+    return not (name.startswith((".", "~$")) or name.endswith(SIDECAR_SUFFIX) or name in _IGNORED_NAMES)
+
+
+def discover(data_dir: Path, kind: str, source_id: str) -> list[InputFile]:
+    """All files of ``source_id`` under ``<data_dir>/<kind>/<source_id>/<release>/``, sorted."""
+    if kind not in ("sources", "reference"):
+        raise ValueError(f"unknown kind {kind!r}")
+    base = data_dir / kind / source_id
+    if not base.is_dir():
+        return []
+    found: list[InputFile] = []
+    for release_dir in sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for path in sorted(release_dir.iterdir()):
+            relpath = path.relative_to(data_dir).as_posix()
+            if not _is_data_file(path):
+                continue
+            if path.is_dir():
+                raise InputError(
+                    file=relpath,
+                    expected=f"files directly inside {kind}/{source_id}/{release_dir.name}/",
+                    found="a sub-directory",
+                )
+            if not _inside(data_dir, path):
+                raise InputError(file=relpath, expected="a file inside the data directory",
+                                 found="a link that leaves it")
+            if not path.is_file():
+                raise InputError(file=relpath, expected="a regular file", found="something else")
+            found.append(
+                InputFile(
+                    kind=kind,
+                    source_id=source_id,
+                    release=release_dir.name,
+                    path=path,
+                    relpath=relpath,
+                    sha256=sha256_file(path),
+                    size_bytes=path.stat().st_size,
+                    sidecar=load_sidecar(path, relpath),
+                )
+            )
+    return found
+
+
+def unregistered(data_dir: Path, kind: str, known: Iterable[str]) -> list[str]:
+    """Folder names under ``<data_dir>/<kind>/`` that no registered reader handles."""
+    base = data_dir / kind
+    if not base.is_dir():
+        return []
+    known_set = set(known)
+    return sorted(p.name for p in base.iterdir()
+                  if p.is_dir() and not p.name.startswith(".") and p.name not in known_set)
+
+
+def fingerprint(files: Iterable[InputFile]) -> str:
+    """Content fingerprint of a set of files: changes iff a path or a byte changes."""
+    digest = hashlib.sha256()
+    for f in sorted(files, key=lambda f: f.relpath):
+        digest.update(f"{f.relpath}\0{f.sha256}\n".encode())
+    return digest.hexdigest()
+
+
+def store_copy(file: InputFile, raw_store: Path) -> tuple[Path, bool]:
+    """Keep an exact, content-addressed copy of ``file``; return (copy path, copied now?).
+
+    A copy already present under the same hash is reused (a re-run with the same bytes does no
+    work). The copy is verified against the hash before it is moved into place.
+    """
+    raw_store.mkdir(parents=True, exist_ok=True)
+    target = raw_store / file.sha256
+    if target.is_file() and target.stat().st_size == file.size_bytes:
+        return target, False
+    fd, tmp_name = tempfile.mkstemp(prefix=".copy-", dir=raw_store)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        shutil.copyfile(file.path, tmp)
+        copied_hash = sha256_file(tmp)
+        if copied_hash != file.sha256:
+            raise InputError(
+                file=file.relpath,
+                expected=f"unchanged bytes while copying (sha256 {file.sha256[:12]}…)",
+                found=f"sha256 {copied_hash[:12]}… (the file changed during the run)",
+            )
+        tmp.chmod(0o444)
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target, True

@@ -1,0 +1,129 @@
+"""Paths and options, resolved in one place: explicit argument > environment variable > default.
+
+Nothing here runs at import time; call :func:`resolve` when a run (or a Dagster resource) starts.
+"""
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pipelines.errors import ConfigError
+
+#: The repository checkout this package was installed from (editable install, see Makefile).
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+#: Bundled default data: curated real extracts and reference tables.
+BUNDLED_DATA_DIR = PROJECT_ROOT / "data"
+
+ENV_DATA_DIR = "CYBERSTATS_DATA_DIR"
+ENV_WAREHOUSE = "CYBERSTATS_WAREHOUSE"
+ENV_SITE_DIR = "CYBERSTATS_SITE_DIR"
+ENV_WORK_DIR = "CYBERSTATS_WORK_DIR"
+ENV_BASE_YEAR = "CYBERSTATS_BASE_YEAR"
+ENV_COVERAGE = "CYBERSTATS_MIN_POPULATION_COVERAGE"
+
+#: Price base year for constant-USD columns (latest complete CPI-U year in the bundled data).
+DEFAULT_BASE_YEAR = 2024
+#: A regional aggregate is publishable when reporting countries hold at least this share of the
+#: region's population (see README "Methodology").
+DEFAULT_MIN_POPULATION_COVERAGE = 0.5
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to know about where things are and how to compute."""
+
+    data_dir: Path
+    warehouse: Path
+    site_dir: Path
+    work_dir: Path
+    base_year: int = DEFAULT_BASE_YEAR
+    min_population_coverage: float = DEFAULT_MIN_POPULATION_COVERAGE
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.data_dir / "sources"
+
+    @property
+    def reference_dir(self) -> Path:
+        return self.data_dir / "reference"
+
+    @property
+    def build_db(self) -> Path:
+        """Private DuckDB file the pipeline writes; never opened by analysts."""
+        return self.work_dir / "build.duckdb"
+
+    @property
+    def raw_store(self) -> Path:
+        """Content-addressed copies of every input file (``<sha256>`` names)."""
+        return self.work_dir / "raw"
+
+    @property
+    def site_build_dir(self) -> Path:
+        """Where the report site is rendered before it replaces ``site_dir``."""
+        return self.work_dir / "site"
+
+    def with_overrides(self, **changes: object) -> "Settings":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _path(value: str | os.PathLike[str]) -> Path:
+    return Path(value).expanduser().resolve()
+
+
+def resolve(
+    data_dir: str | os.PathLike[str] | None = None,
+    warehouse: str | os.PathLike[str] | None = None,
+    site_dir: str | os.PathLike[str] | None = None,
+    work_dir: str | os.PathLike[str] | None = None,
+    base_year: int | None = None,
+    min_population_coverage: float | None = None,
+    environ: dict[str, str] | None = None,
+) -> Settings:
+    """Resolve settings: argument, then ``CYBERSTATS_*`` environment variable, then default.
+
+    Defaults keep every output next to the data it came from:
+    ``<data-dir>/warehouse/cyberstats.duckdb``, ``<data-dir>/reports/`` and a private
+    ``<warehouse-dir>/.build/`` work area.
+    """
+    env = os.environ if environ is None else environ
+
+    data = _path(data_dir or env.get(ENV_DATA_DIR) or BUNDLED_DATA_DIR)
+    if not data.is_dir():
+        raise ConfigError(f"data directory {data} does not exist (set --data-dir or {ENV_DATA_DIR})")
+    if not (data / "sources").is_dir():
+        raise ConfigError(
+            f"data directory {data} has no 'sources/' folder; expected "
+            "<data-dir>/sources/<source_id>/<release>/<files> (see README 'Data directory')"
+        )
+    wh = _path(warehouse or env.get(ENV_WAREHOUSE) or data / "warehouse" / "cyberstats.duckdb")
+    if wh.suffix != ".duckdb":
+        raise ConfigError(f"warehouse path {wh} must end in .duckdb")
+    site = _path(site_dir or env.get(ENV_SITE_DIR) or data / "reports")
+    work = _path(work_dir or env.get(ENV_WORK_DIR) or wh.parent / ".build")
+
+    year_text = base_year if base_year is not None else env.get(ENV_BASE_YEAR)
+    try:
+        year = int(year_text) if year_text is not None else DEFAULT_BASE_YEAR
+    except ValueError as exc:
+        raise ConfigError(f"{ENV_BASE_YEAR}={year_text!r} is not a year") from exc
+    if not 1990 <= year <= 2100:
+        raise ConfigError(f"base year {year} is outside 1990-2100")
+
+    cov_text = min_population_coverage if min_population_coverage is not None else env.get(ENV_COVERAGE)
+    try:
+        coverage = float(cov_text) if cov_text is not None else DEFAULT_MIN_POPULATION_COVERAGE
+    except ValueError as exc:
+        raise ConfigError(f"{ENV_COVERAGE}={cov_text!r} is not a number") from exc
+    if not 0.0 < coverage <= 1.0:
+        raise ConfigError(f"minimum population coverage {coverage} must be in (0, 1]")
+
+    if site == data or data.is_relative_to(site):
+        raise ConfigError(f"site directory {site} would replace the data directory {data}")
+    return Settings(
+        data_dir=data,
+        warehouse=wh,
+        site_dir=site,
+        work_dir=work,
+        base_year=year,
+        min_population_coverage=coverage,
+    )

@@ -1,0 +1,87 @@
+"""Registry of the source formats cyberstats reads: one module per publisher format.
+
+``SOURCES`` are incident and offence data (every release under ``<data-dir>/sources/<id>/`` is
+loaded, so vintages can be compared); ``REFERENCES`` are lookup tables (only the newest release
+folder under ``<data-dir>/reference/<id>/`` is used). To add a source, write a module with a
+``read(path, name, release, sidecar, sha256)`` function returning canonical observations
+(:mod:`pipelines.schema`) and register it here; the raw and staging assets follow automatically.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipelines.sources import (
+    bls_cpi,
+    country_codes,
+    fbi_ic3,
+    fred_fx,
+    national_figures,
+    ncrb,
+    un_m49,
+    unodc_cts,
+    worldbank_wdi,
+)
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    source_id: str
+    kind: str  # "sources" or "reference"
+    title: str
+    publisher: str
+    read: Callable
+    formats: tuple[str, ...]  # accepted file suffixes
+    #: staging table name(s); for observation sources always stg_<id>__observations
+    tables: tuple[str, ...]
+
+    @property
+    def raw_table(self) -> str:
+        return self.source_id
+
+
+SOURCES: dict[str, SourceSpec] = {
+    s.source_id: s
+    for s in (
+        SourceSpec("unodc_cts", "sources", "UNODC Crime Trends Survey (CTS) exports",
+                   "United Nations Office on Drugs and Crime (UNODC)", unodc_cts.read, (".xlsx", ".csv"),
+                   ("stg_unodc_cts__observations",)),
+        SourceSpec("fbi_ic3", "sources", "FBI IC3 Internet Crime Report tables",
+                   fbi_ic3.PUBLISHER, fbi_ic3.read, (".csv",), ("stg_fbi_ic3__observations",)),
+        SourceSpec("national_figures", "sources", "National headline figures (template)",
+                   "various national publishers (see publisher column)", national_figures.read, (".csv",),
+                   ("stg_national_figures__observations",)),
+        SourceSpec("ncrb", "sources", "India NCRB Crime in India cyber-crime tables",
+                   ncrb.PUBLISHER, ncrb.read, (".csv",), ("stg_ncrb__observations",)),
+    )
+}
+
+REFERENCES: dict[str, SourceSpec] = {
+    s.source_id: s
+    for s in (
+        SourceSpec("un_m49", "reference", "UN M49 standard country or area codes",
+                   "United Nations Statistics Division", un_m49.read, (".csv",), ("stg_un_m49__areas",)),
+        SourceSpec("country_codes", "reference", "ISO 3166 / ISO 4217 country and currency codes",
+                   "datasets/country-codes (ISO, UNSD, CLDR)", country_codes.read, (".csv",),
+                   ("stg_country_codes__currencies",)),
+        SourceSpec("worldbank_wdi", "reference", "World Bank WDI: population and official exchange rates",
+                   "World Bank", worldbank_wdi.read, (".csv",),
+                   ("stg_worldbank_wdi__values", "stg_worldbank_wdi__countries")),
+        SourceSpec("fred_fx", "reference", "Federal Reserve H.10 annual exchange rates (via FRED)",
+                   "Board of Governors of the Federal Reserve System", fred_fx.read, (".csv",),
+                   ("stg_fred_fx__rates",)),
+        SourceSpec("bls_cpi", "reference", "US CPI-U all items (CUUR0000SA0), monthly",
+                   "US Bureau of Labor Statistics", bls_cpi.read, (".csv",), ("stg_bls_cpi__monthly",)),
+    )
+}
+
+ALL: dict[str, SourceSpec] = {**SOURCES, **REFERENCES}
+
+
+def get(source_id: str) -> SourceSpec:
+    try:
+        return ALL[source_id]
+    except KeyError:
+        raise KeyError(f"unknown source {source_id!r}; known: {', '.join(sorted(ALL))}") from None
+
+
+ReadFn = Callable[..., object]

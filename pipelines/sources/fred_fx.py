@@ -1,0 +1,52 @@
+"""FRED / Federal Reserve H.10 annual exchange rates (``datasets/exchange-rates`` ``annual.csv``).
+
+Layout ``Date, Country, Exchange rate``; Date is the first day of the year. The upstream README
+says some series (AUD, EUR, NZD, GBP) are USD per unit, but every value in the current file is
+local currency per USD: direction is checked against World Bank rates in the intermediate layer
+rather than assumed here. ``Country`` names map to ISO 4217 codes below; an unknown name is an
+error so that a new series is never silently dropped.
+"""
+
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.errors import InputError
+from pipelines.sources._tabular import ROW, read_csv_table, require_columns, to_float
+
+COLUMNS = ("Date", "Country", "Exchange rate")
+CURRENCY_BY_SERIES = {
+    "Australia": "AUD", "Brazil": "BRL", "Canada": "CAD", "China": "CNY", "Denmark": "DKK",
+    "Euro": "EUR", "Hong Kong": "HKD", "India": "INR", "Japan": "JPY", "Malaysia": "MYR",
+    "Mexico": "MXN", "New Zealand": "NZD", "Norway": "NOK", "Singapore": "SGD",
+    "South Africa": "ZAR", "South Korea": "KRW", "Sweden": "SEK", "Switzerland": "CHF",
+    "Taiwan": "TWD", "Thailand": "THB", "United Kingdom": "GBP",
+    "Sri Lanka": "LKR",
+}
+
+
+def read(path: Path, name: str, release: str, sidecar: dict | None = None,
+         sha256: str | None = None) -> pl.DataFrame:
+    table = read_csv_table(path, name, marker="Exchange rate", expected_header="Date, Country, Exchange rate")
+    df = table.frame
+    require_columns(df, COLUMNS, name, table.header_row)
+    series = df["Country"].str.strip_chars()
+    unknown = ~series.is_in(list(CURRENCY_BY_SERIES))
+    if unknown.any():
+        i = unknown.arg_true()[0]
+        raise InputError(file=name, row=int(df[ROW][i]), column="Country",
+                         expected="a known FRED series (" + ", ".join(CURRENCY_BY_SERIES) + ")",
+                         found=series[i])
+    dates = df["Date"].str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
+    if dates.is_null().any():
+        i = dates.is_null().arg_true()[0]
+        raise InputError(file=name, row=int(df[ROW][i]), column="Date", expected="a date YYYY-MM-DD",
+                         found=df["Date"][i])
+    rate = to_float(df, "Exchange rate", name, required=True)
+    return pl.DataFrame({
+        "currency_code": series.replace_strict(CURRENCY_BY_SERIES),
+        "fred_series": series,
+        "year": dates.dt.year().cast(pl.Int32),
+        "rate_as_published": rate,
+        "source_row": df[ROW],
+    }).with_columns(release=pl.lit(release), source_file=pl.lit(name))

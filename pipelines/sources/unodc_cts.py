@@ -1,0 +1,165 @@
+"""UNODC Crime Trends Survey (CTS) exports from dataUNODC (``data_cts_*.xlsx`` or ``.csv``).
+
+Layout (13 columns): ``Iso3_code, Country, Region, Subregion, Indicator, Dimension, Category, Sex,
+Age, Year, Unit of measurement, VALUE, Source``. Quirks handled here:
+
+* the header is found by its ``Iso3_code`` cell: originals have two title rows (``UNODC`` and the
+  release date ``DD/MM/YYYY``), some re-saved copies have none;
+* Excel-saved CSV copies are Windows-1252 with CRLF line ends and mangle age bands (``10-17`` ->
+  ``Oct-17``), which is repaired;
+* territory codes changed between releases (``GBR_EW``/``GBR_E_W``, ``KOS``/``XKX``): both map to
+  one canonical area code with its parent ISO3;
+* ``Counts`` and ``Rate per 100,000 population`` rows stay separate measures (unit column);
+* the category label is kept verbatim.
+
+``Region``/``Subregion`` are not carried: regions come from UN M49 in the intermediate layer.
+"""
+
+import re
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.errors import InputError
+from pipelines.harmonise.areas import CODE_ALIASES, SPECIAL_AREAS
+from pipelines.schema import conform
+from pipelines.sources._tabular import (
+    ROW,
+    find_dmy_date,
+    read_table,
+    require_columns,
+    require_text,
+    to_float,
+    to_year,
+)
+
+SOURCE_ID = "unodc_cts"
+PUBLISHER = "United Nations Office on Drugs and Crime (UNODC)"
+COLUMNS = (
+    "Iso3_code", "Country", "Region", "Subregion", "Indicator", "Dimension", "Category", "Sex", "Age",
+    "Year", "Unit of measurement", "VALUE", "Source",
+)
+UNITS = {"Counts": "count", "Rate per 100,000 population": "rate_per_100k_population"}
+_MONTHS = {m: i for i, m in enumerate(
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1)}
+_EXCEL_DATE_BAND = re.compile(r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-(\d{1,2})$")
+
+
+def measure_for_indicator(indicator: str) -> str | None:
+    """What an indicator counts: offences, victims or persons; None if not recognised."""
+    text = indicator.strip().casefold()
+    if text.startswith("victims"):
+        return "victims"
+    if text.startswith("persons"):
+        return "persons"
+    if "offences" in text or text.startswith("acts "):
+        return "offences"
+    return None
+
+
+def repair_excel_band(value: str | None) -> str | None:
+    """Undo Excel's date conversion of age bands: ``Oct-17`` -> ``10-17``."""
+    if value is None:
+        return None
+    m = _EXCEL_DATE_BAND.match(value.strip())
+    if not m:
+        return value
+    return f"{_MONTHS[m.group(1)]}-{int(m.group(2))}"
+
+
+def read(path: Path, name: str, release: str, sidecar: dict | None = None,
+         sha256: str | None = None) -> pl.DataFrame:
+    """Read one CTS export into canonical observations (see :mod:`pipelines.schema`)."""
+    sidecar = sidecar or {}
+    table = read_table(path, name, marker="Iso3_code",
+                       expected_header="the UNODC CTS header (Iso3_code, Country, ..., VALUE, Source)",
+                       numeric_columns=("VALUE", "Year"))
+    df = table.frame
+    require_columns(df, COLUMNS, name, table.header_row)
+    if df.height == 0:
+        raise InputError(file=name, row=table.header_row + 1, expected="at least one data row under the header",
+                         found="no rows")
+    for col in ("Iso3_code", "Indicator", "Category", "Unit of measurement"):
+        require_text(df, col, name)
+
+    values = to_float(df, "VALUE", name, required=True)
+    years = to_year(df, "Year", name)
+
+    units = df["Unit of measurement"].str.strip_chars()
+    unknown_unit = ~units.is_in(list(UNITS))
+    if unknown_unit.any():
+        i = unknown_unit.arg_true()[0]
+        raise InputError(file=name, row=int(df[ROW][i]), column="Unit of measurement",
+                         expected=" or ".join(repr(u) for u in UNITS), found=units[i])
+
+    indicators = df["Indicator"].str.strip_chars()
+    measure_map = {ind: measure_for_indicator(ind) for ind in indicators.unique().to_list()}
+    unknown_ind = [ind for ind, m in measure_map.items() if m is None]
+    if unknown_ind:
+        i = indicators.is_in(unknown_ind).arg_true()[0]
+        raise InputError(file=name, row=int(df[ROW][i]), column="Indicator",
+                         expected="an indicator about offences, victims or persons", found=indicators[i])
+
+    codes = df["Iso3_code"].str.strip_chars().str.to_uppercase()
+    canonical = codes.replace(CODE_ALIASES)
+    bad_code = ~canonical.str.contains(r"^[A-Z]{3}(_[A-Z]{1,3})*$")
+    if bad_code.any():
+        i = bad_code.arg_true()[0]
+        raise InputError(file=name, row=int(df[ROW][i]), column="Iso3_code",
+                         expected="a three-letter ISO code (or a UNODC territory code such as GBR_E_W)",
+                         found=df["Iso3_code"][i])
+    special_parent = {k: a.country_iso3 for k, a in SPECIAL_AREAS.items()}
+    special_type = {k: a.area_type for k, a in SPECIAL_AREAS.items()}
+
+    release_date = _release_date(table.title_rows, release, sidecar)
+    dataset = Path(name).stem
+    out = pl.DataFrame({
+        "area_code": canonical,
+        "area_name": df["Country"].str.strip_chars(),
+        "indicator": indicators,
+        "dimension": df["Dimension"].str.strip_chars(),
+        "category": df["Category"],
+        "sex": df["Sex"].str.strip_chars(),
+        "age": df["Age"].str.strip_chars().map_elements(repair_excel_band, return_dtype=pl.String),
+        "year": years,
+        "unit_published": units,
+        "value": values,
+        "data_source_note": df["Source"].str.strip_chars(),
+        "source_row": df[ROW],
+    }).with_columns(
+        country_iso3=pl.col("area_code").replace_strict(special_parent, default=pl.col("area_code")),
+        area_type=pl.col("area_code").replace_strict(special_type, default=pl.lit("country")),
+        measure=pl.col("indicator").replace_strict(measure_map),
+        unit=pl.col("unit_published").replace_strict(UNITS),
+        period_label=pl.col("year").cast(pl.String),
+        period_start=pl.date(pl.col("year"), 1, 1),
+        period_end=pl.date(pl.col("year"), 12, 31),
+        period_type=pl.lit("calendar_year"),
+        source_id=pl.lit(SOURCE_ID),
+        release=pl.lit(release),
+        release_date=pl.lit(release_date, dtype=pl.Date),
+        dataset=pl.lit(dataset),
+        value_type=pl.lit("reported"),
+        revision=pl.lit("as_published"),
+        publisher=pl.lit(sidecar.get("publisher") or PUBLISHER),
+        publication=pl.lit(sidecar.get("title") or f"UNODC Crime Trends Survey export {dataset}"),
+        source_url=pl.lit(sidecar.get("url")),
+        source_file=pl.lit(name),
+        source_sha256=pl.lit(sha256),
+    )
+    return conform(out)
+
+
+def _release_date(title_rows: list[list[str]], release: str, sidecar: dict) -> date | None:
+    """Release date from the title row, else the sidecar, else an ISO-date release folder name."""
+    for candidate in (find_dmy_date(title_rows), sidecar.get("release_date"), release):
+        if candidate is None:
+            continue
+        if isinstance(candidate, date):
+            return candidate
+        try:
+            return date.fromisoformat(str(candidate))
+        except ValueError:
+            continue
+    return None

@@ -1,0 +1,212 @@
+"""DuckDB access: the private build database, atomic publication, and read-only queries.
+
+* The pipeline writes only its private build file (``<work-dir>/build.duckdb``).
+* :func:`publish` copies the build database into a new file next to the published one, written
+  with ``STORAGE_VERSION 'v1.0.0'`` so DuckDB 1.x clients can open it, checks the copy, then
+  ``os.replace``-s it over the published path. Readers holding the old file keep reading it; a
+  failed or interrupted run never touches the published file.
+* :func:`connect_readonly` is the only way analysts' queries reach a warehouse.
+"""
+
+import os
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.errors import CyberstatsError, PublicationError
+
+#: DuckDB on-disk format of the published warehouse: readable by every DuckDB client >= 1.0.
+PUBLISHED_STORAGE_VERSION = "v1.0.0"
+LAYERS = ("raw", "staging", "intermediate", "marts", "quality", "meta")
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def ident(name: str) -> str:
+    """Allow-list an identifier for SQL text (schemas, tables, columns are never user input)."""
+    if not _IDENT.match(name):
+        raise ValueError(f"not an allowed SQL identifier: {name!r}")
+    return name
+
+
+def quote_literal(text: str) -> str:
+    """A SQL string literal (for COMMENT ON, which takes no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+@contextmanager
+def connect(path: Path, read_only: bool = False, retries: int = 20) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open a DuckDB file, waiting briefly if another process holds its lock."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    delay = 0.05
+    for attempt in range(retries):
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or attempt == retries - 1:
+                raise CyberstatsError(
+                    f"cannot open {path}: another process holds it ({str(exc).splitlines()[0]})"
+                ) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def write_table(
+    con: duckdb.DuckDBPyConnection,
+    schema: str,
+    table: str,
+    df: pl.DataFrame,
+    description: str | None = None,
+    column_descriptions: dict[str, str] | None = None,
+) -> int:
+    """Replace ``schema.table`` with ``df`` (in one transaction) and attach comments."""
+    s, t = ident(schema), ident(table)
+    arrow = df.to_arrow()  # noqa: F841  (DuckDB reads the local variable by name)
+    con.execute("BEGIN")
+    try:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {s}")
+        con.execute(f"CREATE OR REPLACE TABLE {s}.{t} AS SELECT * FROM arrow")  # noqa: S608 (allow-listed)
+        if description:
+            con.execute(f"COMMENT ON TABLE {s}.{t} IS {quote_literal(description)}")
+        for col, text in (column_descriptions or {}).items():
+            if col in df.columns:
+                con.execute(f"COMMENT ON COLUMN {s}.{t}.{ident(col)} IS {quote_literal(text)}")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return df.height
+
+
+def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> pl.DataFrame:
+    return con.execute(f"SELECT * FROM {ident(schema)}.{ident(table)}").pl()  # noqa: S608 (allow-listed)
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+        [schema, table],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+@dataclass(frozen=True)
+class Publication:
+    published: bool  # False when the published warehouse already had this fingerprint
+    path: Path
+    fingerprint: str
+    tables: int
+
+
+def published_fingerprint(path: Path) -> str | None:
+    """The fingerprint recorded in a published warehouse, or None (absent, unreadable, older)."""
+    if not path.is_file():
+        return None
+    try:
+        with connect(path, read_only=True, retries=3) as con:
+            if not table_exists(con, "meta", "publication"):
+                return None
+            row = con.execute("SELECT fingerprint FROM meta.publication").fetchone()
+            return row[0] if row else None
+    except (duckdb.Error, CyberstatsError):
+        return None
+
+
+def publish(build_db: Path, target: Path, fingerprint: str, run_id: str, pipeline_version: str) -> Publication:
+    """Atomically replace ``target`` with a copy of ``build_db`` (unless nothing changed)."""
+    if published_fingerprint(target) == fingerprint:
+        with connect(target, read_only=True, retries=3) as con:
+            n = con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()[0]
+        return Publication(False, target, fingerprint, n)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")
+    try:
+        con = duckdb.connect()
+        try:
+            con.execute(f"ATTACH {quote_literal(str(build_db))} AS build (READ_ONLY)")
+            con.execute(
+                f"ATTACH {quote_literal(str(tmp))} AS pub (STORAGE_VERSION '{PUBLISHED_STORAGE_VERSION}')"
+            )
+            con.execute("COPY FROM DATABASE build TO pub")
+            con.execute("CREATE SCHEMA IF NOT EXISTS pub.meta")
+            con.execute(
+                "CREATE OR REPLACE TABLE pub.meta.publication AS SELECT ? AS fingerprint, "
+                "?::TIMESTAMPTZ AS published_at, ? AS run_id, ? AS pipeline_version, ? AS duckdb_version, "
+                "? AS storage_version",
+                [fingerprint, datetime.now(UTC), run_id, pipeline_version, duckdb.__version__,
+                 PUBLISHED_STORAGE_VERSION],
+            )
+            con.execute(
+                "COMMENT ON TABLE pub.meta.publication IS "
+                "'One row: what this published warehouse was built from (input+code fingerprint) and when.'"
+            )
+            built = con.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'build'").fetchone()[0]
+            copied = con.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'pub' AND NOT "
+                "(schema_name = 'meta' AND table_name = 'publication')").fetchone()[0]
+            con.execute("DETACH pub")
+            con.execute("DETACH build")
+        finally:
+            con.close()
+        if copied != built:
+            raise PublicationError(f"copy of {build_db} has {copied} tables, expected {built}")
+        with tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        tmp.replace(target)
+        _fsync_dir(target.parent)
+    except PublicationError:
+        raise
+    except Exception as exc:
+        raise PublicationError(
+            f"could not publish the warehouse to {target}; the previous publication is unchanged ({exc})"
+        ) from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    return Publication(True, target, fingerprint, copied + 1)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def connect_readonly(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection for ad hoc queries: no writes, no file access outside the warehouse.
+
+    DuckDB's ``read_only`` blocks writes to the database; disabling external access and locking
+    the configuration stops ``COPY ... TO``, ``read_csv('/etc/...')``, ``ATTACH`` and extension
+    loading from a query string.
+    """
+    if not path.is_file():
+        raise CyberstatsError(f"no published warehouse at {path}; run `cyberstats run` first")
+    con = duckdb.connect(
+        str(path), read_only=True,
+        config={"enable_external_access": False, "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False},
+    )
+    try:
+        con.execute("SET lock_configuration = true")
+        yield con
+    finally:
+        con.close()

@@ -1,0 +1,530 @@
+"""Regenerate the bundled curated extracts under data/ from the shared real files.
+
+    python tools/build_extracts.py --shared ../shared/data [--out data]
+
+Every extract keeps its publisher's layout (so the same reader loads the bundled extract and the
+complete file an analyst drops in), is written as UTF-8 with LF line ends, and gets a
+``<file>.source.yml`` sidecar: publisher, title, release, URL, licence, retrieval, sha256 of the
+original and how the extract was made. Output is deterministic: running it twice gives identical
+bytes (tests/integration/test_bundled_extracts.py checks data/ against a fresh run).
+"""
+
+import argparse
+import csv
+import hashlib
+import io
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipelines.harmonise.periods import parse_period, revision_from_label  # noqa: E402
+from pipelines.sources._tabular import decode_text, read_xlsx_table  # noqa: E402
+
+#: Date these extracts were made from the shared copies (fixed so regeneration is reproducible).
+EXTRACTED_ON = "2026-11-22"
+MADE_BY = "tools/build_extracts.py"
+
+UNODC_COLUMNS = [
+    "Iso3_code", "Country", "Region", "Subregion", "Indicator", "Dimension", "Category", "Sex", "Age",
+    "Year", "Unit of measurement", "VALUE", "Source",
+]
+#: Offence categories of the CTS exports that the offence crosswalk covers (cyber-relevant series
+#: and the parent series they are subsets of). Parent and child are both kept and never summed.
+UNODC_CYBER_CATEGORIES = {
+    "data_cts_corruption_and_economic_crime": [
+        "Fraud", "Fraud: Cyber-related (Cy)", "Money laundering", "Unlawful access to a computer system",
+        "Unlawful interception or access of computer data",
+        "Unlawful interference with a computer system or computer data",
+    ],
+    "data_cts_violent_and_sexual_crime": [
+        "Acts intended to induce fear or emotional distress",
+        "Acts intended to induce fear or emotional distress: Cyber-related",
+        "Child pornography", "Child pornography: Cyber-related", "Sexual Exploitation",
+    ],
+}
+#: Only offence indicators: the 2022 "Victims of sexual exploitation" indicator (Category
+#: "Total") counts victims, not offences, and repeats keys with different values.
+UNODC_OFFENCE_INDICATORS = {"Offences", "Violent offences", "Offences of sexual nature"}
+
+UNODC_SIDECAR = {
+    "source_id": "unodc_cts",
+    "publisher": "United Nations Office on Drugs and Crime (UNODC)",
+    "url": "https://dataunodc.un.org/",
+    "licence": "No licence is stated in the file; the dataUNODC terms of use apply (wording not checked).",
+}
+
+#: national_headline_figures rows that are modelled or survey estimates, not reported counts or
+#: losses (shared/data/facts/README.md "Estimates are not measurements" and "Survey estimates").
+ESTIMATE_RULES: list[tuple[str, object]] = [
+    ("GASA consumer survey extrapolation", lambda r: "Global Anti-Scam Alliance" in r["publisher"]),
+    ("Bitkom business-damage survey", lambda r: r["publisher"].startswith("Bitkom")),
+    ("ONS Crime Survey (CSEW) incident estimate", lambda r: "CSEW" in r["period_label"]),
+    ("CBS victimisation survey", lambda r: r["publisher"].startswith("Centraal Bureau voor de Statistiek")),
+    ("Viet Nam NCA survey extrapolation", lambda r: r["publisher"].startswith("National Cybersecurity Association")),
+    ("UNODC regional range estimate", lambda r: r["publisher"].startswith("United Nations Office on Drugs")),
+    ("Viet Nam VND 390tn macro estimate",
+     lambda r: r["country_iso3"] == "VNM" and r["year"] == "2023" and r["value"] == "390000000000000"),
+    ("ASD FY2020-21 AU$33bn outlier (do not use)",
+     lambda r: r["publisher"].startswith("Australian Signals Directorate") and r["metric"] == "loss"),
+    ("Kenya cost-of-cybercrime third-party estimate", lambda r: r["country_iso3"] == "KEN" and r["metric"] == "loss"),
+    ("ACCC estimate including unreported losses", lambda r: "estimate incl. unreported" in r["period_label"]),
+]
+#: Vintage labels the period label does not spell out (facts README "Revisions").
+REVISION_OVERRIDES = {
+    ("European Banking Authority (EBA) and European Central Bank (ECB)",
+     "calendar year 2022 (2024 joint report)"): "first_published",
+}
+NATIONAL_COLUMNS = [
+    "country_iso3", "region_name", "year", "period_label", "period_start", "period_end", "period_type", "metric",
+    "value", "value_low", "value_high", "currency", "value_type", "revision", "publisher", "publication",
+    "source_url", "verification", "notes",
+]
+IC3_PUBLISHER = "Federal Bureau of Investigation, Internet Crime Complaint Center (IC3)"
+
+
+@dataclass
+class Extract:
+    path: Path  # relative to out dir
+    text: str
+    sidecar: dict
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def csv_text(rows: list[list[object]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def original(path: Path, shared: Path, obtained_from: str) -> dict:
+    return {
+        "file": path.relative_to(shared).as_posix(),
+        "sha256": sha256(path),
+        "bytes": path.stat().st_size,
+        "obtained_from": obtained_from,
+    }
+
+
+def number_text(value: float) -> str:
+    """Shortest text that reads back as the same float (integers without '.0')."""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+# --- UNODC -----------------------------------------------------------------------------------------
+
+def unodc_from_xlsx(path: Path, dataset: str) -> tuple[list[list[str]], list[list[object]], int]:
+    table = read_xlsx_table(path, path.name, "Iso3_code", "UNODC header", numeric_columns=("VALUE", "Year"))
+    keep = table.frame.filter(
+        table.frame["Category"].is_in(UNODC_CYBER_CATEGORIES[dataset])
+        & table.frame["Indicator"].is_in(list(UNODC_OFFENCE_INDICATORS))
+    )
+    rows = []
+    for rec in keep.iter_rows(named=True):
+        out = []
+        for col in UNODC_COLUMNS:
+            v = rec[col]
+            out.append(number_text(v) if col in ("VALUE", "Year") else v)
+        rows.append(out)
+    return table.title_rows, rows, table.frame.height
+
+
+def unodc_from_csv(path: Path, dataset: str) -> tuple[list[list[str]], list[list[object]], int, str]:
+    text, encoding = decode_text(path.read_bytes(), path.name)
+    records = list(csv.reader(io.StringIO(text.replace("\r\n", "\n"), newline="")))
+    k = next(i for i, r in enumerate(records) if r and r[0].lstrip("\ufeff") == "Iso3_code")
+    header = records[k]
+    idx = {c: header.index(c) for c in UNODC_COLUMNS}
+    data = records[k + 1:]
+    keep = [r for r in data if r[idx["Category"]] in UNODC_CYBER_CATEGORIES[dataset]
+            and r[idx["Indicator"]] in UNODC_OFFENCE_INDICATORS]
+    titles = [[c for c in r if c.strip()] for r in records[:k]]
+    return titles, [[r[idx[c]] for c in UNODC_COLUMNS] for r in keep], len(data), encoding
+
+
+def build_unodc(shared: Path) -> list[Extract]:
+    real = shared / "real" / "unodc_cts"
+    jobs = [
+        ("2024-05-16", real / "release_2024-05-16" / "data_cts_corruption_and_economic_crime.xlsx",
+         "onurbdogan/crime_in_proportions_europe_2022 @ 35132ec9c95104cf8f6cee7311edc317d6663459 : "
+         "data/data_cts_corruption_and_economic_crime.xlsx"),
+        ("2025-06-02", real / "release_2025-06-02" / "data_cts_violent_and_sexual_crime.xlsx",
+         "potydev/mini-project2-kelompok4 @ 7c4434817c3faff3ca50935e54c203865829a376 : "
+         "data/data_cts_violent_and_sexual_crime.xlsx"),
+        ("2022-06-06", real / "release_2022-06-06_excel_saved_csv" / "data_cts_corruption_and_economic_crime.csv",
+         "SurayaLotfi/code @ 1992da8df334cc24eab17f4a7f9bcdc21224bcec : data_cts_corruption_and_economic_crime.csv"),
+        ("2022-06-06", real / "release_2022-06-06_excel_saved_csv" / "data_cts_violent_and_sexual_crime.csv",
+         "SurayaLotfi/code @ 1992da8df334cc24eab17f4a7f9bcdc21224bcec : data_cts_violent_and_sexual_crime.csv"),
+    ]
+    out = []
+    for release, path, obtained in jobs:
+        dataset = path.stem
+        if path.suffix == ".xlsx":
+            titles, rows, total = unodc_from_xlsx(path, dataset)
+            how_read = ("read from the original .xlsx (numbers taken from the cell values, written with "
+                        "full precision)")
+        else:
+            titles, rows, total, encoding = unodc_from_csv(path, dataset)
+            how_read = (f"read from an Excel-saved CSV copy ({encoding}, CRLF) and re-encoded as UTF-8 with LF; "
+                        "cell text unchanged (floats keep the copy's 10 significant digits)")
+        lines = [[t[0]] for t in titles if t]  # title rows: 'UNODC' and the release date, when present
+        text = csv_text([*lines, UNODC_COLUMNS, *rows])
+        name = f"{dataset}_cyber.csv"
+        categories = UNODC_CYBER_CATEGORIES[dataset]
+        out.append(Extract(
+            Path("sources/unodc_cts") / release / name, text,
+            {
+                **UNODC_SIDECAR,
+                "title": f"UNODC Crime Trends Survey, dataUNODC export {dataset} (cyber-related categories)",
+                "release": release,
+                "release_date": release,
+                "retrieved": EXTRACTED_ON,
+                "retrieved_note": "copied from the shared real-data folder; the GitHub copy it came from is "
+                                  "named under original.obtained_from",
+                "original": original(path, shared, obtained),
+                "extract": {
+                    "made_by": MADE_BY,
+                    "method": f"rows whose Category is one of the listed categories and whose Indicator is an "
+                              f"offence indicator; all 13 columns and the title rows kept; {how_read}",
+                    "categories": categories,
+                    "indicators": sorted(UNODC_OFFENCE_INDICATORS),
+                    "rows_in_original": total,
+                    "rows": len(rows),
+                },
+            },
+        ))
+    return out
+
+
+# --- FBI IC3 ---------------------------------------------------------------------------------------
+
+def build_ic3(shared: Path) -> list[Extract]:
+    real = shared / "real" / "fbi_ic3"
+    obtained = "korakoss/uk-cyber @ 82dc53225d242570a76ed120c89f6946637c85ca : data/raw/ic3/{}"
+    base = {
+        "source_id": "fbi_ic3",
+        "publisher": IC3_PUBLISHER,
+        "url": "https://www.ic3.gov/AnnualReport",
+        "licence": "IC3 reports are US Government works (believed public domain); the third-party transcription "
+                   "states no licence.",
+        "release": "reports-2015-2025",
+        "retrieved": EXTRACTED_ON,
+    }
+    out = []
+    counts = list(csv.DictReader((real / "crime_type_counts_long.csv").open(encoding="utf-8")))
+    rows = [["year", "crime_type_as_printed", "crime_type_harmonised", "count_basis", "count"]]
+    for r in counts:
+        basis = "victims" if int(r["year"]) <= 2022 else "complaints"
+        rows.append([r["year"], r["category_raw"], r["category"], basis, r["count"]])
+    out.append(Extract(Path("sources/fbi_ic3/reports-2015-2025/ic3_crime_type_counts.csv"), csv_text(rows), {
+        **base,
+        "title": "IC3 Internet Crime Report: crime types by count, 2015-2025 (transcribed)",
+        "original": original(real / "crime_type_counts_long.csv", shared,
+                             obtained.format("crime_type_counts_long.csv")),
+        "extract": {
+            "made_by": MADE_BY,
+            "method": "all rows; columns renamed (category_raw -> crime_type_as_printed, category -> "
+                      "crime_type_harmonised); count_basis added: 'victims' for report years up to 2022 (the 2022 "
+                      "table is 'By Victim Count', verified; earlier years believed), 'complaints' from 2023 "
+                      "('By Complaint Count', verified for 2023 and 2024)",
+            "rows_in_original": len(counts),
+            "rows": len(rows) - 1,
+        },
+        "notes": "Transcribed by a third party from the IC3 PDFs; 2024 spot-checked against the report text. "
+                 "Crime types do not add up to the annual totals.",
+    }))
+    losses = list(csv.DictReader((real / "crime_type_losses_long.csv").open(encoding="utf-8")))
+    rows = [["year", "crime_type_as_printed", "crime_type_harmonised", "loss_usd"]]
+    rows += [[r["year"], r["category_raw"], r["category"], r["loss_usd"]] for r in losses]
+    out.append(Extract(Path("sources/fbi_ic3/reports-2015-2025/ic3_crime_type_losses.csv"), csv_text(rows), {
+        **base,
+        "title": "IC3 Internet Crime Report: crime types by loss (nominal USD), 2015-2025 (transcribed)",
+        "original": original(real / "crime_type_losses_long.csv", shared,
+                             obtained.format("crime_type_losses_long.csv")),
+        "extract": {"made_by": MADE_BY,
+                    "method": "all rows; columns renamed (category_raw -> crime_type_as_printed, category -> "
+                              "crime_type_harmonised)",
+                    "rows_in_original": len(losses), "rows": len(rows) - 1},
+    }))
+    facts_path = shared / "facts" / "national_headline_figures.csv"
+    facts = [r for r in csv.DictReader(facts_path.open(encoding="utf-8")) if r["publisher"] == IC3_PUBLISHER]
+    by_year: dict[str, dict[str, dict]] = {}
+    for r in facts:
+        by_year.setdefault(r["year"], {})[r["metric"]] = r
+    rows = [["year", "complaints", "loss_usd", "report", "source_url", "notes"]]
+    for year in sorted(by_year):
+        c, loss = by_year[year]["complaints"], by_year[year]["loss"]
+        if c["publication"] != loss["publication"] or c["source_url"] != loss["source_url"]:
+            raise SystemExit(f"IC3 {year}: complaints and loss come from different publications")
+        notes = loss["notes"] if c["notes"] == loss["notes"] else f"complaints: {c['notes']} | loss: {loss['notes']}"
+        rows.append([year, c["value"], loss["value"], loss["publication"], loss["source_url"], notes])
+    out.append(Extract(Path("sources/fbi_ic3/reports-2015-2025/ic3_annual_totals.csv"), csv_text(rows), {
+        **base,
+        "title": "IC3 Internet Crime Report: annual totals (complaints, losses in nominal USD), 2018-2025",
+        "original": original(facts_path, shared, "shared/data/facts (verified headline figures; each row "
+                                                 "names the report and a source URL)"),
+        "extract": {"made_by": MADE_BY,
+                    "method": f"the {len(facts)} rows whose publisher is the IC3, one row per year with "
+                              "complaints and loss side by side",
+                    "rows": len(rows) - 1},
+        "notes": "Totals are rounded as published (to $0.1bn from 2019 on, except 2025). They are not the sum "
+                 "of crime types.",
+    }))
+    return out
+
+
+# --- national figures ------------------------------------------------------------------------------
+
+def build_national(shared: Path) -> list[Extract]:
+    facts_path = shared / "facts" / "national_headline_figures.csv"
+    facts = list(csv.DictReader(facts_path.open(encoding="utf-8")))
+    rows = [NATIONAL_COLUMNS]
+    estimates: dict[str, int] = {}
+    kept = 0
+    for r in facts:
+        if r["publisher"] == IC3_PUBLISHER:
+            continue  # loaded as the fbi_ic3 annual totals
+        period = parse_period(r["period_label"])
+        if period is None:
+            raise SystemExit(f"period label not understood: {r['period_label']!r}")
+        reasons = [name for name, rule in ESTIMATE_RULES if rule(r)]
+        for name in reasons:
+            estimates[name] = estimates.get(name, 0) + 1
+        revision = REVISION_OVERRIDES.get((r["publisher"], r["period_label"])) or revision_from_label(
+            r["period_label"])
+        rec = {**r, "period_start": period.start.isoformat() if period.start else "",
+               "period_end": period.end.isoformat() if period.end else "", "period_type": period.period_type,
+               "value_type": "estimate" if reasons else "reported", "revision": revision}
+        rows.append([rec[c] for c in NATIONAL_COLUMNS])
+        kept += 1
+    return [Extract(Path("sources/national_figures") / EXTRACTED_ON / "national_headline_figures.csv",
+                    csv_text(rows), {
+        "source_id": "national_figures",
+        "publisher": "various (see the publisher column of each row)",
+        "title": "National cybercrime and online-fraud headline figures, 22 countries and 3 aggregates, 2018-2025",
+        "release": EXTRACTED_ON,
+        "url": "see the source_url column of each row",
+        "licence": "Facts compiled from public pages (each row names its page); the figures belong to their "
+                   "publishers.",
+        "retrieved": EXTRACTED_ON,
+        "original": original(facts_path, shared, "shared/data/facts/national_headline_figures.csv (verified "
+                                                 "against archived public sources)"),
+        "extract": {
+            "made_by": MADE_BY,
+            "method": "every row except the IC3 rows (loaded as fbi_ic3 annual totals); template columns "
+                      "period_start/period_end/period_type parsed from period_label; revision from the label's "
+                      "wording (plus listed overrides); value_type 'estimate' by the listed rules",
+            "estimate_rules": estimates,
+            "revision_overrides": [f"{p} / {lbl}: {v}" for (p, lbl), v in REVISION_OVERRIDES.items()],
+            "rows_in_original": len(facts),
+            "rows": kept,
+        },
+    })]
+
+
+# --- NCRB --------------------------------------------------------------------------------------------
+
+def build_ncrb(shared: Path) -> list[Extract]:
+    real = shared / "real" / "india_ncrb"
+    base = {"source_id": "ncrb", "publisher": "National Crime Records Bureau (NCRB), India",
+            "url": "https://www.ncrb.gov.in/", "retrieved": EXTRACTED_ON,
+            "licence": "Government Open Data Licence - India (believed); the source repositories state none."}
+    out = []
+    p = real / "cyber_fraud_by_type_state_2018_2022.csv"
+    text, _ = decode_text(p.read_bytes(), p.name)
+    records = list(csv.reader(io.StringIO(text.replace("\r\n", "\n"), newline="")))
+    out.append(Extract(Path("sources/ncrb/crime-in-india-2022/cyber_fraud_by_type_state_2018_2022.csv"),
+                       csv_text(records), {
+        **base, "release": "crime-in-india-2022",
+        "title": "Crime in India: cyber fraud cases by type and State/UT, 2018-2022",
+        "original": original(p, shared, "iamshiv08/Cyber-Crime-Analysis @ 99707c3e730d7e1cdd1a43c1d8981e6b6da315e9 "
+                                        ": CyberCrime Analysis/cyber.csv"),
+        "extract": {"made_by": MADE_BY, "method": "all rows and columns; CRLF -> LF", "rows": len(records) - 1},
+        "notes": "Type codes A-E are not explained in the file (believed: card, ATM, online banking, OTP, other).",
+    }))
+    p = real / "cyber_crimes_state_2016_2018.csv"
+    text, _ = decode_text(p.read_bytes(), p.name)
+    records = list(csv.reader(io.StringIO(text.replace("\r\n", "\n"), newline="")))
+    drop = records[0].index("Percentage Share of State/UT (2018)")
+    records = [[c for i, c in enumerate(r) if i != drop] for r in records]
+    out.append(Extract(Path("sources/ncrb/crime-in-india-2018/cyber_crimes_state_2016_2018.csv"),
+                       csv_text(records), {
+        **base, "release": "crime-in-india-2018",
+        "title": "Crime in India: cyber crimes registered by State/UT, 2016-2018",
+        "original": original(p, shared, "Noobrobo/CyberCrimesIndia @ 4c211a8411745f79e3b1165e2c944b9aff0088e3 : "
+                                        "Cyber Crimes from 2016 to 2018.csv"),
+        "extract": {"made_by": MADE_BY, "method": "all rows; the derivable 'Percentage Share of State/UT (2018)' "
+                                                  "column dropped; CRLF -> LF", "rows": len(records) - 1},
+        "notes": "Population is in lakhs (1 lakh = 100,000); the rate is per lakh, i.e. per 100,000.",
+    }))
+    return out
+
+
+# --- reference tables ----------------------------------------------------------------------------
+
+def _select_columns(path: Path, columns: list[str], keep_row=lambda r: True) -> tuple[str, int, int]:
+    text, _ = decode_text(path.read_bytes(), path.name)
+    records = list(csv.DictReader(io.StringIO(text, newline="")))
+    rows = [columns] + [[r[c] for c in columns] for r in records if keep_row(r)]
+    return csv_text(rows), len(records), len(rows) - 1
+
+
+def _wdi_years(path: Path, first_year: int) -> tuple[str, int, int]:
+    """WDI bulk layout (preamble kept) restricted to year columns >= first_year."""
+    text, _ = decode_text(path.read_bytes(), path.name)
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    k = next(i for i, r in enumerate(records) if r[:2] == ["Country Name", "Country Code"])
+    header = records[k]
+    keep = [i for i, c in enumerate(header) if not re.fullmatch(r"\d{4}", c) or int(c) >= first_year]
+    keep = [i for i in keep if header[i] != ""]  # the publisher's trailing empty column
+    out = records[:k] + [[r[i] for i in keep] for r in records[k:]]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(out)
+    return buf.getvalue(), len(records) - k - 1, len(records) - k - 1
+
+
+def build_reference(shared: Path) -> list[Extract]:
+    ref = shared / "real" / "reference"
+    out = []
+    p = ref / "un_m49" / "UNSD-en.csv"
+    cols = ["Region Code", "Region Name", "Sub-region Code", "Sub-region Name", "Intermediate Region Code",
+            "Intermediate Region Name", "Country or Area", "M49 Code", "ISO-alpha2 Code", "ISO-alpha3 Code",
+            "Least Developed Countries (LDC)", "Land Locked Developing Countries (LLDC)",
+            "Small Island Developing States (SIDS)"]
+    text, n_in, n_out = _select_columns(p, cols)
+    out.append(Extract(Path("reference/un_m49/2024-09-25/m49_countries.csv"), text, {
+        "source_id": "un_m49", "publisher": "United Nations Statistics Division (UNSD)",
+        "title": "Standard country or area codes for statistical use (M49)", "release": "2024-09-25",
+        "url": "https://unstats.un.org/unsd/methodology/m49/overview/", "licence": "ODC-PDDL-1.0 (datasets package)",
+        "retrieved": EXTRACTED_ON,
+        "original": original(p, shared,
+                             "datasets/country-codes @ 16582cca738ee25f3f6e6696ab74869b854c269b : tmp/UNSD-en.csv"),
+        "extract": {"made_by": MADE_BY, "method": "all rows; Global Code/Name columns dropped; BOM removed",
+                    "rows_in_original": n_in, "rows": n_out},
+    }))
+    p = ref / "country_codes" / "country-codes.csv"
+    cols = ["ISO3166-1-Alpha-3", "ISO3166-1-numeric", "CLDR display name", "ISO4217-currency_alphabetic_code",
+            "ISO4217-currency_numeric_code", "ISO4217-currency_name"]
+    text, n_in, n_out = _select_columns(p, cols, keep_row=lambda r: r["ISO3166-1-Alpha-3"].strip() != "")
+    out.append(Extract(Path("reference/country_codes/caa72d1/country_currencies.csv"), text, {
+        "source_id": "country_codes", "publisher": "datasets/country-codes (ISO 3166, ISO 4217, UNSD, CLDR)",
+        "title": "Country codes with ISO 4217 currency", "release": "caa72d1",
+        "url": "https://github.com/datasets/country-codes", "licence": "ODC-PDDL-1.0", "retrieved": EXTRACTED_ON,
+        "original": original(p, shared, "datasets/country-codes @ caa72d1e0e5af8876c170bb36a9e4d64a01bba88 : "
+                                        "data/country-codes.csv"),
+        "extract": {"made_by": MADE_BY, "method": "rows with an ISO3 code; the 6 code/currency columns of 56",
+                    "rows_in_original": n_in, "rows": n_out},
+    }))
+    wdi = ref / "worldbank_wdi"
+    for name, title, updated, origin in [
+        ("API_SP.POP.TOTL_DS2_en_csv_v2_246068.csv", "Population, total (SP.POP.TOTL)", "2025-10-07",
+         "zalesjan/gdp_world_bank_agent @ 129c2b8cb48065045534593058761fd81fdef1c1 : data/"),
+        ("API_PA.NUS.FCRF_DS2_en_csv_v2_13510.csv",
+         "Official exchange rate (LCU per US$, period average) (PA.NUS.FCRF)", "2025-03-24",
+         "Skyedge1903/Dashboard @ 34f6d324496d3cf09aac84be9b0e81c515d8297c : data/"),
+    ]:
+        p = wdi / name
+        text, n_in, n_out = _wdi_years(p, 2000)
+        indicator = name.split("_")[1]
+        out.append(Extract(Path(f"reference/worldbank_wdi/2025-10-07/WDI_{indicator}_2000-latest.csv"), text, {
+            "source_id": "worldbank_wdi", "publisher": "World Bank", "title": f"World Development Indicators: {title}",
+            "release": "2025-10-07", "release_date": updated,
+            "url": f"https://data.worldbank.org/indicator/{indicator}", "licence": "CC BY 4.0 (believed)",
+            "retrieved": EXTRACTED_ON, "original": original(p, shared, origin + name),
+            "extract": {"made_by": MADE_BY, "method": "WDI bulk layout kept (preamble, header, all rows); year "
+                        "columns before 2000 and the trailing empty column dropped", "rows_in_original": n_in,
+                        "rows": n_out},
+        }))
+    p = wdi / "Metadata_Country_API_SP.POP.TOTL_DS2_en_csv_v2_246068.csv"
+    text, n_in, n_out = _select_columns(p, ["Country Code", "Region", "IncomeGroup", "TableName"])
+    out.append(Extract(Path("reference/worldbank_wdi/2025-10-07/WDI_Metadata_Country.csv"), text, {
+        "source_id": "worldbank_wdi", "publisher": "World Bank", "title": "WDI country metadata (regions, income)",
+        "release": "2025-10-07", "url": "https://data.worldbank.org/", "licence": "CC BY 4.0 (believed)",
+        "retrieved": EXTRACTED_ON,
+        "original": original(p, shared, "zalesjan/gdp_world_bank_agent @ 129c2b8cb48065045534593058761fd81fdef1c1 : "
+                                        "data/" + p.name),
+        "extract": {"made_by": MADE_BY, "method": "all rows; SpecialNotes column dropped; BOM removed",
+                    "rows_in_original": n_in, "rows": n_out},
+        "notes": "Aggregates (regions, income groups, World) have an empty Region.",
+    }))
+    p = ref / "fred_exchange_rates" / "annual.csv"
+    text, n_in, n_out = _select_columns(p, ["Date", "Country", "Exchange rate"],
+                                        keep_row=lambda r: int(r["Date"][:4]) >= 2000
+                                        and r["Country"] != "Venezuela")
+    out.append(Extract(Path("reference/fred_fx/fa7d949/fred_annual_fx_2000-latest.csv"), text, {
+        "source_id": "fred_fx", "publisher": "Board of Governors of the Federal Reserve System (H.10), via FRED",
+        "title": "Annual foreign exchange rates (local currency per USD)", "release": "fa7d949",
+        "url": "https://fred.stlouisfed.org/categories/15", "licence": "ODC-PDDL-1.0 (datasets package)",
+        "retrieved": EXTRACTED_ON,
+        "original": original(p, shared, "datasets/exchange-rates @ fa7d949956d1db1d21102654b1f40d64d2568677 : "
+                                        "data/annual.csv"),
+        "extract": {"made_by": MADE_BY, "method": "years from 2000; the Venezuela series dropped (it spans the "
+                    "2008, 2018 and 2021 redenominations under one name, so no single ISO 4217 code fits)",
+                    "rows_in_original": n_in, "rows": n_out},
+        "notes": "Every value in this version is local currency per USD (checked against World Bank rates).",
+    }))
+    p = ref / "bls_cpi_us" / "cpiai.csv"
+    text, n_in, n_out = _select_columns(p, ["Date", "Index", "Inflation"],
+                                        keep_row=lambda r: int(r["Date"][:4]) >= 1999)
+    out.append(Extract(Path("reference/bls_cpi/a1f785a/cpi_u_monthly_1999-latest.csv"), text, {
+        "source_id": "bls_cpi", "publisher": "US Bureau of Labor Statistics",
+        "title": "CPI-U, all items, U.S. city average, not seasonally adjusted (CUUR0000SA0), 1982-84=100",
+        "release": "a1f785a", "url": "https://www.bls.gov/cpi/", "licence": "ODC-PDDL-1.0 (datasets package); "
+        "BLS data are US Government works", "retrieved": EXTRACTED_ON,
+        "original": original(p, shared, "datasets/cpi-us @ a1f785a423e22924ef9a438f8996130b1d00374f : data/cpiai.csv"),
+        "extract": {"made_by": MADE_BY, "method": "months from 1999-01", "rows_in_original": n_in, "rows": n_out},
+        "notes": "2025-10 was not published by BLS (federal shutdown) and is absent.",
+    }))
+    return out
+
+
+def build_all(shared: Path) -> list[Extract]:
+    return [*build_unodc(shared), *build_ic3(shared), *build_national(shared), *build_ncrb(shared),
+            *build_reference(shared)]
+
+
+def render_sidecar(extract: Extract) -> str:
+    side = dict(extract.sidecar)
+    side["extract"] = {**side.get("extract", {}), "sha256": hashlib.sha256(extract.text.encode()).hexdigest()}
+    header = "# Provenance of the bundled extract next to this file (written by tools/build_extracts.py).\n"
+    return header + yaml.safe_dump(side, sort_keys=False, allow_unicode=True, width=110)
+
+
+def write_all(extracts: list[Extract], out: Path) -> list[Path]:
+    written = []
+    for e in extracts:
+        target = out / e.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(e.text, encoding="utf-8", newline="")
+        side = target.with_name(target.name + ".source.yml")
+        side.write_text(render_sidecar(e), encoding="utf-8", newline="")
+        written += [target, side]
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data",
+                        help="the shared data folder (holds real/ and facts/)")
+    parser.add_argument("--out", type=Path, default=ROOT / "data")
+    args = parser.parse_args(argv)
+    if not (args.shared / "real" / "PROVENANCE.md").is_file():
+        parser.error(f"{args.shared} does not look like the shared data folder (no real/PROVENANCE.md)")
+    for path in write_all(build_all(args.shared), args.out):
+        print(path.relative_to(args.out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
