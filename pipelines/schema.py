@@ -20,44 +20,47 @@ VALUE_TYPES = ("reported", "estimate")
 #: Vocabulary of ``revision``: which vintage of a figure this row is.
 REVISIONS = ("first_published", "restated", "provisional", "final", "as_published")
 
-OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
-    "source_id": pl.String(),  # registered source id: unodc_cts, fbi_ic3, national_figures, ...
-    "release": pl.String(),  # release folder name (vintage), e.g. 2024-05-16
-    "release_date": pl.Date(),  # publisher's release date when the file states it
-    "dataset": pl.String(),  # table within the source (file stem without extension)
-    "area_code": pl.String(),  # canonical area code: ISO3, UNODC sub-national code, region key
-    "area_name": pl.String(),  # area name as published
-    "country_iso3": pl.String(),  # ISO 3166-1 alpha-3 of the country the area belongs to
-    "area_type": pl.String(),  # one of AREA_TYPES; subtotal = a publisher subtotal row (never summed)
-    "year": pl.Int32(),  # year in which the reference period ends
-    "period_label": pl.String(),  # period as published
-    "period_start": pl.Date(),
-    "period_end": pl.Date(),
-    "period_type": pl.String(),  # calendar_year | fiscal_year | partial_year | cumulative | ...
-    "indicator": pl.String(),  # publisher's indicator / table name, verbatim
-    "dimension": pl.String(),  # publisher's dimension, verbatim
-    "category": pl.String(),  # publisher's offence or crime-type label, verbatim
-    "category_harmonised": pl.String(),  # a publisher- or transcriber-harmonised label, if any
-    "sex": pl.String(),
-    "age": pl.String(),
-    "measure": pl.String(),  # one of MEASURES: what is counted (or loss)
-    "unit": pl.String(),  # count | rate_per_100k_population | currency
-    "unit_published": pl.String(),  # unit label as published ("Counts", "Rate per 100,000 population")
-    "currency": pl.String(),  # ISO 4217 code when unit = currency
-    "value": pl.Float64(),
-    "value_low": pl.Float64(),  # lower bound when the publisher gives a range
-    "value_high": pl.Float64(),  # upper bound when the publisher gives a range
-    "value_type": pl.String(),  # reported | estimate
-    "revision": pl.String(),  # first_published | restated | provisional | final | as_published
-    "publisher": pl.String(),
-    "publication": pl.String(),
-    "source_url": pl.String(),
-    "data_source_note": pl.String(),  # publisher's own source column (UNODC "Source": CTS, MoI, ...)
-    "notes": pl.String(),
-    "source_file": pl.String(),  # path relative to the data directory
-    "source_sha256": pl.String(),
-    "source_row": pl.Int64(),  # 1-based row in the source file (title rows and header counted)
-}
+OBSERVATION_COLUMNS_DOC: tuple[tuple[str, pl.DataType, str], ...] = (
+    ("source_id", pl.String(), 'registered source id: unodc_cts, fbi_ic3, national_figures, ...'),
+    ("release", pl.String(), 'release folder name (vintage), e.g. 2024-05-16'),
+    ("release_date", pl.Date(), "publisher's release date when the file states it"),
+    ("dataset", pl.String(), 'table within the source (file stem without extension)'),
+    ("area_code", pl.String(), 'canonical area code: ISO3, UNODC sub-national code, region key'),
+    ("area_name", pl.String(), 'area name as published'),
+    ("country_iso3", pl.String(), 'ISO 3166-1 alpha-3 of the country the area belongs to'),
+    ("area_type", pl.String(), 'one of AREA_TYPES; subtotal = a publisher subtotal row (never summed)'),
+    ("year", pl.Int32(), 'year in which the reference period ends'),
+    ("period_label", pl.String(), 'period as published'),
+    ("period_start", pl.Date(), 'first day of the reference period'),
+    ("period_end", pl.Date(), 'last day of the reference period'),
+    ("period_type", pl.String(), 'calendar_year | fiscal_year | partial_year | cumulative | ...'),
+    ("indicator", pl.String(), "publisher's indicator / table name, verbatim"),
+    ("dimension", pl.String(), "publisher's dimension, verbatim"),
+    ("category", pl.String(), "publisher's offence or crime-type label, verbatim"),
+    ("category_harmonised", pl.String(), 'a publisher- or transcriber-harmonised label, if any'),
+    ("sex", pl.String(), 'sex breakdown as published (Total, Male, Female)'),
+    ("age", pl.String(), 'age breakdown as published (Excel-mangled bands repaired: Oct-17 -> 10-17)'),
+    ("measure", pl.String(), 'one of MEASURES: what is counted (or loss)'),
+    ("unit", pl.String(), 'count | rate_per_100k_population | currency'),
+    ("unit_published", pl.String(), 'unit label as published ("Counts", "Rate per 100,000 population")'),
+    ("currency", pl.String(), 'ISO 4217 code when unit = currency'),
+    ("value", pl.Float64(), 'the published number, in the unit given by unit/currency'),
+    ("value_low", pl.Float64(), 'lower bound when the publisher gives a range'),
+    ("value_high", pl.Float64(), 'upper bound when the publisher gives a range'),
+    ("value_type", pl.String(), 'reported | estimate'),
+    ("revision", pl.String(), 'first_published | restated | provisional | final | as_published'),
+    ("publisher", pl.String(), 'body that produced the statistic'),
+    ("series", pl.String(), "the publisher's series (scope) this number belongs to, e.g. accc_combined"),
+    ("publication", pl.String(), 'report or release the number was read in'),
+    ("source_url", pl.String(), 'where the number or file was published'),
+    ("data_source_note", pl.String(), 'publisher\'s own source column (UNODC "Source": CTS, MoI, ...)'),
+    ("notes", pl.String(), "publisher's or curator's notes on scope and definitions"),
+    ("source_file", pl.String(), 'path relative to the data directory'),
+    ("source_sha256", pl.String(), 'sha256 of the source file'),
+    ("source_row", pl.Int64(), '1-based row in the source file (title rows and header counted)'),
+)
+OBSERVATION_SCHEMA: dict[str, pl.DataType] = {n: t for n, t, _ in OBSERVATION_COLUMNS_DOC}
+OBSERVATION_DOCS: dict[str, str] = {n: d for n, _, d in OBSERVATION_COLUMNS_DOC}
 
 OBSERVATION_COLUMNS = tuple(OBSERVATION_SCHEMA)
 

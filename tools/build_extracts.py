@@ -82,8 +82,35 @@ REVISION_OVERRIDES = {
 }
 NATIONAL_COLUMNS = [
     "country_iso3", "region_name", "year", "period_label", "period_start", "period_end", "period_type", "metric",
-    "value", "value_low", "value_high", "currency", "value_type", "revision", "publisher", "publication",
+    "value", "value_low", "value_high", "currency", "value_type", "revision", "series", "publisher", "publication",
     "source_url", "verification", "notes",
+]
+#: Rows of one publisher that measure different scopes get their own series id (the rest take the
+#: reader's default, derived from the publisher). Each rule: (country, notes/label pattern, series).
+SERIES_RULES: list[tuple[str, str, str]] = [
+    ("AUS", r"^Scamwatch-only", "accc_scamwatch_only"),
+    ("AUS", r"^Combined data", "accc_combined"),
+    ("JPN", r"^COMBINED special fraud", "npa_special_fraud_and_sns"),
+    ("JPN", r"^SNS", "npa_sns_investment_romance"),
+    ("JPN", r"^\"Special fraud\"", "npa_special_fraud"),
+    ("ZAF", r"^CARD gross fraud losses only", "sabric_card_fraud"),
+    ("ZAF", r"banking-related financial crime", "sabric_banking_crime"),
+]
+#: Headline loss series per country: shared/data/facts/README.md, "Suggested headline loss series,
+#: by country (one publisher each)". Viet Nam has no consistent official series and gets none.
+HEADLINE_SERIES: list[tuple[str, str, str]] = [
+    ("USA", "ic3_annual_total", "FBI IC3 annual totals; FTC Sentinel is broader and overlaps (never added)"),
+    ("CAN", "cafc", "CAFC reported losses"),
+    ("AUS", "accc_combined", "ACCC/NASC combined data (Scamwatch, ReportCyber, banks, ...); coverage widened "
+                             "over time; the 2021 reported figure, not the estimate"),
+    ("GBR", "uk_finance", "UK Finance members' unauthorised + APP fraud (banking fraud incl. cards)"),
+    ("SGP", "spf", "Singapore Police Force scam losses"),
+    ("IND", "i4c", "I4C National Cyber Crime Reporting Portal losses"),
+    ("JPN", "npa_special_fraud", "NPA special fraud; SNS investment/romance fraud is a separate series"),
+    ("KOR", "knpa", "KNPA voice phishing (telecom-based fraud)"),
+    ("NZL", "cert_nz", "CERT NZ direct financial loss, all incident types"),
+    ("NGA", "nibss", "NIBSS bank fraud reported by financial institutions"),
+    ("VNM", "", "no consistent official series (MPS case-based, A05 and NCA survey figures conflict)"),
 ]
 IC3_PUBLISHER = "Federal Bureau of Investigation, Internet Crime Complaint Center (IC3)"
 
@@ -303,7 +330,9 @@ def build_national(shared: Path) -> list[Extract]:
             estimates[name] = estimates.get(name, 0) + 1
         revision = REVISION_OVERRIDES.get((r["publisher"], r["period_label"])) or revision_from_label(
             r["period_label"])
-        rec = {**r, "period_start": period.start.isoformat() if period.start else "",
+        series = next((sid for iso, pattern, sid in SERIES_RULES
+                       if r["country_iso3"] == iso and re.search(pattern, r["notes"])), "")
+        rec = {**r, "series": series, "period_start": period.start.isoformat() if period.start else "",
                "period_end": period.end.isoformat() if period.end else "", "period_type": period.period_type,
                "value_type": "estimate" if reasons else "reported", "revision": revision}
         rows.append([rec[c] for c in NATIONAL_COLUMNS])
@@ -326,6 +355,7 @@ def build_national(shared: Path) -> list[Extract]:
                       "period_start/period_end/period_type parsed from period_label; revision from the label's "
                       "wording (plus listed overrides); value_type 'estimate' by the listed rules",
             "estimate_rules": estimates,
+            "series_rules": [f"{iso}: notes matching {pat!r} -> {sid}" for iso, pat, sid in SERIES_RULES],
             "revision_overrides": [f"{p} / {lbl}: {v}" for (p, lbl), v in REVISION_OVERRIDES.items()],
             "rows_in_original": len(facts),
             "rows": kept,
@@ -489,9 +519,24 @@ def build_reference(shared: Path) -> list[Extract]:
     return out
 
 
+def build_headline_series(shared: Path) -> list[Extract]:
+    readme = shared / "facts" / "README.md"
+    rows = [["country_iso3", "series", "rationale"], *[list(r) for r in HEADLINE_SERIES]]
+    return [Extract(Path("reference/loss_series") / EXTRACTED_ON / "headline_loss_series.csv", csv_text(rows), {
+        "source_id": "loss_series", "publisher": "cyberstats (curated)",
+        "title": "Headline loss series per country (which publisher series stands for a country's losses)",
+        "release": EXTRACTED_ON, "url": "shared/data/facts/README.md#suggested-headline-loss-series-by-country",
+        "licence": "Apache-2.0 (this table); the series belong to their publishers", "retrieved": EXTRACTED_ON,
+        "original": original(readme, shared, "shared/data/facts/README.md, section 'Suggested headline loss "
+                                             "series, by country (one publisher each)'"),
+        "extract": {"made_by": MADE_BY, "method": "the README's table as (country, series id, rationale); series "
+                    "ids are those the national figures extract and the IC3 reader assign", "rows": len(rows) - 1},
+    })]
+
+
 def build_all(shared: Path) -> list[Extract]:
     return [*build_unodc(shared), *build_ic3(shared), *build_national(shared), *build_ncrb(shared),
-            *build_reference(shared)]
+            *build_reference(shared), *build_headline_series(shared)]
 
 
 def render_sidecar(extract: Extract) -> str:

@@ -15,6 +15,7 @@ from pipelines.sources import (
     country_codes,
     fbi_ic3,
     fred_fx,
+    loss_series,
     national_figures,
     ncrb,
     un_m49,
@@ -33,6 +34,14 @@ class SourceSpec:
     formats: tuple[str, ...]  # accepted file suffixes
     #: staging table name(s); for observation sources always stg_<id>__observations
     tables: tuple[str, ...]
+    #: text of a header cell, used to find the header (and to count data rows independently)
+    header_marker: str = ""
+    #: for readers returning (layout, frame): layout -> staging table (None = not staged)
+    layouts: tuple[tuple[str, str | None], ...] = ()
+
+    @property
+    def is_observations(self) -> bool:
+        return self.kind == "sources"
 
     @property
     def raw_table(self) -> str:
@@ -44,14 +53,14 @@ SOURCES: dict[str, SourceSpec] = {
     for s in (
         SourceSpec("unodc_cts", "sources", "UNODC Crime Trends Survey (CTS) exports",
                    "United Nations Office on Drugs and Crime (UNODC)", unodc_cts.read, (".xlsx", ".csv"),
-                   ("stg_unodc_cts__observations",)),
+                   ("stg_unodc_cts__observations",), "Iso3_code"),
         SourceSpec("fbi_ic3", "sources", "FBI IC3 Internet Crime Report tables",
-                   fbi_ic3.PUBLISHER, fbi_ic3.read, (".csv",), ("stg_fbi_ic3__observations",)),
+                   fbi_ic3.PUBLISHER, fbi_ic3.read, (".csv",), ("stg_fbi_ic3__observations",), "year"),
         SourceSpec("national_figures", "sources", "National headline figures (template)",
                    "various national publishers (see publisher column)", national_figures.read, (".csv",),
-                   ("stg_national_figures__observations",)),
+                   ("stg_national_figures__observations",), "metric"),
         SourceSpec("ncrb", "sources", "India NCRB Crime in India cyber-crime tables",
-                   ncrb.PUBLISHER, ncrb.read, (".csv",), ("stg_ncrb__observations",)),
+                   ncrb.PUBLISHER, ncrb.read, (".csv",), ("stg_ncrb__observations",), "State/UT"),
     )
 }
 
@@ -65,12 +74,16 @@ REFERENCES: dict[str, SourceSpec] = {
                    ("stg_country_codes__currencies",)),
         SourceSpec("worldbank_wdi", "reference", "World Bank WDI: population and official exchange rates",
                    "World Bank", worldbank_wdi.read, (".csv",),
-                   ("stg_worldbank_wdi__values", "stg_worldbank_wdi__countries")),
+                   ("stg_worldbank_wdi__values", "stg_worldbank_wdi__countries"),
+                   layouts=(("values", "stg_worldbank_wdi__values"), ("countries", "stg_worldbank_wdi__countries"),
+                            ("indicators", None))),
         SourceSpec("fred_fx", "reference", "Federal Reserve H.10 annual exchange rates (via FRED)",
                    "Board of Governors of the Federal Reserve System", fred_fx.read, (".csv",),
                    ("stg_fred_fx__rates",)),
         SourceSpec("bls_cpi", "reference", "US CPI-U all items (CUUR0000SA0), monthly",
                    "US Bureau of Labor Statistics", bls_cpi.read, (".csv",), ("stg_bls_cpi__monthly",)),
+        SourceSpec("loss_series", "reference", "Headline loss series per country (curated)",
+                   "cyberstats", loss_series.read, (".csv",), ("stg_loss_series__headlines",)),
     )
 }
 
@@ -83,5 +96,3 @@ def get(source_id: str) -> SourceSpec:
     except KeyError:
         raise KeyError(f"unknown source {source_id!r}; known: {', '.join(sorted(ALL))}") from None
 
-
-ReadFn = Callable[..., object]

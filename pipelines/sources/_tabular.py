@@ -96,12 +96,28 @@ def read_csv_table(path: Path, name: str, marker: str, expected_header: str) -> 
             truncate_ragged_lines=False,
         )
     except pl.exceptions.PolarsError as exc:
+        _raise_ragged(text, k, name)
         raise InputError(file=name, expected=f"well-formed CSV rows under {expected_header}",
                          found=str(exc).splitlines()[0]) from exc
     frame = _strip_header(frame)
     frame = frame.with_columns(pl.int_range(k + 2, k + 2 + frame.height, dtype=pl.Int64).alias(ROW))
     titles = [[c.strip() for c in rec if c and c.strip()] for rec in head[:k]]
     return Table(frame=frame, title_rows=titles, header_row=k + 1, encoding=encoding)
+
+
+def _raise_ragged(text: str, header_index: int, name: str) -> None:
+    """Name the first record whose field count differs from the header's (if there is one)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    width = None
+    for i, rec in enumerate(reader):
+        if i < header_index:
+            continue
+        if i == header_index:
+            width = len(rec)
+            continue
+        if rec and len(rec) != width:
+            raise InputError(file=name, row=i + 1, expected=f"{width} fields as in the header (row {header_index + 1})",
+                             found=f"{len(rec)} fields")
 
 
 def _physical_lines_before_record(text: str, record_index: int) -> int:

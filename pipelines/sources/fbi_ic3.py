@@ -26,6 +26,7 @@ from pipelines.sources._tabular import ROW, read_csv_table, require_columns, req
 SOURCE_ID = "fbi_ic3"
 PUBLISHER = "Federal Bureau of Investigation, Internet Crime Complaint Center (IC3)"
 TOTAL_CATEGORY = "All complaints (report total)"
+TOTAL_SERIES = "ic3_annual_total"
 #: Up to the 2022 report IC3 tabulated crime types by victim count (verified for 2022); from the
 #: 2023 report on, by complaint count (verified for 2023 and 2024).
 LAST_VICTIM_COUNT_YEAR = 2022
@@ -84,7 +85,7 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
         ]
         out = pl.concat(frames, how="diagonal").with_columns(
             category=pl.lit(TOTAL_CATEGORY), indicator=pl.lit("annual totals"),
-            publication=pl.col("report"),
+            publication=pl.col("report"), series=pl.lit(TOTAL_SERIES),
         ).drop("report")
     else:
         require_text(df, "crime_type_as_printed", name)

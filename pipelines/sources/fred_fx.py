@@ -4,7 +4,7 @@ Layout ``Date, Country, Exchange rate``; Date is the first day of the year. The 
 says some series (AUD, EUR, NZD, GBP) are USD per unit, but every value in the current file is
 local currency per USD: direction is checked against World Bank rates in the intermediate layer
 rather than assumed here. ``Country`` names map to ISO 4217 codes below; an unknown name is an
-error so that a new series is never silently dropped.
+error so that a new series is never silently dropped; ``IGNORED_SERIES`` are dropped on purpose.
 """
 
 from pathlib import Path
@@ -23,6 +23,10 @@ CURRENCY_BY_SERIES = {
     "Taiwan": "TWD", "Thailand": "THB", "United Kingdom": "GBP",
     "Sri Lanka": "LKR",
 }
+#: Series read but not used, with the reason (they are dropped, never silently mapped).
+IGNORED_SERIES = {
+    "Venezuela": "spans the 2008, 2018 and 2021 redenominations under one name; no single ISO 4217 code fits",
+}
 
 
 def read(path: Path, name: str, release: str, sidecar: dict | None = None,
@@ -30,6 +34,7 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
     table = read_csv_table(path, name, marker="Exchange rate", expected_header="Date, Country, Exchange rate")
     df = table.frame
     require_columns(df, COLUMNS, name, table.header_row)
+    df = df.filter(~pl.col("Country").str.strip_chars().is_in(list(IGNORED_SERIES)))
     series = df["Country"].str.strip_chars()
     unknown = ~series.is_in(list(CURRENCY_BY_SERIES))
     if unknown.any():

@@ -11,10 +11,13 @@ optional  ``period_start``, ``period_end`` (ISO dates; needed when the label is 
           :mod:`pipelines.harmonise.periods` understands), ``period_type``, ``value_low``,
           ``value_high``, ``currency`` (ISO 4217, required for ``loss``), ``value_type`` (reported |
           estimate), ``revision`` (first_published | restated | provisional | final |
-          as_published), ``publication``, ``verification``, ``notes``
+          as_published), ``series`` (an id for the publisher's series or scope, e.g.
+          ``accc_combined`` vs ``accc_scamwatch_only``; default: derived from the publisher),
+          ``publication``, ``verification``, ``notes``
 """
 
 import re
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -29,7 +32,7 @@ SOURCE_ID = "national_figures"
 REQUIRED = ("year", "period_label", "metric", "value", "publisher", "source_url")
 OPTIONAL = (
     "country_iso3", "region_name", "period_start", "period_end", "period_type", "value_low", "value_high",
-    "currency", "value_type", "revision", "publication", "verification", "notes",
+    "currency", "value_type", "revision", "series", "publication", "verification", "notes",
 )
 METRICS = ("reports", "complaints", "cases_recorded", "victims", "loss")
 
@@ -38,6 +41,14 @@ SUBNATIONAL = {("GBR", "england and wales"): "GBR_E_W", ("GBR", "scotland"): "GB
                ("GBR", "northern ireland"): "GBR_NI"}
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+def series_id(publisher: str) -> str:
+    """Default series id: the publisher's name (or its bracketed acronym), as a slug."""
+    acronym = re.search(r"\(([A-Z][A-Z0-9 /&.-]{1,15})\)", publisher)
+    base = acronym.group(1) if acronym else re.split(r" \(|,", publisher)[0]
+    ascii_base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", ascii_base.casefold()).strip("_")
 
 
 def region_code(name: str) -> str:
@@ -157,6 +168,7 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
             "unit": "currency" if metric == "loss" else "count", "unit_published": currency or "count",
             "currency": currency, "value": v, "value_low": lo, "value_high": hi, "value_type": value_type,
             "revision": revision, "publisher": r["publisher"], "publication": r["publication"],
+            "series": r["series"] or series_id(r["publisher"]),
             "source_url": r["source_url"], "notes": r["notes"], "data_source_note": r["verification"],
             "category": "All reported offences (headline figure)", "indicator": "national headline figure",
             "source_row": row_no,

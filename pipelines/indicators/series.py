@@ -1,0 +1,110 @@
+"""Series selection: one preferred loss figure per country and year, alternatives kept and flagged.
+
+Rules, in order (README "Methodology: series selection"):
+
+1. **Headline series.** Each country's losses are represented by one publisher series (the
+   ``loss_series`` reference, e.g. USA = IC3 annual totals, never FTC, which IC3 feeds). A country
+   not listed there takes its only series with reported full-year figures; with several such
+   series and none designated, no figure is preferred (the choice is not ours to guess). A country
+   listed with an empty series has, by decision, no headline series (Viet Nam: no consistent
+   official series).
+2. **Reported over estimated**: survey extrapolations and modelled estimates are never preferred.
+3. **Complete year over partial**: only calendar or fiscal 12-month periods are preferred;
+   partial-year and cumulative figures stay as alternatives.
+4. **Restated over first-published**: restated and final figures rank before as-published ones,
+   which rank before first-published and provisional ones.
+5. **Publisher's own figure over a summary**: a figure read on the publisher's page ranks before
+   one read in a news or third-party summary (``publication`` names the outlet).
+6. Remaining ties are broken by source order (file, then row) and said in ``selection_note``.
+"""
+
+import polars as pl
+
+ANNUAL_PERIODS = ("calendar_year", "fiscal_year")
+REVISION_RANK = {"restated": 0, "final": 0, "as_published": 1, "first_published": 2, "provisional": 2}
+#: ``publication`` text that marks a figure read in someone else's summary of the publisher's release.
+SUMMARY_PATTERN = r"(?i)\bsummary\b|\bvia\b|\breproduc|\bnews\b|\bcited\b"
+
+
+def headline_series(losses: pl.DataFrame, designated: pl.DataFrame) -> pl.DataFrame:
+    """Per country: the headline series and why (``designated`` / ``only series`` / none)."""
+    eligible = losses.filter(pl.col("value_type") == "reported", pl.col("period_type").is_in(ANNUAL_PERIODS),
+                             pl.col("value").is_not_null())
+    per_country = eligible.group_by("country_iso3").agg(pl.col("series").unique().sort().alias("series_list"))
+    all_countries = losses.select("country_iso3").unique()
+    out = (all_countries.join(per_country, on="country_iso3", how="left")
+           .join(designated.select("country_iso3", pl.col("series").alias("designated")), on="country_iso3",
+                 how="left"))
+    designated_none = pl.col("country_iso3").is_in(
+        designated.filter(pl.col("series").is_null() | (pl.col("series") == ""))["country_iso3"].implode())
+    return out.with_columns(designated=pl.col("designated").replace("", None)).select(
+        "country_iso3",
+        headline_series=pl.when(designated_none).then(None)
+        .when(pl.col("designated").is_not_null()).then(pl.col("designated"))
+        .when(pl.col("series_list").list.len() == 1).then(pl.col("series_list").list.first())
+        .otherwise(None),
+        headline_basis=pl.when(designated_none).then(pl.lit("none: no headline series by decision (see loss_series)"))
+        .when(pl.col("designated").is_not_null()).then(pl.lit("designated"))
+        .when(pl.col("series_list").list.len() == 1).then(pl.lit("only series with reported full-year figures"))
+        .when(pl.col("series_list").list.len() > 1).then(
+            pl.format("none: {} series with reported full-year figures, none designated",
+                      pl.col("series_list").list.len()))
+        .otherwise(pl.lit("none: no reported full-year figure")),
+    ).sort("country_iso3")
+
+
+def select_preferred(losses: pl.DataFrame, designated: pl.DataFrame) -> pl.DataFrame:
+    """Add is_headline_series, is_preferred, selection_rank and selection_note to country losses.
+
+    ``losses`` needs country_iso3, year, series, value, value_type, period_type, revision,
+    publication, source_file, source_row.
+    """
+    heads = headline_series(losses, designated)
+    df = losses.with_row_index("_id").join(heads, on="country_iso3", how="left").with_columns(
+        is_headline_series=(pl.col("series") == pl.col("headline_series")).fill_null(False),
+        _revision_rank=pl.col("revision").replace_strict(REVISION_RANK, default=1, return_dtype=pl.Int8),
+        _summary=pl.col("publication").fill_null("").str.contains(SUMMARY_PATTERN).cast(pl.Int8),
+        _annual=pl.col("period_type").is_in(ANNUAL_PERIODS),
+        _reported=pl.col("value_type") == "reported",
+    )
+    eligible = (pl.col("is_headline_series") & pl.col("_annual") & pl.col("_reported")
+                & pl.col("value").is_not_null())
+    df = df.with_columns(_eligible=eligible)
+    order = ["_revision_rank", "_summary", "source_file", "source_row"]
+    ranked = (df.filter(pl.col("_eligible")).sort(order)
+              .with_columns(selection_rank=pl.int_range(1, pl.len() + 1).over("country_iso3", "year")
+                            .cast(pl.Int32)))
+    tie = (ranked.with_columns(
+        _key=pl.struct("_revision_rank", "_summary"),
+    ).with_columns(
+        _first_key=pl.col("_key").first().over("country_iso3", "year"),
+        _first_value=pl.col("value").first().over("country_iso3", "year"),
+    ).filter((pl.col("selection_rank") == 2) & (pl.col("_key") == pl.col("_first_key"))
+             & (pl.col("value") != pl.col("_first_value")))
+        .select("country_iso3", "year", _tie_value=pl.col("value")))
+    df = (df.join(ranked.select("_id", "selection_rank"), on="_id", how="left")
+          .join(tie, on=["country_iso3", "year"], how="left"))
+    best = df.filter(pl.col("selection_rank") == 1).select(
+        "country_iso3", "year", _best_revision=pl.col("revision"), _best_value=pl.col("value"))
+    df = df.join(best, on=["country_iso3", "year"], how="left")
+    note = (
+        pl.when(pl.col("selection_rank") == 1).then(
+            pl.when(pl.col("_tie_value").is_not_null())
+            .then(pl.format("preferred; tie with another figure of the same rank ({}) broken by source order",
+                            pl.col("_tie_value")))
+            .otherwise(pl.lit("preferred")))
+        .when(pl.col("headline_series").is_null()).then(pl.col("headline_basis"))
+        .when(~pl.col("is_headline_series")).then(pl.format("alternative: not the headline series ({})",
+                                                            pl.col("headline_series")))
+        .when(~pl.col("_reported")).then(pl.lit("alternative: an estimate, not a reported figure"))
+        .when(~pl.col("_annual")).then(pl.format("alternative: {} period, not a full year", pl.col("period_type")))
+        .when(pl.col("value").is_null()).then(pl.lit("alternative: range only, no point value"))
+        .when(pl.col("_revision_rank") > pl.col("_best_revision").replace_strict(
+            REVISION_RANK, default=1, return_dtype=pl.Int8))
+        .then(pl.format("alternative: {} figure; the preferred one is {}", pl.col("revision"),
+                        pl.col("_best_revision")))
+        .otherwise(pl.lit("alternative: a figure of equal rank read in a summary or later in source order"))
+    )
+    return (df.sort("_id").with_columns(is_preferred=(pl.col("selection_rank") == 1).fill_null(False),
+                                        selection_note=note)
+            .drop([c for c in df.columns if c.startswith("_")]))
