@@ -5,9 +5,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# DuckDB 1.x client used by the compatibility test: the published warehouse must open in it.
-COMPAT_VENV := .venv-duckdb1
-COMPAT_STAMP := $(COMPAT_VENV)/.installed
+# DuckDB 1.x and 2.x clients used by the compatibility test: the published warehouse must open in both.
+COMPAT1 := .venv-duckdb1
+COMPAT2 := .venv-duckdb2
 
 .PHONY: run test lint dev bench lock extracts report clean
 
@@ -17,9 +17,14 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev]'
 	touch $@
 
-$(COMPAT_STAMP): requirements/duckdb1-client.txt
-	$(PYTHON) -m venv $(COMPAT_VENV)
-	$(COMPAT_VENV)/bin/python -m pip install --quiet -r requirements/duckdb1-client.txt
+$(COMPAT1)/.installed: requirements/duckdb1-client.txt
+	$(PYTHON) -m venv $(COMPAT1)
+	$(COMPAT1)/bin/python -m pip install --quiet -r requirements/duckdb1-client.txt
+	touch $@
+
+$(COMPAT2)/.installed: requirements/duckdb2-client.txt
+	$(PYTHON) -m venv $(COMPAT2)
+	$(COMPAT2)/bin/python -m pip install --quiet -r requirements/duckdb2-client.txt
 	touch $@
 
 run: $(STAMP)
@@ -28,9 +33,10 @@ run: $(STAMP)
 report: $(STAMP)
 	$(BIN)/cyberstats report
 
-test: $(STAMP) $(COMPAT_STAMP)
+test: $(STAMP) $(COMPAT1)/.installed $(COMPAT2)/.installed
 	$(BIN)/ruff check .
-	CYBERSTATS_DUCKDB1_PYTHON=$(CURDIR)/$(COMPAT_VENV)/bin/python $(BIN)/pytest
+	CYBERSTATS_DUCKDB1_PYTHON=$(CURDIR)/$(COMPAT1)/bin/python CYBERSTATS_DUCKDB2_PYTHON=$(CURDIR)/$(COMPAT2)/bin/python \
+	  $(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -57,4 +63,4 @@ lock:
 	rm -rf .venv-lock
 
 clean:
-	rm -rf $(VENV) $(COMPAT_VENV) data/warehouse data/reports .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(COMPAT1) $(COMPAT2) data/warehouse data/reports .pytest_cache .ruff_cache

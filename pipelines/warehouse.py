@@ -42,8 +42,13 @@ def quote_literal(text: str) -> str:
 
 
 @contextmanager
-def connect(path: Path, read_only: bool = False, retries: int = 20) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open a DuckDB file, waiting briefly if another process holds its lock."""
+def connect(path: Path, read_only: bool = False, retries: int = 20,
+            disposable: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open a DuckDB file, waiting briefly if another process holds its lock.
+
+    ``disposable``: the file is private and rebuildable (the build database); if it was written by
+    a DuckDB version this one cannot read, it is deleted and started afresh.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     delay = 0.05
     for attempt in range(retries):
@@ -51,6 +56,10 @@ def connect(path: Path, read_only: bool = False, retries: int = 20) -> Iterator[
             con = duckdb.connect(str(path), read_only=read_only)
             break
         except duckdb.IOException as exc:
+            if disposable and "version number" in str(exc) and not read_only:
+                path.unlink(missing_ok=True)
+                Path(str(path) + ".wal").unlink(missing_ok=True)
+                continue
             if "lock" not in str(exc).lower() or attempt == retries - 1:
                 raise CyberstatsError(
                     f"cannot open {path}: another process holds it ({str(exc).splitlines()[0]})"
@@ -100,6 +109,21 @@ def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> boo
         [schema, table],
     ).fetchone()
     return bool(row and row[0])
+
+
+RAW_FILE_COLUMNS = ("source_id", "kind", "release", "relpath", "sha256", "size_bytes", "publisher", "title", "url",
+                    "licence", "retrieved")
+
+
+def raw_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every input file of the build or publication: the union of the raw manifest tables."""
+    tables = [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw' ORDER BY 1").fetchall()]
+    if not tables:
+        return pl.DataFrame(schema={c: (pl.Int64 if c == "size_bytes" else pl.String) for c in RAW_FILE_COLUMNS})
+    cols = ", ".join(RAW_FILE_COLUMNS)
+    union = " UNION ALL ".join(f"SELECT {cols} FROM raw.{ident(t)}" for t in tables)  # noqa: S608
+    return con.execute(f"{union} ORDER BY kind DESC, source_id, relpath").pl()
 
 
 @dataclass(frozen=True)

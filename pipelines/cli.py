@@ -1,0 +1,357 @@
+"""The ``cyberstats`` command.
+
+    cyberstats run      load, validate, harmonise, compute, render and publish (in process)
+    cyberstats query    run read-only SQL against the published warehouse
+    cyberstats sources  list what is loaded, with provenance
+
+Exit codes: 0 success, 1 the run or query failed (published outputs unchanged), 2 usage or
+configuration error, 3 another run holds the lock.
+"""
+
+import argparse
+import contextlib
+import csv
+import fcntl
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from pipelines.errors import ConfigError, CyberstatsError
+from pipelines.settings import ENV_DATA_DIR, ENV_SITE_DIR, ENV_WAREHOUSE, Settings, resolve
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+#: Leading characters a spreadsheet would read as a formula (OWASP CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _print(msg: str = "", *, err: bool = False) -> None:
+    print(msg, file=sys.stderr if err else sys.stdout, flush=True)
+
+
+# --- run -------------------------------------------------------------------------------------------
+
+class _Progress(logging.Handler):
+    """Turns Dagster's structured events into one line per finished step."""
+
+    def __init__(self, quiet: bool) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.quiet = quiet
+        self.started: dict[str, float] = {}
+        self.failures: list[str] = []
+        self.failed_checks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", None)
+        event = meta.get("dagster_event") if isinstance(meta, dict) else None
+        if event is None:
+            return
+        kind, step = event.event_type_value, event.step_key or ""
+        label = step.replace("__", "/")
+        if kind == "STEP_START":
+            self.started[step] = time.monotonic()
+        elif kind == "ASSET_MATERIALIZATION" and not self.quiet:
+            mat = event.event_specific_data.materialization
+            rows = mat.metadata.get("rows")
+            extra = f"  {int(rows.value):>9,} rows" if rows is not None else ""
+            took = time.monotonic() - self.started.get(step, time.monotonic())
+            _print(f"  ok  {'/'.join(mat.asset_key.path):<58}{extra}  {took:5.1f}s")
+        elif kind == "ASSET_CHECK_EVALUATION":
+            ev = event.event_specific_data
+            if not ev.passed:
+                name = f"{'/'.join(ev.asset_key.path)}:{ev.check_name}"
+                details = "; ".join(f"{k}: {v.value}" for k, v in ev.metadata.items()
+                                    if k in ("failure", "mismatches", "unexpected"))
+                self.failed_checks.append(name + (f" ({details})" if details else ""))
+                _print(f"  FAILED CHECK  {name}", err=True)
+        elif kind == "STEP_FAILURE":
+            error = event.event_specific_data.error
+            message = _root_message(error)
+            self.failures.append(f"{label}: {message}")
+            _print(f"  FAILED  {label}: {message}", err=True)
+
+
+def _root_message(error) -> str:
+    """The innermost user-facing message of a Dagster SerializableErrorInfo chain."""
+    node = error
+    while node is not None and getattr(node, "cause", None) is not None:
+        node = node.cause
+    text = (node or error).message.strip()
+    head, _, rest = text.partition(": ")
+    if head.endswith(("Error", "Failure", "Exception")) and rest:
+        text = rest
+    return text.splitlines()[0] if text else "unknown error"
+
+
+@contextlib.contextmanager
+def run_lock(settings: Settings) -> Iterator[None]:
+    settings.work_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.work_dir / "run.lock"
+    with path.open("a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise _Locked(f"another cyberstats run is using {settings.work_dir} (lock {path})") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+class _Locked(CyberstatsError):
+    pass
+
+
+def planned_fingerprint(settings: Settings) -> str:
+    """The fingerprint a run over the current data directory would publish."""
+    from pipelines.assets.raw import select_files
+    from pipelines.catalog import discover
+    from pipelines.fingerprint import run_fingerprint
+    from pipelines.sources import ALL
+
+    files: list[tuple[str, str]] = []
+    for spec in ALL.values():
+        files += [(f.relpath, f.sha256) for f in select_files(spec, discover(settings.data_dir, spec.kind,
+                                                                              spec.source_id))]
+    return run_fingerprint(files, settings)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    from pipelines.reports.publish import published_site_fingerprint
+    from pipelines.warehouse import published_fingerprint
+
+    _print(f"cyberstats run\n  data      {settings.data_dir}\n  warehouse {settings.warehouse}\n"
+           f"  site      {settings.site_dir}")
+    with run_lock(settings):
+        if not args.force:
+            planned = planned_fingerprint(settings)
+            if (published_fingerprint(settings.warehouse) == planned
+                    and published_site_fingerprint(settings.site_dir) == planned):
+                _print("Nothing changed since the last publication (same inputs, code and options); "
+                       "the published warehouse and site were left as they are.")
+                _where(settings)
+                return EXIT_OK
+        return _execute(settings, quiet=args.quiet)
+
+
+def _execute(settings: Settings, quiet: bool) -> int:
+    import dagster as dg
+
+    from pipelines.assets.resources import CyberstatsResource
+    from pipelines.definitions import JOB_NAME, build_definitions
+
+    resource = CyberstatsResource(
+        data_dir=str(settings.data_dir), warehouse=str(settings.warehouse), site_dir=str(settings.site_dir),
+        work_dir=str(settings.work_dir), base_year=settings.base_year,
+        min_population_coverage=settings.min_population_coverage,
+    )
+    handler = _Progress(quiet)
+
+    @dg.logger
+    def progress(_init_context):  # a Dagster logger that only feeds the handler above
+        lg = logging.Logger("cyberstats.progress", level=logging.DEBUG)
+        lg.addHandler(handler)
+        return lg
+
+    defs = build_definitions(resource)
+    job = defs.resolve_job_def(JOB_NAME).with_logger_defs({"progress": progress})
+    started = time.monotonic()
+    with _dagster_instance() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False,
+                                        run_config={"loggers": {"progress": {}}})
+    took = time.monotonic() - started
+    if not result.success:
+        _print(f"\nRun FAILED after {took:.1f}s. The published warehouse and site were not changed.", err=True)
+        for line in handler.failures:
+            _print(f"  - {line}", err=True)
+        for line in handler.failed_checks:
+            _print(f"  - blocking check failed: {line}", err=True)
+        return EXIT_FAILED
+    _print(f"\nRun succeeded in {took:.1f}s.")
+    _where(settings)
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _dagster_instance():
+    """Persistent instance when DAGSTER_HOME is set (runs then show in the UI), else ephemeral."""
+    import dagster as dg
+
+    if os.environ.get("DAGSTER_HOME"):
+        with dg.DagsterInstance.get() as instance:
+            yield instance
+    else:
+        with dg.DagsterInstance.ephemeral() as instance:
+            yield instance
+
+
+def _where(settings: Settings) -> None:
+    _print(f"  report:    {settings.site_dir / 'index.html'}")
+    _print(f"  warehouse: {settings.warehouse}")
+    default = resolve().warehouse if not os.environ.get(ENV_WAREHOUSE) else Path(os.environ[ENV_WAREHOUSE])
+    flag = "" if settings.warehouse == default.resolve() else f" --warehouse {settings.warehouse}"
+    _print(f'  query it:  cyberstats query "select * from marts.losses_by_country_year limit 5"{flag}')  # noqa: S608
+
+
+# --- query -----------------------------------------------------------------------------------------
+
+def neutralise(value: object) -> object:
+    """Prefix text a spreadsheet would execute as a formula with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from pipelines.warehouse import connect_readonly
+
+    path = _warehouse_path(args)
+    import duckdb
+
+    try:
+        with connect_readonly(path) as con:
+            cursor = con.execute(args.sql)
+            if cursor.description is None:
+                return EXIT_OK
+            columns = [d[0] for d in cursor.description]
+            rows = cursor.fetchmany(args.max_rows) if args.max_rows else cursor.fetchall()
+    except duckdb.Error as exc:
+        _print(f"query failed: {str(exc).splitlines()[0]}", err=True)
+        return EXIT_FAILED
+    _emit(columns, rows, args.format)
+    return EXIT_OK
+
+
+def _emit(columns: list[str], rows: list[tuple], fmt: str) -> None:
+    out = sys.stdout
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([neutralise(c) for c in columns])
+        writer.writerows([[neutralise(v) for v in row] for row in rows])
+    elif fmt == "json":
+        json.dump([dict(zip(columns, row, strict=True)) for row in rows], out, default=str, indent=1)
+        out.write("\n")
+    else:
+        out.write(format_table(columns, rows) + "\n")
+    out.flush()
+
+
+def format_table(columns: list[str], rows: Sequence[tuple]) -> str:
+    def cell(v: object) -> str:
+        if v is None:
+            return "NULL"
+        if isinstance(v, float):
+            return f"{v:,.2f}" if abs(v) >= 1000 else f"{v:.6g}"
+        return str(v).replace("\n", " ")
+
+    body = [[cell(v) for v in row] for row in rows]
+    widths = [min(max([len(c)] + [len(r[i]) for r in body]), 90) for i, c in enumerate(columns)]
+
+    def line(values: list[str]) -> str:
+        return " | ".join(v[:w].ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
+
+    sep = "-+-".join("-" * w for w in widths)
+    return "\n".join([line(columns), sep, *(line(r) for r in body), f"({len(rows)} row{'s' * (len(rows) != 1)})"])
+
+
+# --- sources ---------------------------------------------------------------------------------------
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from pipelines.warehouse import connect_readonly, raw_files
+
+    path = _warehouse_path(args)
+    with connect_readonly(path) as con:
+        files = raw_files(con)
+        if files.height == 0:
+            _print("The published warehouse records no input files.")
+            return EXIT_OK
+        columns = [c for c in files.columns if c not in ("title", "url")]
+        rows = files.select(columns).rows()
+        pub = con.execute("SELECT fingerprint, published_at, pipeline_version FROM meta.publication").fetchone()
+        counts = dict(con.execute(
+            "SELECT source_file, count(*) FROM staging.observations GROUP BY 1").fetchall())
+    if args.format == "table":
+        _print(f"Published {pub[1]} by cyberstats {pub[2]} (fingerprint {pub[0][:16]})\n")
+        rows = [(r["source_id"], r["release"], r["relpath"], counts.get(r["relpath"], ""), r["sha256"][:12],
+                 r["publisher"], r["licence"]) for r in files.iter_rows(named=True)]
+        columns = ["source_id", "release", "file", "observations", "sha256", "publisher", "licence"]
+    _emit(columns, rows, args.format)
+    return EXIT_OK
+
+
+# --- plumbing --------------------------------------------------------------------------------------
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return resolve(data_dir=args.data_dir, warehouse=args.warehouse, site_dir=args.site_dir,
+                   work_dir=getattr(args, "work_dir", None), base_year=getattr(args, "base_year", None),
+                   min_population_coverage=getattr(args, "min_coverage", None))
+
+
+def _warehouse_path(args: argparse.Namespace) -> Path:
+    if args.warehouse:
+        return Path(args.warehouse).expanduser().resolve()
+    if os.environ.get(ENV_WAREHOUSE):
+        return Path(os.environ[ENV_WAREHOUSE]).expanduser().resolve()
+    return _settings(args).warehouse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cyberstats", description="Cybercrime statistics pipeline.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def paths(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--data-dir", help=f"input data directory (env {ENV_DATA_DIR}; default: bundled data/)")
+        p.add_argument("--warehouse", help=f"published DuckDB file (env {ENV_WAREHOUSE}; "
+                                           "default: <data-dir>/warehouse/cyberstats.duckdb)")
+        p.add_argument("--site-dir", help=f"published report site (env {ENV_SITE_DIR}; default: <data-dir>/reports)")
+
+    run = sub.add_parser("run", help="run the whole pipeline in process and publish")
+    paths(run)
+    run.add_argument("--work-dir", help="private build area (env CYBERSTATS_WORK_DIR; default: <warehouse-dir>/.build)")
+    run.add_argument("--base-year", type=int, help="price base year of constant-USD columns (default 2024)")
+    run.add_argument("--min-coverage", type=float, help="population share a regional aggregate needs to be "
+                                                        "publishable (default 0.5)")
+    run.add_argument("--force", action="store_true", help="rebuild and republish even if nothing changed")
+    run.add_argument("--quiet", action="store_true", help="print failures and the summary only")
+    run.set_defaults(func=cmd_run)
+
+    query = sub.add_parser("query", help="run read-only SQL against the published warehouse")
+    query.add_argument("sql")
+    paths(query)
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.add_argument("--max-rows", type=int, default=0, help="stop after N rows (default: all)")
+    query.set_defaults(func=cmd_query)
+
+    sources = sub.add_parser("sources", help="list the loaded input files with provenance")
+    paths(sources)
+    sources.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    sources.set_defaults(func=cmd_sources)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.getLogger("dagster").setLevel(logging.WARNING)
+    try:
+        return args.func(args)
+    except _Locked as exc:
+        _print(f"cyberstats: {exc}", err=True)
+        return EXIT_LOCKED
+    except ConfigError as exc:
+        _print(f"cyberstats: {exc}", err=True)
+        return EXIT_USAGE
+    except CyberstatsError as exc:
+        _print(f"cyberstats: {exc}", err=True)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        _print("cyberstats: interrupted; the published warehouse and site were not changed.", err=True)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

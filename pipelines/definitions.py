@@ -1,0 +1,41 @@
+"""The Dagster code location: ``dagster dev -m pipelines.definitions`` serves what ``cyberstats run`` runs.
+
+Building the definitions does no I/O: paths are resolved when a run starts (resource fields, then
+``CYBERSTATS_*`` environment variables, then defaults).
+"""
+
+import dagster as dg
+
+from pipelines.assets.intermediate import INTERMEDIATE_ASSETS
+from pipelines.assets.marts import MART_ASSETS
+from pipelines.assets.raw import RAW_ASSETS
+from pipelines.assets.reports import publication, report_site
+from pipelines.assets.resources import CyberstatsResource
+from pipelines.assets.staging import STAGING_ASSETS, observations
+
+JOB_NAME = "publish_all"
+#: Weekly rebuild and publication: Mondays 06:00 UTC.
+WEEKLY_CRON = "0 6 * * 1"
+
+
+def all_assets() -> list:
+    return [*RAW_ASSETS, *STAGING_ASSETS, observations, *INTERMEDIATE_ASSETS, *MART_ASSETS, report_site, publication]
+
+
+def build_definitions(resource: CyberstatsResource | None = None) -> dg.Definitions:
+    job = dg.define_asset_job(JOB_NAME, selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor,
+                              description="Load every source, harmonise, compute the marts, render the site and "
+                                          "publish warehouse and site together.")
+    schedule = dg.ScheduleDefinition(name="weekly_publication", job=job, cron_schedule=WEEKLY_CRON,
+                                     execution_timezone="UTC",
+                                     default_status=dg.DefaultScheduleStatus.STOPPED)
+    return dg.Definitions(
+        assets=all_assets(),
+        jobs=[job],
+        schedules=[schedule],
+        resources={"cyberstats": resource or CyberstatsResource()},
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions()
