@@ -1,0 +1,133 @@
+"""The whole graph materialised into tmp_path, the way `make run` does it."""
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.cli import main
+from tests.integration.helpers import run_cli, site, warehouse
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.conftest import copy_bundled
+
+    data = copy_bundled(tmp_path_factory.mktemp("run") / "data")
+    assert run_cli(data) == 0
+    return data
+
+
+def q(data: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(warehouse(data)), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def test_layers_and_marts_are_published(published: Path) -> None:
+    schemas = {r[0] for r in q(published, "SELECT DISTINCT schema_name FROM duckdb_tables()")}
+    assert {"raw", "staging", "intermediate", "marts", "meta"} <= schemas
+    marts = {r[0] for r in q(published, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'")}
+    assert {"losses_by_country_year", "offences_by_country_year", "regional_losses"} <= marts
+
+
+def test_every_mart_column_is_documented(published: Path) -> None:
+    undocumented = q(published, "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'marts' "
+                                "AND (comment IS NULL OR comment = '')")
+    assert undocumented == []
+    assert q(published, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts' AND comment IS NULL") \
+        == [(0,)]
+
+
+def test_rows_loaded_equal_rows_in_each_bundled_file(published: Path) -> None:
+    rows = dict(q(published, "SELECT source_file, count(DISTINCT source_row) FROM staging.observations GROUP BY 1"))
+    extracts = {p.relative_to(published).as_posix(): p for p in (published / "sources").rglob("*.csv")}
+    import yaml
+
+    for rel, path in extracts.items():
+        side = yaml.safe_load(path.with_name(path.name + ".source.yml").read_text())
+        assert rows[rel] == side["extract"]["rows"], rel
+
+
+def test_ic3_2024_headline_is_reproduced(published: Path) -> None:
+    got = q(published, "SELECT loss_usd_nominal, is_preferred FROM marts.losses_by_country_year "
+                       "WHERE country_iso3 = 'USA' AND year = 2024 AND series = 'ic3_annual_total'")
+    assert got == [(16_600_000_000.0, True)]
+    complaints = q(published, "SELECT value FROM staging.observations WHERE source_id = 'fbi_ic3' AND year = 2024 "
+                              "AND measure = 'complaints' AND category = 'All complaints (report total)'")
+    assert complaints == [(859_532.0,)]
+
+
+def test_one_preferred_figure_per_country_year(published: Path) -> None:
+    assert q(published, "SELECT country_iso3, year FROM marts.losses_by_country_year WHERE is_preferred "
+                        "GROUP BY 1, 2 HAVING count(*) > 1") == []
+
+
+def test_fiscal_year_figure_is_converted_with_a_month_weighted_rate(published: Path) -> None:
+    row = q(published, "SELECT fx_lcu_per_usd, period_start, period_end FROM marts.losses_by_country_year "
+                       "WHERE country_iso3 = 'AUS' AND series = 'asd_acsc'")[0]
+    fx = dict(q(published, "SELECT year, lcu_per_usd FROM intermediate.int_fx_rates_by_currency_year "
+                           "WHERE currency_code = 'AUD' AND year IN (2020, 2021)"))
+    assert row[0] == pytest.approx((fx[2020] + fx[2021]) / 2)
+
+
+def test_offence_rates_come_with_both_published_and_own_rate(published: Path) -> None:
+    rows = q(published, "SELECT offences_count, offences_per_100k_population_published, "
+                        "offences_per_100k_population FROM marts.offences_by_country_year "
+                        "WHERE area_code = 'DEU' AND category = 'Fraud: Cyber-related (Cy)' AND year = 2020")
+    count, published_rate, own = rows[0]
+    assert count > 0 and published_rate == pytest.approx(own, rel=0.05)
+
+
+def test_site_is_written_offline(published: Path) -> None:
+    index = (site(published) / "index.html").read_text(encoding="utf-8")
+    assert "assets/plotly.min.js" in index
+    assert "https://cdn" not in index and "http://" not in index.replace("http://www.w3.org", "")
+    assert (site(published) / "assets" / "plotly.min.js").stat().st_size > 1_000_000
+    info = json.loads((site(published) / "build-info.json").read_text())
+    assert info["fingerprint"] == q(published, "SELECT fingerprint FROM meta.publication")[0][0]
+
+
+def test_rerun_with_unchanged_inputs_changes_nothing(published: Path) -> None:
+    wh, index = warehouse(published), site(published) / "index.html"
+    before = (wh.read_bytes(), wh.stat().st_mtime_ns, index.read_bytes(), index.stat().st_mtime_ns)
+    assert run_cli(published) == 0
+    assert (wh.read_bytes(), wh.stat().st_mtime_ns, index.read_bytes(), index.stat().st_mtime_ns) == before
+    # Forced: everything is rebuilt, but the fingerprint is the same and nothing is replaced either.
+    assert run_cli(published, "--force") == 0
+    assert (wh.read_bytes(), wh.stat().st_mtime_ns) == before[:2]
+
+
+def test_query_and_sources_commands(published: Path, capsys: pytest.CaptureFixture) -> None:
+    wh = str(warehouse(published))
+    assert main(["query", "select * from marts.losses_by_country_year limit 5", "--warehouse", wh]) == 0
+    out = capsys.readouterr().out
+    assert "country_iso3" in out and "(5 rows)" in out
+    assert main(["query", "select country_iso3, year from marts.losses_by_country_year limit 2", "--warehouse", wh,
+                 "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2
+    assert main(["sources", "--warehouse", wh]) == 0
+    out = capsys.readouterr().out
+    assert "unodc_cts" in out and "national_headline_figures.csv" in out
+
+
+@pytest.mark.parametrize("sql", [
+    "CREATE TABLE marts.x AS SELECT 1",
+    "DELETE FROM marts.regional_losses",
+    "COPY (SELECT 1) TO '/tmp/cyberstats-escape.csv'",
+    "SELECT * FROM read_csv('/etc/passwd')",
+    "ATTACH '/tmp/other.duckdb' AS o",
+    "SET enable_external_access = true",
+])
+def test_query_path_is_read_only(published: Path, sql: str, capsys: pytest.CaptureFixture) -> None:
+    before = warehouse(published).read_bytes()
+    assert main(["query", sql, "--warehouse", str(warehouse(published))]) == 1
+    assert "query failed" in capsys.readouterr().err
+    assert warehouse(published).read_bytes() == before
+    assert not Path("/tmp/cyberstats-escape.csv").exists()
+
+
+def test_csv_output_neutralises_formulas(published: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["query", "select '=HYPERLINK(1)' as a, '+1' as b, 'ok' as c", "--warehouse",
+                 str(warehouse(published)), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "'=HYPERLINK(1),'+1,ok"

@@ -1,0 +1,113 @@
+"""Exchange rates keyed by currency (euro break handled by the data), period rates, deflation."""
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from pipelines.harmonise import currency as cur
+
+CURRENCIES = pl.DataFrame({
+    "country_iso3": ["USA", "DEU", "HRV", "AUS", "KIR", "ECU", "CIV", "SEN"],
+    "iso_numeric": ["840", "276", "191", "036", "296", "218", "384", "686"],
+    "currency_code": ["USD", "EUR", "EUR", "AUD", "AUD", "USD", "XOF", "XOF"],
+    "currency_numeric": ["840", "978", "978", "036", "036", "840", "952", "952"],
+})
+
+
+def wdi(rows: list[tuple[str, int, float]]) -> pl.DataFrame:
+    return pl.DataFrame({"country_code": [r[0] for r in rows], "indicator_code": "PA.NUS.FCRF",
+                         "year": [r[1] for r in rows], "value": [r[2] for r in rows]},
+                        schema_overrides={"year": pl.Int32})
+
+
+def rates(df: pl.DataFrame) -> dict[tuple[str, int], float]:
+    return {(c, y): v for c, y, v in df.select("currency_code", "year", "lcu_per_usd").iter_rows()}
+
+
+def test_euro_comes_from_the_euro_area_row_never_from_legacy_currencies() -> None:
+    out = rates(cur.fx_from_wdi(wdi([
+        ("EMU", 1999, 0.9383), ("DEU", 1998, 1.7597), ("DEU", 1999, 0.9383),
+        ("HRV", 2022, 7.1597), ("HRV", 2023, 0.9248), ("EMU", 2023, 0.9248),
+    ]), CURRENCIES))
+    assert out == {("EUR", 1999): 0.9383, ("EUR", 2023): 0.9248}
+
+
+def test_issuer_row_wins_and_users_of_another_currency_are_ignored() -> None:
+    out = rates(cur.fx_from_wdi(wdi([
+        ("USA", 1998, 1.0), ("ECU", 1998, 5446.57), ("AUS", 2023, 1.50519106560509),
+        ("KIR", 2023, 1.50519106560508),
+    ]), CURRENCIES))
+    assert out == {("USD", 1998): 1.0, ("AUD", 2023): 1.50519106560509}
+
+
+def test_shared_currency_takes_the_agreeing_members_median() -> None:
+    out = rates(cur.fx_from_wdi(wdi([("CIV", 2023, 606.57), ("SEN", 2023, 606.57)]), CURRENCIES))
+    assert out == {("XOF", 2023): 606.57}
+
+
+def test_fred_fills_gaps_and_is_inverted_when_it_is_usd_per_unit() -> None:
+    wdi_rates = wdi([("AUS", y, 1.5) for y in (2021, 2022, 2023)])
+    fred = pl.DataFrame({"currency_code": "AUD", "fred_series": "Australia", "year": [2021, 2022, 2023, 2024],
+                         "rate_as_published": [1 / 1.5, 1 / 1.5, 1 / 1.5, 1 / 1.6]},
+                        schema_overrides={"year": pl.Int32})
+    [direction] = cur.fred_directions(fred, cur.fx_from_wdi(wdi_rates, CURRENCIES))
+    assert direction.decision == "inverted"
+    out = cur.fx_rates(wdi_rates, CURRENCIES, fred)
+    row = out.filter(pl.col("year") == 2024).to_dicts()[0]
+    assert row["lcu_per_usd"] == pytest.approx(1.6) and row["fx_source"] == "FRED (fallback)"
+    assert out.filter(pl.col("year") == 2023)["fx_source"][0] == "World Bank WDI"
+
+
+def test_fred_series_that_matches_neither_direction_is_rejected() -> None:
+    wdi_rates = wdi([("AUS", 2023, 1.5)])
+    fred = pl.DataFrame({"currency_code": "AUD", "fred_series": "Australia", "year": [2023, 2024],
+                         "rate_as_published": [3.0, 3.1]}, schema_overrides={"year": pl.Int32})
+    assert cur.fred_directions(fred, cur.fx_from_wdi(wdi_rates, CURRENCIES))[0].decision == "rejected"
+    assert cur.fx_rates(wdi_rates, CURRENCIES, fred).filter(pl.col("year") == 2024).height == 0
+
+
+def test_fiscal_period_rate_is_month_weighted() -> None:
+    r = {2023: 1.50, 2024: 1.52}
+    assert cur.period_rate(r, date(2023, 7, 1), date(2024, 6, 30)) == pytest.approx(1.51)
+    assert cur.period_rate(r, date(2024, 1, 1), date(2024, 3, 31)) == pytest.approx(1.52)
+    assert cur.period_rate({2023: 1.5}, date(2023, 7, 1), date(2024, 6, 30)) is None
+
+
+def test_cpi_period_mean_tolerates_one_missing_month_and_says_so() -> None:
+    monthly = {(2025, m): 300.0 + m for m in range(1, 13) if m != 10}
+    mean, used, n = cur.cpi_period_mean(monthly, date(2025, 1, 1), date(2025, 12, 31))
+    assert (used, n) == (11, 12) and mean == pytest.approx(sum(300.0 + m for m in range(1, 13) if m != 10) / 11)
+    assert cur.cpi_period_mean({(2025, 1): 1.0}, date(2025, 1, 1), date(2025, 12, 31))[0] is None
+
+
+def _losses(**kw) -> pl.DataFrame:
+    base = {"currency": "AUD", "period_start": date(2024, 1, 1), "period_end": date(2024, 12, 31), "year": 2024,
+            "value": 1.52e9, "value_low": None, "value_high": None}
+    base.update(kw)
+    return pl.DataFrame([base], schema_overrides={"year": pl.Int32, "value_low": pl.Float64,
+                                                   "value_high": pl.Float64})
+
+
+CPI = pl.DataFrame({"year": [2023] * 12 + [2024] * 12, "month": list(range(1, 13)) * 2,
+                    "cpi_index": [300.0] * 12 + [310.0] * 12}, schema_overrides={"year": pl.Int32, "month": pl.Int8})
+FX = pl.DataFrame({"currency_code": ["AUD", "AUD"], "year": [2023, 2024], "lcu_per_usd": [1.5, 1.52],
+                   "fx_source": ["World Bank WDI", "FRED (fallback)"]}, schema_overrides={"year": pl.Int32})
+
+
+def test_convert_losses_nominal_and_constant() -> None:
+    out = cur.convert_losses(_losses(year=2023, period_start=date(2023, 1, 1), period_end=date(2023, 12, 31),
+                                     value=1.5e9), FX, CPI, 2024).to_dicts()[0]
+    assert out["loss_usd_nominal"] == pytest.approx(1e9)
+    assert out["loss_usd_constant"] == pytest.approx(1e9 * 310 / 300)
+    assert out["conversion_note"] is None
+
+
+def test_ranges_are_carried_and_missing_rates_are_explained() -> None:
+    out = cur.convert_losses(_losses(value=None, value_low=1.52e9, value_high=3.04e9), FX, CPI, 2024).to_dicts()[0]
+    assert out["loss_usd_nominal"] is None
+    assert (out["loss_usd_nominal_low"], out["loss_usd_nominal_high"]) == (pytest.approx(1e9), pytest.approx(2e9))
+    missing = cur.convert_losses(_losses(currency="GBP"), FX, CPI, 2024).to_dicts()[0]
+    assert missing["loss_usd_nominal"] is None and "no GBP per USD rate for 2024" in missing["conversion_note"]
+    usd = cur.convert_losses(_losses(currency="USD", value=5.0), FX, CPI, 2024).to_dicts()[0]
+    assert usd["loss_usd_nominal"] == 5.0 and usd["fx_lcu_per_usd"] == 1.0
