@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 COMPAT1 := .venv-duckdb1
 COMPAT2 := .venv-duckdb2
 
-.PHONY: run test lint dev bench lock extracts report clean
+.PHONY: run test lint dev bench lock extracts report clean browser-deps
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,15 @@ run: $(STAMP)
 report: $(STAMP)
 	$(BIN)/cyberstats report
 
-test: $(STAMP) $(COMPAT1)/.installed $(COMPAT2)/.installed
+# Browser tests open the site in Debian's Chromium; install it (and its driver) when missing.
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+	  echo "installing Debian packages chromium and chromium-driver for the browser tests"; \
+	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO="sudo"; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium chromium-driver; \
+	fi
+
+test: $(STAMP) $(COMPAT1)/.installed $(COMPAT2)/.installed browser-deps
 	$(BIN)/ruff check .
 	CYBERSTATS_DUCKDB1_PYTHON=$(CURDIR)/$(COMPAT1)/bin/python CYBERSTATS_DUCKDB2_PYTHON=$(CURDIR)/$(COMPAT2)/bin/python \
 	  $(BIN)/pytest

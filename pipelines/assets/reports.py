@@ -36,17 +36,12 @@ def previous_publication(settings: Settings):
         yield None
 
 
-def settings_info(settings: Settings) -> dict:
-    return {"base_year": settings.base_year, "min_population_coverage": settings.min_population_coverage}
-
-
 def render_site(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, fingerprint: str, n_files: int,
                 compare: bool = True):
     info = run_info(fingerprint, pipeline_version(), run_id, n_files,
                     datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
     with previous_publication(settings) if compare else _nothing() as previous:
-        return build_site(con, settings.site_build_dir, info, previous=previous, single_file=settings.single_file,
-                          settings_info=settings_info(settings))
+        return build_site(con, settings.site_build_dir, info, previous=previous, single_file=settings.single_file)
 
 
 @contextmanager

@@ -198,7 +198,7 @@ def country_pages(data: SiteData) -> list[Page]:
         sources = sorted(set((loss_rows["publisher"].to_list() if loss_rows.height else [])
                              + (count_rows["publisher"].to_list() if count_rows.height else [])
                              + (["United Nations Office on Drugs and Crime (UNODC)"] if off_rows.height else [])))
-        notes = (loss_rows.select("publisher", "notes").unique().drop_nulls().sort("publisher").to_dicts()
+        notes = (loss_rows.select("publisher", "notes").unique().drop_nulls().sort("publisher", "notes").to_dicts()
                  if loss_rows.height else [])
         pages.append(Page(f"countries/{iso3}.html", "country.html", f"{names[iso3]} ({iso3})", {
             "iso3": iso3, "name": names[iso3], "counts": count_rows.to_dicts() if count_rows.height else [],
@@ -211,10 +211,17 @@ def country_pages(data: SiteData) -> list[Page]:
     return [index, *pages]
 
 
-def methodology_page(data: SiteData, settings_info: dict) -> Page:
+def methodology_page(data: SiteData) -> Page:
+    # The options a run used are recorded in the marts themselves, so the page states what was used.
+    regional, losses = data.mart("regional_losses"), data.mart("losses_by_country_year")
+    used = {
+        "base_year": losses["usd_constant_base_year"].drop_nulls().first() if losses.height else None,
+        "min_population_coverage": regional["min_population_coverage"].drop_nulls().first()
+        if regional.height else None,
+    }
     return Page("methodology.html", "methodology.html", "Methodology", {
-        "settings": settings_info, "marts": [{"name": n, "comment": data.table_comments.get(n, "")}
-                                             for n in sorted(data.marts)]})
+        "settings": used, "marts": [{"name": n, "comment": data.table_comments.get(n, "")}
+                                    for n in sorted(data.marts)]})
 
 
 def sources_page(data: SiteData) -> Page:
@@ -268,8 +275,7 @@ def compare_with_previous(data: SiteData, previous: duckdb.DuckDBPyConnection | 
 
 def build_site(con: duckdb.DuckDBPyConnection, out_dir: Path, run_info: dict,
                previous: duckdb.DuckDBPyConnection | None = None, single_file: bool = False,
-               extra_pages: list[Callable[[SiteData], Page]] | None = None,
-               settings_info: dict | None = None) -> SiteResult:
+               extra_pages: list[Callable[[SiteData], Page]] | None = None) -> SiteResult:
     """Write the whole site into ``out_dir`` (replaced) from the marts readable through ``con``."""
     if out_dir.exists():
         shutil.rmtree(out_dir)
@@ -283,7 +289,7 @@ def build_site(con: duckdb.DuckDBPyConnection, out_dir: Path, run_info: dict,
         regional_page(data),
         offences_page(data),
         *country_pages(data),
-        methodology_page(data, settings_info or {}),
+        methodology_page(data),
         sources_page(data),
         downloads_page(data, downloads),
         *[make(data) for make in (extra_pages or [])],
