@@ -41,10 +41,19 @@ browser-deps:
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium chromium-driver; \
 	fi
 
-test: $(STAMP) $(COMPAT1)/.installed $(COMPAT2)/.installed browser-deps
+# axe-core (MPL-2.0) audits the pages for accessibility inside Chromium; fetched from the npm
+# registry at set-up time (never at test time) and kept out of git.
+AXE_VERSION := 4.14.1
+AXE := .cache/axe-core-$(AXE_VERSION)/axe.min.js
+$(AXE):
+	mkdir -p .cache && cd .cache && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && \
+	  mkdir -p axe-core-$(AXE_VERSION) && tar xzf axe-core-$(AXE_VERSION).tgz -C axe-core-$(AXE_VERSION) \
+	  --strip-components=1 package/axe.min.js package/LICENSE && rm axe-core-$(AXE_VERSION).tgz
+
+test: $(STAMP) $(COMPAT1)/.installed $(COMPAT2)/.installed browser-deps $(AXE)
 	$(BIN)/ruff check .
 	CYBERSTATS_DUCKDB1_PYTHON=$(CURDIR)/$(COMPAT1)/bin/python CYBERSTATS_DUCKDB2_PYTHON=$(CURDIR)/$(COMPAT2)/bin/python \
-	  $(BIN)/pytest
+	  CYBERSTATS_AXE_JS=$(CURDIR)/$(AXE) $(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
