@@ -20,7 +20,8 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.errors import InputError
-from pipelines.sources._tabular import ROW, read_csv_table, require_columns, require_text
+from pipelines.sources._curated import read_curated, refuse
+from pipelines.sources._tabular import ROW
 
 COLUMNS = (
     "event_id", "event_type", "event_date", "period_as_stated", "participant", "participant_type", "count_reported",
@@ -35,13 +36,8 @@ _COUNTS = ("count_reported", "count_low", "count_high")
 
 def read(path: Path, name: str, release: str, sidecar: dict | None = None,
          sha256: str | None = None) -> pl.DataFrame:
-    table = read_csv_table(path, name, marker="event_type",
-                           expected_header="the convention status header (event_id, event_type, event_date, ...)")
-    df = table.frame
-    require_columns(df, COLUMNS, name, table.header_row)
-    for column in ("event_id", "event_type", "verification", "source", "facts_ref"):
-        require_text(df, column, name)
-    df = df.with_columns(pl.col(c).fill_null("").str.strip_chars() for c in COLUMNS)
+    df = read_curated(path, name, COLUMNS, ("event_id", "event_type", "verification", "source", "facts_ref"),
+                      "Convention status")
     dup = df.filter(pl.col("event_id").is_duplicated())
     if dup.height:
         raise InputError(file=name, row=int(dup[ROW][1]), column="event_id", expected="a unique event id",
@@ -59,8 +55,7 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
 
 def _check_row(rec: dict, day, name: str) -> None:
     def fail(column: str, expected: str) -> None:
-        raise InputError(file=name, row=rec[ROW], column=column, expected=expected,
-                         found=rec[column] or "an empty cell")
+        refuse(rec, name, column, expected)
 
     if rec["event_type"] not in EVENT_TYPES:
         fail("event_type", " | ".join(EVENT_TYPES))

@@ -29,7 +29,8 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.errors import InputError
-from pipelines.sources._tabular import ROW, read_csv_table, require_columns, require_text
+from pipelines.sources._curated import read_curated, refuse
+from pipelines.sources._tabular import ROW
 
 COLUMNS = (
     "source_id", "source_category", "source_indicator", "iccs_code", "iccs_label", "cy_tag", "convention_articles",
@@ -64,13 +65,8 @@ def _articles(value: str, allowed: range) -> bool:
 
 def read(path: Path, name: str, release: str, sidecar: dict | None = None,
          sha256: str | None = None) -> pl.DataFrame:
-    table = read_csv_table(path, name, marker="source_category",
-                           expected_header="the offence crosswalk header (source_id, source_category, ...)")
-    df = table.frame
-    require_columns(df, COLUMNS, name, table.header_row)
-    for column in ("source_id", "source_category", "mapping_status", "notes"):
-        require_text(df, column, name)
-    df = df.with_columns(pl.col(c).fill_null("").str.strip_chars() for c in COLUMNS)
+    df = read_curated(path, name, COLUMNS, ("source_id", "source_category", "mapping_status", "notes"),
+                      "offence crosswalk")
     for rec in df.iter_rows(named=True):
         _check_row(rec, name)
     dup = df.filter(pl.struct("source_id", "source_category").is_duplicated())
@@ -86,8 +82,7 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
 
 def _check_row(rec: dict, name: str) -> None:
     def fail(column: str, expected: str) -> None:
-        raise InputError(file=name, row=rec[ROW], column=column, expected=expected,
-                         found=rec[column] or "an empty cell")
+        refuse(rec, name, column, expected)
 
     status = rec["mapping_status"]
     if status not in STATUSES:

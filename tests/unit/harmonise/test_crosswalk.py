@@ -1,7 +1,5 @@
 """Observations through the offence crosswalk into Convention article groups: the rules and their edge cases."""
 
-import csv
-import io
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +9,7 @@ import pytest
 from pipelines.harmonise import crosswalk as cw
 from pipelines.schema import conform
 from pipelines.sources import offence_crosswalk
+from tests.unit.curated_csv import write_curated
 
 XW_ROWS = [
     # source_id, category, iccs, cy, articles, confidence, status, parent, indicator
@@ -36,15 +35,11 @@ XW_ROWS = [
 
 @pytest.fixture(scope="module")
 def crosswalk(tmp_path_factory: pytest.TempPathFactory) -> pl.DataFrame:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=offence_crosswalk.COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for sid, cat, iccs, cy, arts, conf, status, parent, indicator in XW_ROWS:
-        writer.writerow({"source_id": sid, "source_category": cat, "iccs_code": iccs, "cy_tag": cy,
-                         "convention_articles": arts, "mapping_confidence": conf, "mapping_status": status,
-                         "parent_category": parent, "source_indicator": indicator, "notes": "test row"})
-    path = tmp_path_factory.mktemp("xw") / "offence_crosswalk.csv"
-    path.write_text(buf.getvalue(), encoding="utf-8")
+    rows = [{"source_id": sid, "source_category": cat, "iccs_code": iccs, "cy_tag": cy, "convention_articles": arts,
+             "mapping_confidence": conf, "mapping_status": status, "parent_category": parent,
+             "source_indicator": indicator, "notes": "test row"}
+            for sid, cat, iccs, cy, arts, conf, status, parent, indicator in XW_ROWS]
+    path = write_curated(tmp_path_factory.mktemp("xw") / "offence_crosswalk.csv", offence_crosswalk.COLUMNS, rows)
     return offence_crosswalk.read(path, "reference/offence_crosswalk/t/offence_crosswalk.csv", "t")
 
 

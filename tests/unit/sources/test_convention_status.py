@@ -1,7 +1,5 @@
 """Convention status reference: every event graded, dated only when the facts give the day."""
 
-import csv
-import io
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +9,7 @@ import pytest
 from pipelines.errors import InputError
 from pipelines.sources import convention_status
 from tests.conftest import BUNDLED
+from tests.unit.curated_csv import write_curated
 
 EVENTS = next((BUNDLED / "reference" / "convention_status").glob("*/convention_events.csv"))
 
@@ -20,14 +19,7 @@ def read(path: Path) -> pl.DataFrame:
 
 
 def _write(tmp_path: Path, rows: list[dict]) -> Path:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=convention_status.COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({c: row.get(c, "") for c in convention_status.COLUMNS})
-    path = tmp_path / "events.csv"
-    path.write_text(buf.getvalue(), encoding="utf-8")
-    return path
+    return write_curated(tmp_path / "events.csv", convention_status.COLUMNS, rows)
 
 
 COUNT = {"event_id": "s72", "event_type": "signatory_count", "event_date": "2025-10-26", "count_reported": "72",

@@ -1,7 +1,5 @@
 """Offence crosswalk reference: codes stay text, vocabularies hold, and every printed category has a row."""
 
-import csv
-import io
 from pathlib import Path
 
 import polars as pl
@@ -10,6 +8,7 @@ import pytest
 from pipelines.errors import InputError
 from pipelines.sources import fbi_ic3, national_figures, ncrb, offence_crosswalk, unodc_cts
 from tests.conftest import BUNDLED
+from tests.unit.curated_csv import write_curated
 
 CROSSWALK = next((BUNDLED / "reference" / "offence_crosswalk").glob("*/offence_crosswalk.csv"))
 
@@ -21,14 +20,7 @@ def bundled() -> pl.DataFrame:
 
 def _write(tmp_path: Path, rows: list[dict]) -> Path:
     """A crosswalk file with the given rows (other columns empty)."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=offence_crosswalk.COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({c: row.get(c, "") for c in offence_crosswalk.COLUMNS})
-    path = tmp_path / "offence_crosswalk.csv"
-    path.write_text(buf.getvalue(), encoding="utf-8")
-    return path
+    return write_curated(tmp_path / "offence_crosswalk.csv", offence_crosswalk.COLUMNS, rows)
 
 
 FRAUD = {"source_id": "unodc_cts", "source_category": "Fraud", "iccs_code": "0701", "convention_articles": "13",
