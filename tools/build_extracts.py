@@ -681,9 +681,9 @@ EXTRA_CROSSWALK_ROWS: list[dict] = [
                "(ICCS 07019 'obtaining goods by fraud'; Conv. art.13(c) deception via ICT)."),
     _row("fbi_ic3", "Charity", iccs="07019", cy="1", arts="13", budapest="8", confidence="proxy",
          basis="ICCS 07019 (taxonomy_facts.md §3.1)",
-         notes=f"Labels printed 2015-2020 and 2025. {_NO_IC3_DEFINITION}. Proxy: charity fraud obtains donations "
-               "by deception, which ICCS 07019 'Other acts of fraud' covers (Conv. art.13(c) deception via ICT); "
-               "the category may also hold non-fraud charity complaints."),
+         notes=f"Labels printed 2015-2020 and 2025. {_NO_IC3_DEFINITION}. Proxy, resting on the label alone: charity "
+               "fraud obtains donations by deception, which ICCS 07019 'Other acts of fraud' covers (Conv. art.13(c) "
+               "deception via ICT)."),
     _row("fbi_ic3", "Hacktivist",
          notes=f"Unmapped. Labels printed 2015-2020. {_NO_IC3_DEFINITION}; the label names a motive, not a conduct "
                "(intrusion, denial of service and defacement would each map differently)."),
@@ -704,12 +704,12 @@ EXTRA_CROSSWALK_ROWS: list[dict] = [
          notes=f"Unmapped. Labels printed 2015-2020. {_NO_IC3_DEFINITION}; misrepresentation by a seller may be a "
                "civil (consumer) matter or fraud."),
     _row("fbi_ic3", "No Lead Value",
-         notes="Unmapped. Labels printed 2015-2019: an IC3 triage bucket (complaints with no lead value), not a "
-               "conduct."),
+         notes=f"Unmapped. Labels printed 2015-2019. {_NO_IC3_DEFINITION}; the label describes complaints with no "
+               "lead value, not a conduct."),
     _row("fbi_ic3", "Re-shipping",
-         notes=f"Unmapped. Labels printed 2015-2021. {_NO_IC3_DEFINITION}; reshipping schemes recruit people to "
-               "forward goods, mixing victims' and accomplices' (mule) reports (cf. the draft Employment row's "
-               "money-mule note, ICCS 07041)."),
+         notes=f"Unmapped. Labels printed 2015-2021. {_NO_IC3_DEFINITION}; the label names a scheme (forwarding "
+               "goods) whose reports may come from victims or from recruited forwarders (cf. the draft Employment "
+               "row's money-mule note, ICCS 07041), so no single conduct can be placed."),
     _row("fbi_ic3", "Re-Shipping",
          notes="Unmapped. Spelling printed in the 2017-2018 loss tables; see Re-shipping."),
     _row("fbi_ic3", "Cryptocurrency", notes=f"Unmapped. {_ICT_DESCRIPTOR}"),
@@ -720,9 +720,9 @@ EXTRA_CROSSWALK_ROWS: list[dict] = [
                "Crime types do not add up to it and are never summed to it."),
     # India NCRB (codes A-E are not explained in the file; labels believed, see the NCRB reader)
     _row("ncrb", "Total cyber crimes",
-         notes="Unmapped. All cyber crimes registered per State/UT under every legal head (IT Act, IPC, special and "
-               "local laws): spans many ICCS sections and Convention articles and has no breakdown here. Contains "
-               "the cyber fraud cases ('Total' and A-E); never added to them."),
+         notes="Unmapped. All cyber crimes registered per State/UT (NCRB 'Total Cyber Crimes'): every kind of cyber "
+               "crime together, spanning many ICCS sections and Convention articles, with no breakdown in this "
+               "table. Contains the cyber fraud cases ('Total' and A-E); never added to them."),
     _row("ncrb", "Total", iccs="0701", cy="1", arts="13", budapest="8", confidence="partial",
          parent="Total cyber crimes", basis="ICCS 0701 + Cy (taxonomy_facts.md §3.1, §3.2)",
          notes="Total cyber fraud cases (table 'cyber fraud by type'). ICCS p.12: a fraud committed through a computer "

@@ -11,9 +11,10 @@
 --   (3) units are never mixed: each row is one source and one measure (offences, cases_recorded,
 --   complaints, victims, loss), with counts in recorded_count and money in loss_usd_nominal; (4) region
 --   rows add the rows of countries (area type country; sub-national areas are listed but not added) and
---   say how many countries report. IC3 crime types do not add up to IC3's annual totals and one
---   complaint may be filed under several crime types: a group sum of crime types is not a number of
---   distinct complaints. Article groups of different sources or measures are not comparable.
+--   say how many countries report. IC3 crime types do not add up to IC3's annual totals (2024: 651,865
+--   summed counts against 859,532 complaints), so a group sum of crime types is a sum of crime-type
+--   figures, not a number of distinct complaints nor a share of the total. Figures of different sources
+--   or measures are not comparable (complaints to a portal are not police-recorded offences).
 -- @column area_type: country | subnational | territory | region (M49 region or World)
 -- @column area_code: ISO3, UNODC territory code, NCRB State/UT code (IND_...), or M49 region code (001 = World)
 -- @column area_name: area or region name
