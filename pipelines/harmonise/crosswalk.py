@@ -135,13 +135,16 @@ def select_series(candidates: pl.DataFrame, crosswalk: pl.DataFrame) -> pl.DataF
 def country_article_rows(selected: pl.DataFrame, areas: pl.DataFrame) -> pl.DataFrame:
     """One row per area, year, article group, source and measure: counted series summed
     (internal columns: :func:`finish` gives the published ones)."""
-    key = [*GROUP_KEY, "area_name", "country_iso3", "area_type", "convention_offence"]
+    key = [*GROUP_KEY, "country_iso3", "area_type"]  # country and type follow from the area code
     counted = selected.filter(pl.col("counted")).with_columns(
         mapping=pl.format("{} [{}]", pl.col("category"), pl.col("mapping_confidence")),
         rank=pl.col("mapping_confidence").replace_strict(CONFIDENCE_RANK, return_dtype=pl.Int8),
         ref=pl.format("{}#{}", pl.col("source_file"), pl.col("source_row")),
     )
     agg = counted.group_by(key).agg(
+        # Names can differ between releases of one area; the M49 name is used where there is one.
+        published_name=pl.col("area_name").sort().first(),
+        convention_offence=pl.col("convention_offence").sort().first(),
         value=pl.col("value").sum(),
         categories_counted=pl.col("category").unique().sort(),
         mappings_counted=pl.col("mapping").unique().sort().str.join(" | "),
@@ -156,9 +159,11 @@ def country_article_rows(selected: pl.DataFrame, areas: pl.DataFrame) -> pl.Data
     dropped = selected.filter(~pl.col("counted")).group_by(GROUP_KEY).agg(
         categories_not_added=pl.format("{} ({})", pl.col("category"), pl.col("not_counted_reason"))
         .unique().sort().str.join(" | "))
-    regions = areas.select("area_code", "region_code", "region_name")
+    regions = areas.select("area_code", "region_code", "region_name", m49_name="area_name")
     out = (agg.join(dropped, on=list(GROUP_KEY), how="left", nulls_equal=True)
            .join(regions, on="area_code", how="left")
+           .with_columns(area_name=pl.coalesce("m49_name", "published_name"))
+           .drop("m49_name", "published_name")
            .with_columns(countries_reporting=pl.lit(1, pl.Int32), countries_in_region=pl.lit(None, pl.Int32),
                          reporting_countries=pl.col("country_iso3")))
     return out
@@ -173,9 +178,9 @@ def regional_article_rows(country_rows: pl.DataFrame, areas: pl.DataFrame) -> pl
     sizes = members.group_by("region_code").agg(countries_in_region=pl.len().cast(pl.Int32))
     rows = country_rows.filter(pl.col("area_type") == "country").drop("region_code", "region_name").join(
         members, on="country_iso3", how="inner")
-    key = ["region_code", "region_name", "year", "source_id", "measure", "unit", "currency", "convention_articles",
-           "convention_offence"]
+    key = ["region_code", "region_name", "year", "source_id", "measure", "unit", "currency", "convention_articles"]
     agg = rows.group_by(key).agg(
+        convention_offence=pl.col("convention_offence").sort().first(),
         value=pl.col("value").sum(),
         categories_counted=_explode(pl.col("categories_counted")).unique().sort(),
         mappings_counted=_joined_union("mappings_counted", " | "),

@@ -57,12 +57,12 @@ _row_counter = iter(range(2, 10_000))
 
 def obs(category: str, value: float | None, *, source_id: str = "unodc_cts", area: str = "AAA", year: int = 2020,
         measure: str | None = None, unit: str = "count", release: str = "2024-05-16",
-        indicator: str = "Offences", area_type: str | None = None) -> dict:
+        indicator: str = "Offences", area_type: str | None = None, name: str | None = None) -> dict:
     areas = dict(zip(AREAS["area_code"], AREAS.iter_rows(named=True), strict=True))
     a = areas.get(area, {"area_name": area, "country_iso3": area, "area_type": "country"})
     return {
         "source_id": source_id, "release": release, "release_date": date.fromisoformat(release),
-        "dataset": "d", "area_code": area, "area_name": a["area_name"], "country_iso3": a["country_iso3"],
+        "dataset": "d", "area_code": area, "area_name": name or a["area_name"], "country_iso3": a["country_iso3"],
         "area_type": area_type or a["area_type"], "year": year, "period_type": "calendar_year",
         "indicator": indicator, "dimension": "by type of offence", "category": category,
         "sex": "Total" if source_id == "unodc_cts" else None, "age": "Total" if source_id == "unodc_cts" else None,
@@ -175,6 +175,14 @@ def test_the_newest_release_of_a_series_is_used(crosswalk: pl.DataFrame) -> None
     rows = run(crosswalk, obs("Money laundering", 10, release="2022-06-06"), obs("Money laundering", 12))
     row = one(rows, area_code="AAA")
     assert row["recorded_count"] == 12 and row["releases"] == "2024-05-16"
+
+
+def test_one_row_per_area_even_when_releases_name_it_differently(crosswalk: pl.DataFrame) -> None:
+    rows = run(crosswalk, obs("Fraud", 100, release="2022-06-06", name="Old name"),
+               obs("Fraud: Cyber-related (Cy)", 30, name="New name"),
+               obs("Unlawful access to a computer system", 2, area="ZZZ", name="Not in M49"))
+    assert one(rows, area_code="AAA")["area_name"] == "A"  # the M49 name
+    assert one(rows, area_code="ZZZ")["area_name"] == "Not in M49"  # else as published
 
 
 def test_a_single_figure_gives_its_area_region_and_world_rows(crosswalk: pl.DataFrame) -> None:
