@@ -47,6 +47,8 @@ AREA_TYPES = ("country", "subnational", "territory")
 COUNT_MEASURES = ("offences", "cases_recorded", "complaints", "victims")
 GROUP_KEY = ("source_id", "area_code", "year", "measure", "unit", "currency", "convention_articles")
 WORLD = ("001", "World")
+#: Separator of the category lists in the published columns (no category label contains it).
+LIST_SEPARATOR = " | "
 
 
 def observations_with_offence_codes(observations: pl.DataFrame, crosswalk: pl.DataFrame) -> pl.DataFrame:
@@ -223,14 +225,16 @@ def finish(df: pl.DataFrame) -> pl.DataFrame:
         recorded_count=pl.when(is_count).then(pl.col("value")),
         loss_usd_nominal=pl.when(~is_count).then(pl.col("value")),
         worst_mapping_confidence=pl.col("worst_rank").replace_strict(CONFIDENCE_BY_RANK, return_dtype=pl.String),
-        convention_article_numbers=pl.col("convention_articles").str.split(";").cast(pl.List(pl.Int32)),
+        # Text, not lists: marts are downloaded as CSV and XLSX, which hold no nested values.
+        categories_counted=pl.col("categories_counted").list.join(LIST_SEPARATOR),
+        non_ict_categories=pl.col("non_ict_categories").list.join(LIST_SEPARATOR).replace("", None),
         budapest_articles=pl.col("budapest_articles").replace("", None),
     ).select(ARTICLE_ROW_COLUMNS)
 
 
 ARTICLE_ROW_COLUMNS = (
     "area_type", "area_code", "area_name", "country_iso3", "region_code", "region_name", "year",
-    "convention_articles", "convention_article_numbers", "convention_offence", "budapest_articles", "source_id",
+    "convention_articles", "convention_offence", "budapest_articles", "source_id",
     "measure", "recorded_count", "loss_usd_nominal", "categories_counted", "mappings_counted",
     "worst_mapping_confidence", "includes_non_ict_offences", "countries_with_non_ict_series", "non_ict_categories",
     "categories_not_added",
@@ -259,7 +263,8 @@ def summed_relatives(rows: pl.DataFrame, crosswalk: pl.DataFrame) -> pl.DataFram
     """
     pairs = ancestor_pairs(crosswalk).select("source_id", "category", "ancestor")
     exploded = rows.filter(pl.col("area_type") != "region").select(
-        "area_code", "year", "convention_articles", "source_id", "measure", category=pl.col("categories_counted"),
+        "area_code", "year", "convention_articles", "source_id", "measure",
+        category=pl.col("categories_counted").str.split(LIST_SEPARATOR),
     ).explode("category")
     both = exploded.join(pairs, on=["source_id", "category"], how="inner").join(
         exploded.rename({"category": "ancestor"}),
@@ -283,7 +288,7 @@ def crosswalk_coverage(crosswalk: pl.DataFrame, joined: pl.DataFrame, article_ro
         statuses=pl.col("crosswalk_status").unique().sort().str.join(", "),
     )
     used = (article_rows.filter(pl.col("area_type") != "region")
-            .select("source_id", category=pl.col("categories_counted")).explode("category")
+            .select("source_id", category=pl.col("categories_counted").str.split(LIST_SEPARATOR)).explode("category")
             .group_by("source_id", "category").agg(article_rows_counted=pl.len().cast(pl.Int64)))
     xw = crosswalk.rename({"source_category": "category", "source_row": "crosswalk_row",
                            "source_file": "crosswalk_file"})

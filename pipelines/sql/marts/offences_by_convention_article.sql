@@ -22,8 +22,8 @@
 -- @column region_code: UN M49 region code of the area (for region rows: the region itself)
 -- @column region_name: UN M49 region name
 -- @column year: calendar year of the figures
--- @column convention_articles: Convention article group, article numbers separated by ';' (e.g. 9;10): indivisible
--- @column convention_article_numbers: the same article numbers as a list of integers (to filter, never to split counts)
+-- @column convention_articles: Convention article group, article numbers separated by ';' (e.g. 9;10): indivisible;
+--   to find every group holding an article: list_contains(string_split(convention_articles, ';'), '13')
 -- @column convention_offence: titles of the articles of the group (ICT = information and communications technology)
 -- @column budapest_articles: Budapest Convention articles of the counted categories, ';'-separated (indicative)
 -- @column source_id: source of the figures: unodc_cts | ncrb | fbi_ic3 (never added across sources)
@@ -31,13 +31,13 @@
 --   victims (IC3 crime-type counts; victims up to the 2022 report), loss (IC3 crime-type losses)
 -- @column recorded_count: number of offences, cases, complaints or victims as named in measure (count; null for losses)
 -- @column loss_usd_nominal: reported losses in US dollars, nominal as published (USD; null for counts)
--- @column categories_counted: source categories whose figures are added in this row (verbatim labels)
+-- @column categories_counted: source categories whose figures are added in this row (verbatim labels, ' | '-separated)
 -- @column mappings_counted: each counted category with its mapping confidence, e.g. 'Investment [exact]'
 -- @column worst_mapping_confidence: the weakest mapping confidence among the counted categories: exact < partial < proxy
 -- @column includes_non_ict_offences: true when a counted series is not limited to ICT-committed conduct (a parent
 --   without a Cy-tagged part, or a series such as Money laundering that is neither Cy-tagged nor ICCS 0903)
 -- @column countries_with_non_ict_series: number of countries (areas) whose counted series include non-ICT offences (count)
--- @column non_ict_categories: the counted categories that include non-ICT conduct
+-- @column non_ict_categories: the counted categories that include non-ICT conduct (' | '-separated; null = none)
 -- @column categories_not_added: categories present but not added, with why (replaced by a Cy-tagged part, or a part of a
 --   counted parent); for region rows, in at least one country
 -- @column countries_reporting: number of countries whose figures are in the row (count; 1 for area rows)
@@ -48,7 +48,7 @@
 --   see their country rows)
 SELECT
     area_type, area_code, area_name, country_iso3, region_code, region_name, year, convention_articles,
-    convention_article_numbers, convention_offence, budapest_articles, source_id, measure, recorded_count,
+    convention_offence, budapest_articles, source_id, measure, recorded_count,
     loss_usd_nominal, categories_counted, mappings_counted, worst_mapping_confidence, includes_non_ict_offences,
     countries_with_non_ict_series, non_ict_categories, categories_not_added, countries_reporting, countries_in_region,
     reporting_countries, releases, source_rows
