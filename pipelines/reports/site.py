@@ -87,7 +87,7 @@ def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
 
 
 def chart_json(chart: Chart) -> str:
-    spec = chart.figure.to_plotly_json()
+    spec = chart.figure
     text = json.dumps({"data": spec.get("data", []), "layout": spec.get("layout", {}), "config": PLOTLY_CONFIG},
                       sort_keys=True, default=str, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
