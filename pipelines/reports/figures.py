@@ -47,7 +47,7 @@ def _base_layout(fig: go.Figure, title: str, y_title: str) -> None:
 
 def regional_losses_chart(regional: pl.DataFrame) -> Chart:
     """Bars per region and year (nominal USD), publishable aggregates solid, others faint."""
-    regions = regional.filter(pl.col("region_code") != "001").sort("region_name", "year")
+    regions = regional.filter(pl.col("region_level") == "region").sort("region_name", "year")
     fig = go.Figure()
     names = regions["region_name"].unique(maintain_order=True).to_list()
     for i, name in enumerate(names):
