@@ -6,6 +6,7 @@ Building the definitions does no I/O: paths are resolved when a run starts (reso
 
 import dagster as dg
 
+from pipelines.assets.indicator_checks import INDICATOR_CHECKS
 from pipelines.assets.intermediate import INTERMEDIATE_ASSETS
 from pipelines.assets.marts import MART_ASSETS
 from pipelines.assets.raw import RAW_ASSETS
@@ -31,6 +32,7 @@ def build_definitions(resource: CyberstatsResource | None = None) -> dg.Definiti
                                      default_status=dg.DefaultScheduleStatus.STOPPED)
     return dg.Definitions(
         assets=all_assets(),
+        asset_checks=INDICATOR_CHECKS,
         jobs=[job],
         schedules=[schedule],
         resources={"cyberstats": resource or CyberstatsResource()},
