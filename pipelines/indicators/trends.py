@@ -319,6 +319,7 @@ LOSS_LCU, LOSS_USD = "country_loss_lcu", "country_loss_usd_constant"
 UNODC_COUNT, UNODC_RATE = "unodc_offences_count", "unodc_offences_rate_unodc"
 REG_OFF_COUNT, REG_OFF_RATE, REG_LOSS = ("regional_offences_count", "regional_offences_rate_wb",
                                          "regional_loss_usd_constant")
+REGIONAL_FAMILIES = (REG_OFF_COUNT, REG_OFF_RATE, REG_LOSS)
 
 #: Known series breaks (a curated registry; candidates for a reference data file later).
 BREAKS: tuple[Break, ...] = (
@@ -512,7 +513,8 @@ def _segments(points: pl.DataFrame) -> list[list[dict]]:
 def trend_points(*parts: pl.DataFrame) -> pl.DataFrame:
     """Every series point with its segment and year-on-year change (within the segment only)."""
     nonempty = [p for p in parts if p.height]
-    points = assign_segments(pl.concat(nonempty, how="vertical") if nonempty else pl.DataFrame(schema=POINT_COLUMNS))
+    points = assign_segments(_mark_ambiguous(pl.concat(nonempty, how="vertical")) if nonempty
+                             else pl.DataFrame(schema=POINT_COLUMNS))
     change, pct, note = [], [], []
     ordered = []
     for rows in _segments(points):
@@ -544,6 +546,11 @@ def trend_summary(points: pl.DataFrame, *, alpha: float = ALPHA, confidence: flo
         first = rows[0]
         missing = len(rows) - len(known)
         notes = ([f"{missing} year(s) with no usable value"] if missing else []) + st.notes
+        if first["series_family"] in REGIONAL_FAMILIES:
+            sets = len({r["label_as_published"] for r in known})
+            if sets > 1:
+                notes.append(f"the reporting countries change between years ({sets} different sets): a sum's "
+                             "trend mixes change with coverage; rates over the reporting population are steadier")
         out.append({
             **{c: first[c] for c in meta_cols}, "segment": first["segment"],
             "segments_in_series": segments_in[first["series_id"]],

@@ -50,7 +50,8 @@
 -- @column alpha: significance level of the test and of the autocorrelation screen
 -- @column confidence_level: confidence level of the Sen's slope interval
 -- @column min_points: fewest points for trend statistics
--- @column notes: what was not computed and why, corrections applied, missing years
+-- @column notes: what was not computed and why, corrections applied, missing years, and (regional series)
+--   whether the reporting countries change between years
 SELECT
     series_id, series_family, area_code, area_name, series_name, measure, segment, segments_in_series, units,
     labels_as_published, break_before_segment, break_source, points, first_year, last_year, first_value,

@@ -152,3 +152,10 @@ def test_sex_or_age_breakdowns_and_missing_counts_are_not_aggregated() -> None:
     df = offences({}, {"sex": "Female", "offences_count": 5.0}, {"category": "Theft", "offences_count": None})
     out = regional_offences(df, AREAS, POP, 0.5)
     assert out["category"].unique().to_list() == ["Fraud"] and row(out, "world", "001")["offences_count"] == 30.0
+
+
+def test_a_zero_count_is_a_report_not_a_gap() -> None:
+    out = regional_offences(offences({"offences_count": 0.0}), AREAS, POP, 0.5)
+    africa = row(out, "region", "002")
+    assert africa["offences_count"] == 0.0 and africa["offences_per_100k_population_wb"] == 0.0
+    assert africa["countries_reporting"] == 1 and africa["is_publishable"]

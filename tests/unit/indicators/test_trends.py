@@ -252,6 +252,9 @@ def test_regional_series_use_only_publishable_years() -> None:
     pts = t.regional_points(reg, None)
     assert sorted(pts["year"].unique().to_list()) == [2019, 2021]
     assert set(pts["series_family"]) == {t.REG_OFF_COUNT, t.REG_OFF_RATE}
+    changing = reg.with_columns(reporting_countries=pl.Series(["DEU", "DEU", "DEU, FRA"]))
+    notes = t.trend_summary(t.trend_points(t.regional_points(changing, None)))["notes"].to_list()
+    assert all("reporting countries change between years (2 different sets)" in n for n in notes)
 
 
 def test_unodc_series_come_whole_from_the_newest_release_carrying_them(tmp_path: Path) -> None:
