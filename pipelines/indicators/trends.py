@@ -42,7 +42,7 @@ The same statistics were checked against ``pymannkendall.hamed_rao_modification_
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from statistics import NormalDist, median
 
@@ -475,14 +475,34 @@ def breaks_for(family: str, series_name: str, area_code: str) -> list[Break]:
                    and b.area_code in (None, area_code)), key=lambda b: b.year)
 
 
+#: A regional sum inherits the breaks of its member countries' series.
+MEMBER_FAMILIES = {REG_LOSS: (LOSS_LCU, LOSS_USD), REG_OFF_COUNT: (UNODC_COUNT, UNODC_RATE),
+                   REG_OFF_RATE: (UNODC_COUNT, UNODC_RATE)}
+
+
+def series_breaks(points: pl.DataFrame) -> dict[str, list[Break]]:
+    """The breaks of every series: its own, and for a regional sum those of any member country's
+    series (members read from the points' reporting countries), said as such."""
+    members = (points.filter(pl.col("series_family").is_in(list(MEMBER_FAMILIES)))
+               .group_by("series_id").agg(pl.col("label_as_published").drop_nulls().str.split(", ").list.explode()
+                                          .unique()))
+    member_of = {sid: set(m) for sid, m in members.iter_rows()}
+    out: dict[str, list[Break]] = {}
+    keys = points.select("series_id", "series_family", "series_name", "area_code").unique()
+    for sid, fam, name, area in keys.iter_rows():
+        found = breaks_for(fam, name, area)
+        for b in BREAKS:
+            if (b.area_code in member_of.get(sid, set())
+                    and set(b.families) & set(MEMBER_FAMILIES.get(fam, ()))):
+                found.append(replace(b, reason=f"in {b.area_code}, a reporting country ({b.series}): {b.reason}"))
+        out[sid] = sorted(found, key=lambda b: b.year)
+    return out
+
+
 def assign_segments(points: pl.DataFrame) -> pl.DataFrame:
     """Number each series' segments (1, 2, ...) at its breaks and name the break before each."""
-    keys = points.select("series_id", "series_family", "series_name", "area_code").unique()
-    rows = []
-    for sid, fam, name, area in keys.iter_rows():
-        for b in breaks_for(fam, name, area):
-            rows.append({"series_id": sid, "break_year": b.year, "break_reason": f"{b.kind}: {b.reason}",
-                         "break_source": b.source})
+    rows = [{"series_id": sid, "break_year": b.year, "break_reason": f"{b.kind}: {b.reason}", "break_source": b.source}
+            for sid, breaks in series_breaks(points).items() for b in breaks]
     brk = pl.DataFrame(rows, schema={"series_id": pl.String, "break_year": pl.Int32, "break_reason": pl.String,
                                      "break_source": pl.String})
     # A break only splits a series whose figures straddle it.
@@ -593,10 +613,10 @@ def contract_violations(trends: pl.DataFrame, points: pl.DataFrame) -> list[str]
     short = trends.filter((pl.col("points") < pl.col("min_points")) != (pl.col("direction") == INSUFFICIENT))
     problems += [f"{r['series_id']} segment {r['segment']}: {r['points']} points but direction '{r['direction']}'"
                  for r in short.iter_rows(named=True)]
-    spans = points.group_by("series_id", "series_family", "series_name", "area_code", "segment").agg(
-        lo=pl.col("year").min(), hi=pl.col("year").max())
+    spans = points.group_by("series_id", "segment").agg(lo=pl.col("year").min(), hi=pl.col("year").max())
+    breaks = series_breaks(points)
     for r in spans.iter_rows(named=True):
-        for b in breaks_for(r["series_family"], r["series_name"], r["area_code"]):
+        for b in breaks.get(r["series_id"], []):
             if r["lo"] < b.year <= r["hi"]:
                 problems.append(f"{r['series_id']} segment {r['segment']} ({r['lo']}-{r['hi']}) straddles the "
                                 f"{b.year} break ({b.kind})")

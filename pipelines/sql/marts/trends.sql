@@ -4,8 +4,8 @@
 --   UNODC offence counts and published rates per area and category, each series from the newest release that
 --   carries it (unodc_offences_count, unodc_offences_rate_unodc); regional offence sums and rates and regional
 --   losses in the years they are publishable (regional_offences_count, regional_offences_rate_wb,
---   regional_loss_usd_constant). A series is split into segments at known breaks (break_before_segment):
---   nothing is computed across a break. Methods: CAGR only with positive first and last values; Sen's slope
+--   regional_loss_usd_constant). A series is split into segments at known breaks (break_before_segment;
+--   a regional sum inherits the breaks of its reporting countries' series): nothing is computed across a break. Methods: CAGR only with positive first and last values; Sen's slope
 --   with Sen's (1968) confidence interval; Mann-Kendall S with the tie-corrected variance and the Hamed-Rao
 --   (1998) serial-correlation correction, two-sided normal p-value; direction at alpha; "insufficient data"
 --   below min_points points. Year-on-year changes are in marts.trend_points.

@@ -291,3 +291,17 @@ def test_matches_pymannkendall_on_synthetic_autocorrelated_series() -> None:
         assert st.mk_var_s_hamed_rao == pytest.approx(ref.var_s, rel=1e-9)
         assert st.mk_p_value == pytest.approx(ref.p, rel=1e-6, abs=1e-12)
     assert corrected > 100
+
+
+def test_a_regional_sum_inherits_the_breaks_of_its_member_countries() -> None:
+    reg = pl.DataFrame({"is_publishable": True, "region_level": "subregion", "region_code": "053",
+                        "region_name": "Australia and New Zealand", "year": [2018, 2019, 2020],
+                        "loss_usd_constant": [1.0, 2.0, 3.0], "usd_constant_base_year": 2024,
+                        "reporting_countries": ["AUS, NZL", "AUS, NZL", "AUS, NZL"]},
+                       schema_overrides={"year": pl.Int32})
+    pts = t.trend_points(t.regional_points(None, reg)).sort("year")
+    assert pts["segment"].to_list() == [1, 2, 2]
+    assert pts["break_before_segment"][1].startswith("coverage: in AUS, a reporting country (accc_combined)")
+    assert t.contract_violations(t.trend_summary(pts), pts) == []
+    other = t.trend_points(t.regional_points(None, reg.with_columns(reporting_countries=pl.lit("NZL"))))
+    assert other["segment"].unique().to_list() == [1]
