@@ -9,6 +9,7 @@ import dagster as dg
 from pipelines.assets.indicator_checks import INDICATOR_CHECKS
 from pipelines.assets.intermediate import INTERMEDIATE_ASSETS
 from pipelines.assets.marts import MART_ASSETS
+from pipelines.assets.provenance import int_source_files
 from pipelines.assets.raw import RAW_ASSETS
 from pipelines.assets.reports import publication, report_site
 from pipelines.assets.resources import CyberstatsResource
@@ -20,7 +21,8 @@ WEEKLY_CRON = "0 6 * * 1"
 
 
 def all_assets() -> list:
-    return [*RAW_ASSETS, *STAGING_ASSETS, observations, *INTERMEDIATE_ASSETS, *MART_ASSETS, report_site, publication]
+    return [*RAW_ASSETS, *STAGING_ASSETS, observations, *INTERMEDIATE_ASSETS, int_source_files, *MART_ASSETS,
+            report_site, publication]
 
 
 def build_definitions(resource: CyberstatsResource | None = None) -> dg.Definitions:
