@@ -7,6 +7,7 @@ Building the definitions does no I/O: paths are resolved when a run starts (reso
 import dagster as dg
 
 from pipelines.assets.crosswalk_checks import CROSSWALK_CHECKS
+from pipelines.assets.indicator_checks import INDICATOR_CHECKS
 from pipelines.assets.intermediate import INTERMEDIATE_ASSETS
 from pipelines.assets.marts import MART_ASSETS
 from pipelines.assets.provenance import int_source_files
@@ -34,7 +35,7 @@ def build_definitions(resource: CyberstatsResource | None = None) -> dg.Definiti
                                      default_status=dg.DefaultScheduleStatus.STOPPED)
     return dg.Definitions(
         assets=all_assets(),
-        asset_checks=CROSSWALK_CHECKS,
+        asset_checks=[*CROSSWALK_CHECKS, *INDICATOR_CHECKS],
         jobs=[job],
         schedules=[schedule],
         resources={"cyberstats": resource or CyberstatsResource()},

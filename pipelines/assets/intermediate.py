@@ -20,9 +20,12 @@ from pipelines.harmonise.crosswalk import (
 )
 from pipelines.harmonise.currency import cpi_annual, fx_rates
 from pipelines.harmonise.regions import areas_with_regions, population_by_country_year
-from pipelines.indicators.losses import country_losses
-from pipelines.indicators.offences import offences_by_country_year
-from pipelines.indicators.regional import regional_losses
+from pipelines.indicators.losses import aggregate_losses, country_losses
+from pipelines.indicators.offences import offences_by_country_year, totals_from_parts
+from pipelines.indicators.rates import discrepancy_summary, reconcile_rates
+from pipelines.indicators.regional import regional_losses, regional_offences
+from pipelines.indicators.trends import ic3_points, loss_points, regional_points, trend_summary, unodc_points
+from pipelines.indicators.trends import trend_points as build_trend_points
 from pipelines.settings import Settings
 from pipelines.warehouse import connect, read_table, write_table
 
@@ -61,13 +64,15 @@ STEPS = [
     Step("int_losses_converted_to_usd",
          (("staging", "observations"), ("intermediate", "int_areas_with_regions"),
           ("intermediate", "int_fx_rates_by_currency_year"), ("staging", "stg_bls_cpi__monthly"),
-          ("staging", "stg_loss_series__headlines")),
+          ("staging", "stg_loss_series__headlines"), ("intermediate", "int_population_by_country_year")),
          lambda con, s: country_losses(_t(con, "staging", "observations"),
                                        _t(con, "intermediate", "int_areas_with_regions"),
                                        _t(con, "intermediate", "int_fx_rates_by_currency_year"),
                                        _t(con, "staging", "stg_bls_cpi__monthly"),
-                                       _t(con, "staging", "stg_loss_series__headlines"), s.base_year),
-         "Country-level loss figures converted to nominal and constant USD, with series selection flags."),
+                                       _t(con, "staging", "stg_loss_series__headlines"), s.base_year,
+                                       _t(con, "intermediate", "int_population_by_country_year")),
+         "Country-level loss figures converted to nominal and constant USD, per person of World Bank population, "
+         "with series selection flags."),
     Step("int_regional_losses",
          (("intermediate", "int_losses_converted_to_usd"), ("intermediate", "int_areas_with_regions"),
           ("intermediate", "int_population_by_country_year")),
@@ -75,7 +80,7 @@ STEPS = [
                                         _t(con, "intermediate", "int_areas_with_regions"),
                                         _t(con, "intermediate", "int_population_by_country_year"),
                                         s.min_population_coverage),
-         "Preferred country losses summed by M49 region and year, with coverage."),
+         "Preferred country losses summed by world, M49 region and sub-region, and year, with coverage."),
     Step("int_offences_latest_release",
          (("staging", "observations"), ("intermediate", "int_areas_with_regions"),
           ("intermediate", "int_population_by_country_year")),
@@ -108,6 +113,45 @@ STEPS = [
     Step("int_convention_status", (("staging", "stg_convention_status__events"),),
          lambda con, s: convention_status(_t(con, "staging", "stg_convention_status__events")),
          "UN Convention against Cybercrime: verified signatories and ratifications, entry into force (art. 65(1))."),
+    # --- issue 4: rates, regional offences, published aggregates, totals from parts, trends ---
+    Step("int_published_aggregate_losses",
+         (("staging", "observations"), ("intermediate", "int_fx_rates_by_currency_year"),
+          ("staging", "stg_bls_cpi__monthly")),
+         lambda con, s: aggregate_losses(_t(con, "staging", "observations"),
+                                         _t(con, "intermediate", "int_fx_rates_by_currency_year"),
+                                         _t(con, "staging", "stg_bls_cpi__monthly"), s.base_year),
+         "Regional and global loss figures published as such (ranges kept as ranges), converted to USD."),
+    Step("int_regional_offences",
+         (("intermediate", "int_offences_latest_release"), ("intermediate", "int_areas_with_regions"),
+          ("intermediate", "int_population_by_country_year")),
+         lambda con, s: regional_offences(_t(con, "intermediate", "int_offences_latest_release"),
+                                          _t(con, "intermediate", "int_areas_with_regions"),
+                                          _t(con, "intermediate", "int_population_by_country_year"),
+                                          s.min_population_coverage),
+         "UNODC offence counts summed by world, M49 region and sub-region, year and category, with coverage."),
+    Step("int_rate_reconciliation",
+         (("staging", "observations"), ("intermediate", "int_population_by_country_year")),
+         lambda con, s: reconcile_rates(_t(con, "staging", "observations"),
+                                        _t(con, "intermediate", "int_population_by_country_year")),
+         "Every UNODC published rate beside our World Bank rate from the same file's count."),
+    Step("int_rate_reconciliation_summary", (("intermediate", "int_rate_reconciliation"),),
+         lambda con, s: discrepancy_summary(_t(con, "intermediate", "int_rate_reconciliation")),
+         "Distribution of the differences between our World Bank rates and UNODC's published rates."),
+    Step("int_national_totals_from_parts", (("staging", "observations"),),
+         lambda con, s: totals_from_parts(_t(con, "staging", "observations")),
+         "National totals rebuilt from State/UT rows (subtotal rows never summed) beside the published total."),
+    Step("int_trend_points",
+         (("intermediate", "int_losses_converted_to_usd"), ("staging", "observations"),
+          ("intermediate", "int_regional_offences"), ("intermediate", "int_regional_losses")),
+         lambda con, s: build_trend_points(
+             loss_points(_t(con, "intermediate", "int_losses_converted_to_usd")),
+             ic3_points(_t(con, "staging", "observations")), unodc_points(_t(con, "staging", "observations")),
+             regional_points(_t(con, "intermediate", "int_regional_offences"),
+                             _t(con, "intermediate", "int_regional_losses"))),
+         "Every trend series point with its segment (split at known breaks) and year-on-year change."),
+    Step("int_trends", (("intermediate", "int_trend_points"),),
+         lambda con, s: trend_summary(_t(con, "intermediate", "int_trend_points")),
+         "Trend statistics per series segment: CAGR, Sen's slope, Mann-Kendall with Hamed-Rao correction."),
 ]
 
 

@@ -1,46 +1,89 @@
 """Regional aggregates that say how much of the region stands behind them.
 
-Unknowns stay unknown: a sum with no converted figure is null (not zero); coverage is null when a
-reporting country has no population for the year (World Bank data end a year before loss data),
-and an aggregate with unknown coverage or an unconverted figure is not publishable.
+Levels: the world (M49 code 001), the five UN M49 regions and their M49 sub-regions. Members are the
+M49 countries and areas plus Kosovo (``XKX``, placed where the UNODC exports place it; the World
+Bank publishes its population apart from Serbia's). A country belongs to exactly one region and one
+sub-region, so at every level the parts add up to the whole (checked: ``regional_sums_equal_sum_of_parts``).
 
-Only preferred country figures are summed (one per country and year, :mod:`.series`). For each M49
-region (and the world) and year: the sum, how many countries reported, how many countries the region
-has, the population of reporting countries and of the region, their share, and whether the
-aggregate is publishable: ``population_coverage_share >= min_population_coverage`` (default 0.5,
-``CYBERSTATS_MIN_POPULATION_COVERAGE``). Rates are never averaged: a rate is a sum of counts over
-the population of the reporting countries.
+For each level, area and year (and, for offences, offence category):
+
+* **sum** over the reporting countries only (never an average of rates; a rate is the sum of counts
+  over the population of the reporting countries);
+* **countries reporting / countries in region**, and the **population coverage share**: World Bank
+  population (SP.POP.TOTL) of the reporting countries over that of the region's members;
+* **publishable** when ``population_coverage_share >= min_population_coverage`` (default 0.5,
+  ``--min-coverage`` / ``CYBERSTATS_MIN_POPULATION_COVERAGE``); unknown coverage is not publishable.
+  Losses also need every reporting figure converted to USD.
+
+Unknowns stay unknown: a sum with no converted figure is null (not zero); loss coverage is null when
+a reporting country has no population for the year (World Bank data end a year before loss data).
+
+Offences (UNODC CTS, newest release per series, ``sex = age = Total``): sub-national and special areas
+count as follows.
+
+* **United Kingdom**: UNODC reports England and Wales, Scotland and Northern Ireland separately
+  (``GBR_E_W``, ``GBR_S``, ``GBR_NI``). The UK reports a category-year only when all three parts
+  report it; it then counts as one country (GBR) with the sum of the three counts and the World Bank
+  population of the UK. With fewer parts the UK does not report and the parts are named in
+  ``areas_excluded``.
+* **Central Iraq** (``IRQ_C``) covers part of Iraq only: it is never counted as Iraq (excluded, named).
+* A reporting area without a World Bank population for the year (the Holy See, ``VAT``) is left out
+  of both the sum and the population, and named, so that a rate's numerator and denominator cover
+  the same countries.
 """
 
 import polars as pl
 
 WORLD = ("001", "World")
+LEVELS = ("world", "region", "subregion")
+#: Area types that are members of a region (countries and Kosovo); sub-national parts are not.
+MEMBER_AREA_TYPES = ("country", "territory")
+#: Countries whose offences UNODC publishes only in parts: the country reports when all parts do.
+COMPOSITE_COUNTRIES: dict[str, tuple[str, ...]] = {"GBR": ("GBR_E_W", "GBR_S", "GBR_NI")}
+LEVEL_KEY = ["region_level", "region_code", "region_name", "parent_region_code"]
 
 
-def _with_world(df: pl.DataFrame) -> pl.DataFrame:
-    world = df.with_columns(region_code=pl.lit(WORLD[0]), region_name=pl.lit(WORLD[1]))
-    return pl.concat([df, world])
+def region_members(areas: pl.DataFrame) -> pl.DataFrame:
+    """One row per (level, region, member country): region_level, region_code, region_name,
+    parent_region_code, country_iso3."""
+    base = areas.filter(pl.col("area_type").is_in(MEMBER_AREA_TYPES), pl.col("region_code").is_not_null()).select(
+        "country_iso3", "region_code", "region_name", "subregion_code", "subregion_name").unique("country_iso3")
+    world = base.select(region_level=pl.lit("world"), region_code=pl.lit(WORLD[0]), region_name=pl.lit(WORLD[1]),
+                        parent_region_code=pl.lit(None, pl.String), country_iso3="country_iso3")
+    region = base.select(region_level=pl.lit("region"), region_code="region_code", region_name="region_name",
+                         parent_region_code=pl.lit(WORLD[0]), country_iso3="country_iso3")
+    sub = base.filter(pl.col("subregion_code").is_not_null()).select(
+        region_level=pl.lit("subregion"), region_code="subregion_code", region_name="subregion_name",
+        parent_region_code="region_code", country_iso3="country_iso3")
+    return pl.concat([world, region, sub])
+
+
+def region_population(members: pl.DataFrame, population: pl.DataFrame, years: pl.DataFrame) -> pl.DataFrame:
+    """Countries in each region and their World Bank population, per year in ``years``."""
+    pop = population.select("country_iso3", "year", "population")
+    return (members.join(years, how="cross").join(pop, on=["country_iso3", "year"], how="left")
+            .group_by([*LEVEL_KEY, "year"])
+            .agg(countries_in_region=pl.len().cast(pl.Int32),
+                 population_region=pl.when(pl.col("population").is_not_null().any())
+                 .then(pl.col("population").sum()),
+                 countries_without_population=pl.col("population").is_null().sum().cast(pl.Int32)))
+
+
+def publishable(min_population_coverage: float) -> pl.Expr:
+    """The documented publishable rule; unknown coverage is not publishable."""
+    return (pl.col("population_coverage_share") >= min_population_coverage).fill_null(False)
 
 
 def regional_losses(country_losses: pl.DataFrame, areas: pl.DataFrame, population: pl.DataFrame,
                     min_population_coverage: float) -> pl.DataFrame:
-    """Sum of preferred country losses by M49 region and year, with coverage."""
-    preferred = country_losses.filter(pl.col("is_preferred"), pl.col("region_code").is_not_null())
-    members = areas.filter(pl.col("area_type") == "country", pl.col("region_code").is_not_null()).select(
-        "country_iso3", "region_code", "region_name")
-    members = _with_world(members)
+    """Sum of preferred country losses by world, M49 region and sub-region, and year, with coverage."""
+    members = region_members(areas)
     pop = population.select("country_iso3", "year", "population")
-    years = preferred.select("year").unique()
-    region_pop = (members.join(years, how="cross").join(pop, on=["country_iso3", "year"], how="left")
-                  .group_by("region_code", "region_name", "year")
-                  .agg(countries_in_region=pl.len().cast(pl.Int32),
-                       population_region=pl.when(pl.col("population").is_not_null().any())
-                       .then(pl.col("population").sum()),
-                       countries_without_population=pl.col("population").is_null().sum().cast(pl.Int32)))
-    reporting = _with_world(preferred.select("country_iso3", "region_code", "region_name", "year",
-                                             "loss_usd_nominal", "loss_usd_constant", "usd_constant_base_year"))
-    reporting = reporting.join(pop, on=["country_iso3", "year"], how="left")
-    agg = reporting.group_by("region_code", "region_name", "year").agg(
+    preferred = country_losses.filter(pl.col("is_preferred")).select(
+        "country_iso3", "year", "loss_usd_nominal", "loss_usd_constant", "usd_constant_base_year")
+    reporting = preferred.join(members, on="country_iso3", how="inner").join(pop, on=["country_iso3", "year"],
+                                                                            how="left")
+    agg = reporting.group_by([*LEVEL_KEY, "year"]).agg(
         # A sum over no converted figure is unknown, not zero.
         loss_usd_nominal=pl.when(pl.col("loss_usd_nominal").is_not_null().any())
         .then(pl.col("loss_usd_nominal").sum()),
@@ -53,12 +96,140 @@ def regional_losses(country_losses: pl.DataFrame, areas: pl.DataFrame, populatio
         population_reporting=pl.when(pl.col("population").is_not_null().all()).then(pl.col("population").sum()),
         reporting_countries=pl.col("country_iso3").sort().str.join(", "),
     )
-    out = agg.join(region_pop, on=["region_code", "region_name", "year"], how="left").with_columns(
+    out = agg.join(region_population(members, population, preferred.select("year").unique()),
+                   on=[*LEVEL_KEY, "year"], how="left", nulls_equal=True).with_columns(
         population_coverage_share=pl.col("population_reporting") / pl.col("population_region"),
         min_population_coverage=pl.lit(min_population_coverage),
     ).with_columns(
-        is_publishable=((pl.col("population_coverage_share") >= min_population_coverage)
-                        & (pl.col("countries_not_converted") == 0)).fill_null(False),
-        loss_usd_per_capita_reporting=pl.col("loss_usd_nominal") / pl.col("population_reporting"),
+        is_publishable=publishable(min_population_coverage) & (pl.col("countries_not_converted") == 0),
+        loss_usd_nominal_per_capita_wb_reporting=pl.col("loss_usd_nominal") / pl.col("population_reporting"),
     )
-    return out.sort("region_code", "year")
+    return _level_order(out).sort("_level", "region_code", "year").drop("_level")
+
+
+def _level_order(df: pl.DataFrame) -> pl.DataFrame:
+    return df.with_columns(_level=pl.col("region_level").replace_strict(
+        {lvl: i for i, lvl in enumerate(LEVELS)}, return_dtype=pl.Int8))
+
+
+OFFENCE_KEY = ["indicator", "dimension", "category", "year"]
+
+
+def offence_reporting_units(offences: pl.DataFrame, population: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Country-level offence counts for aggregation, and the areas left out (with the reason).
+
+    ``offences``: the offences-by-country-year table (area_code, country_iso3, area_type, indicator,
+    dimension, category, sex, age, year, offences_count, release). Returns (units, excluded): units
+    have country_iso3, the OFFENCE_KEY, offences_count, population, areas, releases; excluded have
+    country_iso3, the OFFENCE_KEY and ``excluded`` (area code and reason).
+    """
+    rows = offences.filter(pl.col("sex") == "Total", pl.col("age") == "Total",
+                           pl.col("offences_count").is_not_null())
+    pop = population.select("country_iso3", "year", "population")
+    countries = rows.filter(pl.col("area_type").is_in(MEMBER_AREA_TYPES)).select(
+        pl.col("area_code").alias("country_iso3"), *OFFENCE_KEY, "offences_count",
+        areas=pl.col("area_code"), releases=pl.col("release"))
+    excluded = []
+    composite_units = []
+    part_codes = {p: c for c, parts in COMPOSITE_COUNTRIES.items() for p in parts}
+    parts = rows.filter(pl.col("area_code").is_in(list(part_codes)))
+    for country, codes in COMPOSITE_COUNTRIES.items():
+        mine = parts.filter(pl.col("area_code").is_in(list(codes))).group_by(OFFENCE_KEY).agg(
+            offences_count=pl.col("offences_count").sum(), n=pl.col("area_code").n_unique(),
+            areas=pl.col("area_code").sort().str.join(" + "), releases=pl.col("release").unique().sort().str.join(", "))
+        has_country_row = countries.filter(pl.col("country_iso3") == country).select(OFFENCE_KEY)
+        complete = mine.filter(pl.col("n") == len(codes)).join(has_country_row, on=OFFENCE_KEY, how="anti")
+        composite_units.append(complete.select(pl.lit(country).alias("country_iso3"), *OFFENCE_KEY, "offences_count",
+                                               "areas", "releases"))
+        excluded.append(mine.filter(pl.col("n") < len(codes)).select(
+            pl.lit(country).alias("country_iso3"), *OFFENCE_KEY,
+            excluded=pl.format("{} ({} of the {} parts of {} reported; {} counts only when all do)", pl.col("areas"),
+                               pl.col("n"), pl.lit(len(codes)), pl.lit(country), pl.lit(country))))
+    other_sub = rows.filter(~pl.col("area_type").is_in(MEMBER_AREA_TYPES), ~pl.col("area_code").is_in(list(part_codes)))
+    excluded.append(other_sub.select("country_iso3", *OFFENCE_KEY, excluded=pl.format(
+        "{} ({}: part of {}, not the country)", pl.col("area_code"), pl.col("area_name"), pl.col("country_iso3"))))
+    units = pl.concat([countries, *composite_units], how="vertical_relaxed").join(
+        pop, on=["country_iso3", "year"], how="left")
+    excluded.append(units.filter(pl.col("population").is_null()).select(
+        "country_iso3", *OFFENCE_KEY, excluded=pl.format("{} (no World Bank population for the year)",
+                                                         pl.col("areas"))))
+    return (units.filter(pl.col("population").is_not_null()),
+            pl.concat(excluded, how="vertical_relaxed") if excluded else pl.DataFrame())
+
+
+def regional_offences(offences: pl.DataFrame, areas: pl.DataFrame, population: pl.DataFrame,
+                      min_population_coverage: float) -> pl.DataFrame:
+    """Offence counts and rates by world, M49 region and sub-region, year and offence category.
+
+    Categories are never summed with each other (parent and cyber-related child rows are separate
+    categories, each aggregated on its own).
+    """
+    members = region_members(areas)
+    units, excluded = offence_reporting_units(offences, population)
+    reporting = units.join(members, on="country_iso3", how="inner")
+    agg = reporting.group_by([*LEVEL_KEY, *OFFENCE_KEY]).agg(
+        offences_count=pl.col("offences_count").sum(),
+        population_wb_reporting=pl.col("population").sum(),
+        countries_reporting=pl.len().cast(pl.Int32),
+        reporting_countries=pl.col("country_iso3").sort().str.join(", "),
+        areas_summed=pl.col("areas").sort().str.join(", "),
+        releases=pl.col("releases").str.split(", ").list.explode(keep_nulls=False, empty_as_null=False).unique().sort()
+        .str.join(", "),
+    )
+    if excluded.height:
+        ex = (excluded.join(members, on="country_iso3", how="inner").group_by([*LEVEL_KEY, *OFFENCE_KEY])
+              .agg(areas_excluded=pl.col("excluded").unique().sort().str.join("; ")))
+        agg = agg.join(ex, on=[*LEVEL_KEY, *OFFENCE_KEY], how="left", nulls_equal=True)
+    else:
+        agg = agg.with_columns(areas_excluded=pl.lit(None, pl.String))
+    regions = region_population(members, population, units.select("year").unique()).rename(
+        {"population_region": "population_wb_region"})
+    out = agg.join(regions, on=[*LEVEL_KEY, "year"], how="left", nulls_equal=True).with_columns(
+        offences_per_100k_population_wb=pl.col("offences_count") / pl.col("population_wb_reporting") * 1e5,
+        population_coverage_share=pl.col("population_wb_reporting") / pl.col("population_wb_region"),
+        min_population_coverage=pl.lit(min_population_coverage),
+    ).with_columns(is_publishable=publishable(min_population_coverage))
+    return _level_order(out).sort("_level", "region_code", "indicator", "dimension", "category", "year").drop("_level")
+
+
+def sum_of_parts_mismatches(df: pl.DataFrame, value_columns: dict[str, str], group_columns: list[str],
+                            rel_tol: float = 1e-9) -> pl.DataFrame:
+    """Rows where a level's figure differs from the sum of its parts (world = sum of regions, a region =
+    sum of its sub-regions), per ``group_columns`` (year, and category for offences).
+
+    ``value_columns`` maps a column to how its unknowns add up, as the aggregation defines them:
+    ``"any"`` (a sum of the known parts, unknown only when every part is: loss sums) or ``"all"``
+    (unknown as soon as one part is: the population of reporting countries). A known whole must equal
+    the sum of its parts within ``rel_tol``. Returns whole, part level, column, whole value, parts sum.
+    """
+    out = []
+    world = df.filter(pl.col("region_level") == "world")
+    regions = df.filter(pl.col("region_level") == "region")
+    subs = df.filter(pl.col("region_level") == "subregion")
+    pairs = [(world, regions, [], "region"), (regions, subs, ["region_code"], "subregion")]
+    for whole, parts, join_parent, part_level in pairs:
+        if whole.height == 0:
+            continue
+        parent = [pl.col("parent_region_code").alias("region_code")] if join_parent else []
+        keys = [*join_parent, *group_columns]
+        summed = parts.group_by([*parent, *group_columns]).agg(
+            [pl.when(pl.col(c).is_not_null().any() if rule == "any" else pl.col(c).is_not_null().all())
+             .then(pl.col(c).sum()).alias(f"{c}__parts") for c, rule in value_columns.items()])
+        joined = whole.join(summed, on=keys, how="left") if keys else whole.join(summed, how="cross")
+        for c in value_columns:
+            a, b = pl.col(c), pl.col(f"{c}__parts")
+            bad = joined.filter(
+                (a.is_null() != b.is_null())
+                | (a.is_not_null() & ((a - b).abs() > rel_tol * pl.max_horizontal(a.abs(), b.abs(), pl.lit(1.0)))))
+            if bad.height:
+                out.append(bad.select(*([pl.col(k) for k in ["region_level", "region_code", *group_columns]]),
+                                      part_level=pl.lit(part_level), column=pl.lit(c),
+                                      whole_value=a.cast(pl.Float64), parts_sum=b.cast(pl.Float64)))
+    return pl.concat(out, how="vertical_relaxed") if out else pl.DataFrame()
+
+
+def publishable_violations(df: pl.DataFrame) -> pl.DataFrame:
+    """Rows flagged publishable whose coverage is unknown or below the rule's threshold."""
+    return df.filter(pl.col("is_publishable") & (
+        pl.col("population_coverage_share").is_null()
+        | (pl.col("population_coverage_share") < pl.col("min_population_coverage"))))

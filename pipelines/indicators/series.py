@@ -108,3 +108,9 @@ def select_preferred(losses: pl.DataFrame, designated: pl.DataFrame) -> pl.DataF
     return (df.sort("_id").with_columns(is_preferred=(pl.col("selection_rank") == 1).fill_null(False),
                                         selection_note=note)
             .drop([c for c in df.columns if c.startswith("_")]))
+
+
+def duplicate_preferred(losses: pl.DataFrame) -> pl.DataFrame:
+    """Country-years with more than one preferred figure (the contract is at most one)."""
+    return (losses.filter(pl.col("is_preferred")).group_by("country_iso3", "year").len()
+            .filter(pl.col("len") > 1).sort("country_iso3", "year"))

@@ -91,7 +91,7 @@ REGIONAL_FORMATS = {"loss_usd_nominal": "usd", "loss_usd_constant": "usd", "popu
 
 def regional_losses_chart(regional: pl.DataFrame, measure: str = "loss_usd_nominal", prefix: str = "regional") -> Chart:
     """Bars per M49 region and year; aggregates below the coverage rule drawn faint and labelled."""
-    regions = regional.filter(pl.col("region_code") != "001").sort("region_name", "year")
+    regions = regional.filter(pl.col("region_level") == "region").sort("region_name", "year")
     base_year = regional["usd_constant_base_year"].drop_nulls().first() if regional.height else None
     nominal = measure == "loss_usd_nominal"
     unit = "US$ bn, nominal" if nominal else f"US$ bn, constant {base_year} prices"
@@ -206,10 +206,10 @@ def country_loss_chart(rows: pl.DataFrame, iso3: str) -> Chart:
 def offence_rates_chart(rows: pl.DataFrame, area: str) -> Chart:
     """Police-recorded offences per 100,000 population over time, one line per category."""
     traces = []
-    data = rows.filter(pl.col("offences_per_100k_population_published").is_not_null()).sort("category", "year")
+    data = rows.filter(pl.col("offences_per_100k_population_unodc").is_not_null()).sort("category", "year")
     years = list(range(data["year"].min(), data["year"].max() + 1)) if data.height else []
     for i, cat in enumerate(data["category"].unique(maintain_order=True).to_list()):
-        sub = dict(data.filter(pl.col("category") == cat).select("year", "offences_per_100k_population_published")
+        sub = dict(data.filter(pl.col("category") == cat).select("year", "offences_per_100k_population_unodc")
                    .iter_rows())
         # Missing years stay gaps: a line never bridges a year without data.
         traces.append(dict(type="scatter", name=esc(cat), x=years, y=[sub.get(y) for y in years],
@@ -223,15 +223,15 @@ def offence_rates_chart(rows: pl.DataFrame, area: str) -> Chart:
                                              xaxis={"dtick": 2})}
     latest = data.sort("year").group_by("category", maintain_order=True).last()
     summary = ("Latest published rates: " + "; ".join(
-        f"{r['category']} {r['offences_per_100k_population_published']:,.1f} per 100,000 ({r['year']})"
+        f"{r['category']} {r['offences_per_100k_population_unodc']:,.1f} per 100,000 ({r['year']})"
         for r in latest.iter_rows(named=True)) + ".") if latest.height else "No published offence rates."
     headers = {"category": "Category", "year": "Year", "offences_count": "Offences (count)",
-               "offences_per_100k_population_published": "Per 100,000 (UNODC)",
-               "offences_per_100k_population": "Per 100,000 (World Bank population)", "release": "UNODC release"}
+               "offences_per_100k_population_unodc": "Per 100,000 (UNODC)",
+               "offences_per_100k_population_wb": "Per 100,000 (World Bank population)", "release": "UNODC release"}
     table = rows.sort("category", "year").select(list(headers))
     return Chart(f"offences-{area.lower()}", title, fig, summary, table, headers, {
-        "offences_count": "num", "offences_per_100k_population_published": "num",
-        "offences_per_100k_population": "num"})
+        "offences_count": "num", "offences_per_100k_population_unodc": "num",
+        "offences_per_100k_population_wb": "num"})
 
 
 def offences_mix_chart(offences: pl.DataFrame, year: int | None) -> Chart:

@@ -155,7 +155,7 @@ def regional_page(data: SiteData) -> Page:
     year = world["year"] if world else None
     charts = [figures.loss_map(losses, year), figures.regional_losses_chart(regional, "loss_usd_nominal"),
               figures.regional_losses_chart(regional, "loss_usd_constant")]
-    coverage = regional.sort("region_code", "year").to_dicts()
+    coverage = regional.filter(pl.col("region_level").is_in(["world", "region"])).sort("region_code", "year").to_dicts()
     return Page("regional.html", "regional.html", "Regional losses", {"coverage": coverage, "map_year": year,
                                                                         "world": world}, charts)
 

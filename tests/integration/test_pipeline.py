@@ -72,8 +72,8 @@ def test_fiscal_year_figure_is_converted_with_a_month_weighted_rate(published: P
 
 
 def test_offence_rates_come_with_both_published_and_own_rate(published: Path) -> None:
-    rows = q(published, "SELECT offences_count, offences_per_100k_population_published, "
-                        "offences_per_100k_population FROM marts.offences_by_country_year "
+    rows = q(published, "SELECT offences_count, offences_per_100k_population_unodc, "
+                        "offences_per_100k_population_wb FROM marts.offences_by_country_year "
                         "WHERE area_code = 'DEU' AND category = 'Fraud: Cyber-related (Cy)' AND year = 2020")
     count, published_rate, own = rows[0]
     assert count > 0 and published_rate == pytest.approx(own, rel=0.05)

@@ -1,7 +1,8 @@
 -- @table Country-level reported losses, one row per published figure (every series and vintage),
 --   with local currency, nominal USD and constant USD. Exactly one row per country and year has
 --   is_preferred = true where a headline figure exists (see selection_note on every other row).
---   Filter on is_preferred for one number per country and year; never sum across series.
+--   Filter on is_preferred for one number per country and year; never sum across series. Per-capita
+--   columns divide by the World Bank population of the country (denominator named in the column).
 -- @column country_iso3: ISO 3166-1 alpha-3 code of the country
 -- @column country_name: country name (UN M49)
 -- @column region_name: UN M49 region
@@ -29,6 +30,14 @@
 -- @column loss_usd_constant_low: lower bound in constant USD
 -- @column loss_usd_constant_high: upper bound in constant USD
 -- @column usd_constant_base_year: price base year of the constant-USD columns
+-- @column population_wb: World Bank mid-year population (SP.POP.TOTL) of the country in year, the year
+--   the period ends (persons; null when the World Bank has not published it yet)
+-- @column loss_usd_nominal_per_capita_wb: loss_usd_nominal per person of population_wb (USD per person)
+-- @column loss_usd_nominal_per_capita_wb_low: loss_usd_nominal_low per person of population_wb (USD per person)
+-- @column loss_usd_nominal_per_capita_wb_high: loss_usd_nominal_high per person of population_wb (USD per person)
+-- @column loss_usd_constant_per_capita_wb: loss_usd_constant per person of population_wb (constant USD of
+--   usd_constant_base_year per person)
+-- @column population_note: why population_wb is missing (null when present)
 -- @column cpi_period: mean monthly US CPI-U (1982-84=100) over the reference period
 -- @column cpi_base: annual average US CPI-U of the base year
 -- @column conversion_note: why a conversion is missing or approximate (null when exact)
@@ -48,6 +57,8 @@ SELECT
     value AS loss_lcu, value_low AS loss_lcu_low, value_high AS loss_lcu_high, currency AS currency_code,
     fx_lcu_per_usd, fx_source, loss_usd_nominal, loss_usd_nominal_low, loss_usd_nominal_high,
     loss_usd_constant, loss_usd_constant_low, loss_usd_constant_high, usd_constant_base_year,
+    population_wb, loss_usd_nominal_per_capita_wb, loss_usd_nominal_per_capita_wb_low,
+    loss_usd_nominal_per_capita_wb_high, loss_usd_constant_per_capita_wb, population_note,
     cpi_period, cpi_base, conversion_note, value_type, revision, publisher, publication, source_url, notes,
     source_id, release, source_file, source_row
 FROM intermediate.int_losses_converted_to_usd

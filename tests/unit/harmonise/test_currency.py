@@ -6,6 +6,7 @@ import polars as pl
 import pytest
 
 from pipelines.harmonise import currency as cur
+from pipelines.harmonise.periods import parse_period
 
 CURRENCIES = pl.DataFrame({
     "country_iso3": ["USA", "DEU", "HRV", "AUS", "KIR", "ECU", "CIV", "SEN"],
@@ -111,3 +112,36 @@ def test_ranges_are_carried_and_missing_rates_are_explained() -> None:
     assert missing["loss_usd_nominal"] is None and "no GBP per USD rate for 2024" in missing["conversion_note"]
     usd = cur.convert_losses(_losses(currency="USD", value=5.0), FX, CPI, 2024).to_dicts()[0]
     assert usd["loss_usd_nominal"] == 5.0 and usd["fx_lcu_per_usd"] == 1.0
+
+
+def test_uk_year_ending_march_weights_nine_months_and_three_months() -> None:
+    for label in ("year ending March 2025", "year ending March 2025 (CSEW)",
+                  "financial year 2024/25 (Apr 2024-Mar 2025)"):
+        period = parse_period(label)
+        assert (period.start, period.end, period.period_type) == (date(2024, 4, 1), date(2025, 3, 31), "fiscal_year")
+    gbp = pl.DataFrame({"currency_code": "GBP", "year": [2024, 2025], "lcu_per_usd": [0.80, 0.76],
+                        "fx_source": "World Bank WDI"}, schema_overrides={"year": pl.Int32})
+    cpi = pl.DataFrame({"year": [2024] * 12 + [2025] * 12, "month": list(range(1, 13)) * 2,
+                        "cpi_index": [float(m) for m in range(1, 13)] + [float(m) for m in range(13, 25)]},
+                       schema_overrides={"year": pl.Int32, "month": pl.Int8})
+    out = cur.convert_losses(_losses(currency="GBP", period_start=date(2024, 4, 1), period_end=date(2025, 3, 31),
+                                     year=2025, value=1e9), gbp, cpi, 2024).to_dicts()[0]
+    assert out["fx_lcu_per_usd"] == pytest.approx((9 * 0.80 + 3 * 0.76) / 12)
+    assert out["cpi_period"] == pytest.approx(sum(range(4, 16)) / 12)  # April 2024 .. March 2025
+    assert out["loss_usd_constant"] == pytest.approx(1e9 / out["fx_lcu_per_usd"] * 6.5 / (sum(range(4, 16)) / 12))
+
+
+def test_australian_financial_year_july_june() -> None:
+    out = cur.convert_losses(_losses(period_start=date(2023, 7, 1), period_end=date(2024, 6, 30), value=1.51e9),
+                             FX, CPI, 2024).to_dicts()[0]
+    assert out["fx_lcu_per_usd"] == pytest.approx(1.51) and out["loss_usd_nominal"] == pytest.approx(1e9)
+    assert out["cpi_period"] == pytest.approx(305.0)  # six months at 300, six at 310
+
+
+def test_a_range_is_never_turned_into_a_point_even_in_usd() -> None:
+    out = cur.convert_losses(_losses(currency="USD", value=None, value_low=18e9, value_high=37e9, year=2023,
+                                     period_start=date(2023, 1, 1), period_end=date(2023, 12, 31)),
+                             FX, CPI, 2024).to_dicts()[0]
+    assert out["loss_usd_nominal"] is None and out["loss_usd_constant"] is None
+    assert (out["loss_usd_nominal_low"], out["loss_usd_nominal_high"]) == (18e9, 37e9)
+    assert out["loss_usd_constant_low"] == pytest.approx(18e9 * 310 / 300)

@@ -1,41 +1,161 @@
-"""Regional sums say how much stands behind them; unknowns stay unknown."""
+"""Regional sums say how much stands behind them; unknowns stay unknown; parts add up to wholes."""
 
 import polars as pl
 import pytest
 
-from pipelines.indicators.regional import regional_losses
+from pipelines.indicators.regional import (
+    publishable_violations,
+    region_members,
+    regional_losses,
+    regional_offences,
+    sum_of_parts_mismatches,
+)
 
-AREAS = pl.DataFrame({"area_code": ["AAA", "BBB", "CCC"], "country_iso3": ["AAA", "BBB", "CCC"],
-                      "area_type": "country", "region_code": ["002", "002", "019"],
-                      "region_name": ["Africa", "Africa", "Americas"]})
-POP = pl.DataFrame({"country_iso3": ["AAA", "BBB", "CCC"], "year": 2024, "population": [60.0, 40.0, 100.0]},
-                   schema_overrides={"year": pl.Int32})
+AREAS = pl.DataFrame({
+    "area_code": ["AAA", "BBB", "CCC", "GBR", "GBR_E_W", "GBR_S", "GBR_NI", "IRQ", "IRQ_C", "VAT", "XKX"],
+    "country_iso3": ["AAA", "BBB", "CCC", "GBR", "GBR", "GBR", "GBR", "IRQ", "IRQ", "VAT", "XKX"],
+    "area_type": ["country", "country", "country", "country", "subnational", "subnational", "subnational",
+                  "country", "subnational", "country", "territory"],
+    "region_code": ["002", "002", "019", "150", "150", "150", "150", "142", "142", "150", "150"],
+    "region_name": ["Africa", "Africa", "Americas", "Europe", "Europe", "Europe", "Europe", "Asia", "Asia", "Europe",
+                    "Europe"],
+    "subregion_code": ["015", "202", "021", "154", "154", "154", "154", "145", "145", "039", "039"],
+    "subregion_name": ["Northern Africa", "Sub-Saharan Africa", "Northern America", "Northern Europe",
+                       "Northern Europe", "Northern Europe", "Northern Europe", "Western Asia", "Western Asia",
+                       "Southern Europe", "Southern Europe"],
+})
+POP = pl.DataFrame({"country_iso3": ["AAA", "BBB", "CCC", "GBR", "IRQ", "XKX"], "year": 2024,
+                    "population": [60.0, 40.0, 100.0, 68.0, 45.0, 2.0]}, schema_overrides={"year": pl.Int32})
 
 
 def losses(*specs: dict) -> pl.DataFrame:
-    base = {"country_iso3": "AAA", "region_code": "002", "region_name": "Africa", "year": 2024,
-            "loss_usd_nominal": 10.0, "loss_usd_constant": 11.0, "usd_constant_base_year": 2024, "is_preferred": True}
+    base = {"country_iso3": "AAA", "year": 2024, "loss_usd_nominal": 10.0, "loss_usd_constant": 11.0,
+            "usd_constant_base_year": 2024, "is_preferred": True}
     return pl.DataFrame([{**base, **s} for s in specs], schema_overrides={"year": pl.Int32})
 
 
-def test_coverage_and_publishable_rule() -> None:
+def row(df: pl.DataFrame, level: str, code: str, **where) -> dict:
+    sub = df.filter(pl.col("region_level") == level, pl.col("region_code") == code)
+    for k, v in where.items():
+        sub = sub.filter(pl.col(k) == v)
+    [out] = sub.to_dicts()
+    return out
+
+
+def test_members_at_every_level_exclude_subnational_parts() -> None:
+    m = region_members(AREAS)
+    assert m.filter(pl.col("region_level") == "world").height == 7  # 5 countries, the Holy See and Kosovo
+    assert m.filter(pl.col("region_code") == "039")["country_iso3"].sort().to_list() == ["VAT", "XKX"]
+    assert set(m.filter(pl.col("region_level") == "subregion")["parent_region_code"]) == {"002", "019", "150",
+                                                                                          "142"}
+
+
+def test_coverage_and_publishable_rule_at_each_level() -> None:
     out = regional_losses(losses({}), AREAS, POP, 0.5)
-    africa = out.filter(pl.col("region_code") == "002").to_dicts()[0]
+    africa = row(out, "region", "002")
     assert (africa["countries_reporting"], africa["countries_in_region"]) == (1, 2)
     assert africa["population_coverage_share"] == pytest.approx(0.6) and africa["is_publishable"]
-    world = out.filter(pl.col("region_code") == "001").to_dicts()[0]
-    assert world["population_coverage_share"] == pytest.approx(0.3) and not world["is_publishable"]
+    assert africa["parent_region_code"] == "001"
+    north = row(out, "subregion", "015")
+    assert north["population_coverage_share"] == pytest.approx(1.0) and north["parent_region_code"] == "002"
+    world = row(out, "world", "001")
+    assert world["population_coverage_share"] == pytest.approx(60 / 315) and not world["is_publishable"]
+    assert world["parent_region_code"] is None and world["countries_in_region"] == 7
+    assert regional_losses(losses({}), AREAS, POP, 0.7).filter(pl.col("is_publishable")).height == 1  # configurable
+    assert africa["loss_usd_nominal_per_capita_wb_reporting"] == pytest.approx(10 / 60)
 
 
-def test_alternatives_are_never_summed() -> None:
-    out = regional_losses(losses({}, {"loss_usd_nominal": 99.0, "is_preferred": False}), AREAS, POP, 0.5)
-    assert out.filter(pl.col("region_code") == "002")["loss_usd_nominal"][0] == 10.0
+def test_alternatives_are_never_summed_and_parts_add_up() -> None:
+    out = regional_losses(losses({}, {"loss_usd_nominal": 99.0, "is_preferred": False},
+                                 {"country_iso3": "BBB", "loss_usd_nominal": 5.0}, {"country_iso3": "CCC"}),
+                          AREAS, POP, 0.5)
+    assert row(out, "region", "002")["loss_usd_nominal"] == 15.0
+    assert row(out, "world", "001")["loss_usd_nominal"] == 25.0
+    cols = {"loss_usd_nominal": "any", "loss_usd_constant": "any", "countries_reporting": "any",
+            "population_reporting": "all"}
+    assert sum_of_parts_mismatches(out, cols, ["year"]).height == 0
+    tampered = out.with_columns(loss_usd_nominal=pl.when(pl.col("region_level") == "world").then(26.0)
+                                .otherwise(pl.col("loss_usd_nominal")))
+    bad = sum_of_parts_mismatches(tampered, cols, ["year"])
+    assert bad.select("region_level", "column", "whole_value", "parts_sum").rows() == [
+        ("world", "loss_usd_nominal", 26.0, 25.0)]
 
 
 def test_unconverted_figures_and_missing_population_are_not_zero() -> None:
     out = regional_losses(losses({"loss_usd_nominal": None, "loss_usd_constant": None}), AREAS, POP, 0.5)
-    africa = out.filter(pl.col("region_code") == "002").to_dicts()[0]
+    africa = row(out, "region", "002")
     assert africa["loss_usd_nominal"] is None and africa["countries_not_converted"] == 1
     assert not africa["is_publishable"]
-    later = regional_losses(losses({"year": 2025}), AREAS, POP, 0.5).filter(pl.col("region_code") == "002")
-    assert later["population_coverage_share"][0] is None and not later["is_publishable"][0]
+    later = regional_losses(losses({"year": 2025}), AREAS, POP, 0.5)
+    assert row(later, "region", "002")["population_coverage_share"] is None
+    assert not later["is_publishable"].any()
+    assert sum_of_parts_mismatches(later, {"population_reporting": "all"}, ["year"]).height == 0
+
+
+def test_publishable_violations() -> None:
+    out = regional_losses(losses({}), AREAS, POP, 0.5)
+    assert publishable_violations(out).height == 0
+    lying = out.with_columns(is_publishable=pl.lit(True))
+    assert publishable_violations(lying).height == out.height - 2  # Africa and Northern Africa are honest
+
+
+def offences(*specs: dict) -> pl.DataFrame:
+    base = {"area_code": "AAA", "area_name": "A", "country_iso3": "AAA", "area_type": "country",
+            "indicator": "Offences", "dimension": "by type of offence", "category": "Fraud", "sex": "Total",
+            "age": "Total", "year": 2024, "offences_count": 30.0, "release": "2024-05-16"}
+    return pl.DataFrame([{**base, **s} for s in specs], schema_overrides={"year": pl.Int32})
+
+
+def test_offence_rates_are_sums_over_reporting_population_never_averages() -> None:
+    df = offences({}, {"area_code": "BBB", "country_iso3": "BBB", "offences_count": 4.0},
+                  {"category": "Fraud: Cyber-related (Cy)", "offences_count": 3.0})
+    out = regional_offences(df, AREAS, POP, 0.5)
+    fraud = row(out, "region", "002", category="Fraud")
+    assert fraud["offences_count"] == 34.0 and fraud["population_wb_reporting"] == 100.0
+    assert fraud["offences_per_100k_population_wb"] == pytest.approx(34 / 100 * 1e5)  # not mean(50e3, 10e3)
+    assert fraud["countries_reporting"] == 2 and fraud["population_coverage_share"] == 1.0
+    cyber = row(out, "region", "002", category="Fraud: Cyber-related (Cy)")
+    assert cyber["offences_count"] == 3.0  # a child category is never added to its parent
+    assert sum_of_parts_mismatches(out, {"offences_count": "any", "population_wb_reporting": "any"},
+                                   ["indicator", "dimension", "category", "year"]).height == 0
+
+
+def test_uk_counts_only_when_all_three_parts_report() -> None:
+    parts = [{"area_code": c, "country_iso3": "GBR", "area_type": "subnational", "offences_count": n}
+             for c, n in (("GBR_E_W", 100.0), ("GBR_S", 10.0), ("GBR_NI", 1.0))]
+    full = row(regional_offences(offences(*parts), AREAS, POP, 0.5), "subregion", "154")
+    assert full["offences_count"] == 111.0 and full["population_wb_reporting"] == 68.0
+    assert full["reporting_countries"] == "GBR" and full["areas_summed"] == "GBR_E_W + GBR_NI + GBR_S"
+    assert full["countries_reporting"] == 1 and full["areas_excluded"] is None
+    partial = regional_offences(offences(*parts[:2], {"area_code": "XKX", "country_iso3": "XKX",
+                                                      "area_type": "territory"}), AREAS, POP, 0.5)
+    europe = row(partial, "region", "150")
+    assert europe["reporting_countries"] == "XKX" and europe["offences_count"] == 30.0
+    assert "GBR_E_W + GBR_S (2 of the 3 parts of GBR reported" in europe["areas_excluded"]
+    assert partial.filter(pl.col("region_code") == "154").height == 0  # no UK, nothing reported there
+
+
+def test_central_iraq_is_not_iraq_and_areas_without_population_are_left_out() -> None:
+    df = offences({"area_code": "IRQ_C", "area_name": "Iraq (Central Iraq)", "country_iso3": "IRQ",
+                   "area_type": "subnational"},
+                  {"area_code": "VAT", "country_iso3": "VAT", "offences_count": 2.0},
+                  {"area_code": "XKX", "country_iso3": "XKX", "area_type": "territory"})
+    out = regional_offences(df, AREAS, POP, 0.5)
+    assert out.filter(pl.col("region_code") == "142").height == 0
+    world = row(out, "world", "001")
+    assert world["offences_count"] == 30.0 and world["population_wb_reporting"] == 2.0
+    assert "IRQ_C (Iraq (Central Iraq): part of IRQ, not the country)" in world["areas_excluded"]
+    assert "VAT (no World Bank population for the year)" in world["areas_excluded"]
+
+
+def test_sex_or_age_breakdowns_and_missing_counts_are_not_aggregated() -> None:
+    df = offences({}, {"sex": "Female", "offences_count": 5.0}, {"category": "Theft", "offences_count": None})
+    out = regional_offences(df, AREAS, POP, 0.5)
+    assert out["category"].unique().to_list() == ["Fraud"] and row(out, "world", "001")["offences_count"] == 30.0
+
+
+def test_a_zero_count_is_a_report_not_a_gap() -> None:
+    out = regional_offences(offences({"offences_count": 0.0}), AREAS, POP, 0.5)
+    africa = row(out, "region", "002")
+    assert africa["offences_count"] == 0.0 and africa["offences_per_100k_population_wb"] == 0.0
+    assert africa["countries_reporting"] == 1 and africa["is_publishable"]

@@ -1,0 +1,143 @@
+"""Mart contracts that need domain logic, as Dagster asset checks (the logic lives in pipelines.indicators).
+
+Blocking checks stop publication when they fail (the publish step depends on every mart):
+
+* ``rates_match_published`` (marts.rate_reconciliation): at most 5% of comparable rows outside the
+  10% tolerance (pipelines.indicators.rates);
+* ``one_preferred_figure_per_country_year`` (marts.losses_by_country_year);
+* ``regional_sums_equal_sum_of_parts`` and ``publishable_implies_coverage`` (marts.regional_losses,
+  marts.regional_offences);
+* ``trends_respect_breaks_and_minimums`` (marts.trends).
+
+``national_totals_equal_sum_of_parts`` (intermediate.int_national_totals_from_parts) warns: a
+publisher total that differs from its own State/UT rows is the publisher's inconsistency, reported
+but not ours to block on.
+"""
+
+import dagster as dg
+import polars as pl
+
+from pipelines.assets.resources import CyberstatsResource
+from pipelines.indicators.rates import MAX_SHARE_OUTSIDE_TOLERANCE, RATE_TOLERANCE, evaluate_rate_check
+from pipelines.indicators.regional import publishable_violations, sum_of_parts_mismatches
+from pipelines.indicators.series import duplicate_preferred
+from pipelines.indicators.trends import contract_violations
+from pipelines.warehouse import connect, read_table
+
+_ERROR = dg.AssetCheckSeverity.ERROR
+
+
+def _read(cyberstats: CyberstatsResource, schema: str, *tables: str) -> list[pl.DataFrame]:
+    settings = cyberstats.settings()
+    with connect(settings.build_db, read_only=True) as con:
+        return [read_table(con, schema, t) for t in tables]
+
+
+def _md(df: pl.DataFrame, limit: int = 10) -> dg.MetadataValue:
+    if df.height == 0:
+        return dg.MetadataValue.md("none")
+    head = df.head(limit)
+    lines = ["| " + " | ".join(head.columns) + " |", "|" + "---|" * head.width]
+    lines += ["| " + " | ".join("" if v is None else (f"{v:.4g}" if isinstance(v, float) else str(v)) for v in row)
+              + " |" for row in head.iter_rows()]
+    return dg.MetadataValue.md("\n".join(lines) + (f"\n\n({df.height - limit} more)" if df.height > limit else ""))
+
+
+@dg.asset_check(asset=dg.AssetKey(["marts", "rate_reconciliation"]), name="rates_match_published", blocking=True,
+                description=f"Our World Bank rates per 100,000 match UNODC's published rates within "
+                            f"{RATE_TOLERANCE:.0%} for all but at most {MAX_SHARE_OUTSIDE_TOLERANCE:.0%} of "
+                            "comparable rows.")
+def rates_match_published(cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
+    [rec] = _read(cyberstats, "marts", "rate_reconciliation")
+    result = evaluate_rate_check(rec)
+    compared = rec.filter(pl.col("status") == "compared")["rate_relative_difference"].abs()
+    quantiles = {f"abs_relative_difference_p{q}": float(compared.quantile(q / 100, "linear"))
+                 for q in (50, 90, 95, 99)} if compared.len() else {}
+    share = result.share_outside
+    return dg.AssetCheckResult(
+        passed=result.passed, severity=_ERROR,
+        metadata={"comparable_rows": result.comparable_rows, "rows_outside_tolerance": result.rows_outside,
+                  "share_outside_tolerance": share if share is not None else 0.0,
+                  "tolerance_relative": RATE_TOLERANCE, "max_share_outside_tolerance": MAX_SHARE_OUTSIDE_TOLERANCE,
+                  **quantiles, "worst_rows": _md(result.worst),
+                  **({} if result.passed else {"failure": f"{share:.1%} of {result.comparable_rows} comparable rows "
+                                                          f"outside {RATE_TOLERANCE:.0%}"})})
+
+
+@dg.asset_check(asset=dg.AssetKey(["marts", "losses_by_country_year"]), name="one_preferred_figure_per_country_year",
+                blocking=True, description="At most one preferred loss figure per country and year.")
+def one_preferred_figure_per_country_year(cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
+    [losses] = _read(cyberstats, "marts", "losses_by_country_year")
+    dup = duplicate_preferred(losses)
+    return dg.AssetCheckResult(passed=dup.height == 0, severity=_ERROR,
+                               metadata={"country_years_with_several": dup.height, "unexpected": _md(dup)})
+
+
+REGIONAL = {
+    "regional_losses": ({"loss_usd_nominal": "any", "loss_usd_constant": "any", "countries_reporting": "any",
+                         "countries_not_converted": "any", "population_reporting": "all"},
+                        ["year"]),
+    "regional_offences": ({"offences_count": "any", "population_wb_reporting": "any", "countries_reporting": "any"},
+                          ["indicator", "dimension", "category", "year"]),
+}
+
+
+def _regional_checks(mart: str) -> list[dg.AssetChecksDefinition]:
+    values, groups = REGIONAL[mart]
+    key = dg.AssetKey(["marts", mart])
+
+    @dg.asset_check(asset=key, name="regional_sums_equal_sum_of_parts", blocking=True,
+                    description="The world equals the sum of its regions and each region the sum of its "
+                                "sub-regions (sums, populations, country counts).")
+    def _parts(cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
+        [df] = _read(cyberstats, "marts", mart)
+        bad = sum_of_parts_mismatches(df, values, groups)
+        return dg.AssetCheckResult(passed=bad.height == 0, severity=_ERROR,
+                                   metadata={"mismatches": bad.height, "unexpected": _md(bad)})
+
+    @dg.asset_check(asset=key, name="publishable_implies_coverage", blocking=True,
+                    description="Every publishable aggregate has a known population coverage at or above "
+                                "min_population_coverage.")
+    def _publishable(cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
+        [df] = _read(cyberstats, "marts", mart)
+        bad = publishable_violations(df)
+        return dg.AssetCheckResult(passed=bad.height == 0, severity=_ERROR, metadata={
+            "publishable_rows": int(df["is_publishable"].sum()), "violations": bad.height,
+            "unexpected": _md(bad.select("region_level", "region_code", "year", "population_coverage_share",
+                                         "min_population_coverage"))})
+
+    return [_parts, _publishable]
+
+
+@dg.asset_check(asset=dg.AssetKey(["marts", "trends"]), name="trends_respect_breaks_and_minimums", blocking=True,
+                additional_deps=[dg.AssetKey(["intermediate", "int_trend_points"])],
+                description="No segment straddles a known break, CAGR only with positive endpoints, trend "
+                            "statistics exactly when a segment has at least min_points points.")
+def trends_respect_breaks_and_minimums(cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
+    # The points come from the intermediate table marts.trends is built from (marts.trend_points is a
+    # sibling that may not be materialised yet when this check runs).
+    [trends] = _read(cyberstats, "marts", "trends")
+    [points] = _read(cyberstats, "intermediate", "int_trend_points")
+    problems = contract_violations(trends, points)
+    return dg.AssetCheckResult(passed=not problems, severity=_ERROR, metadata={
+        "segments": trends.height, "problems": len(problems),
+        "unexpected": dg.MetadataValue.md("\n".join(f"- {p}" for p in problems[:20]) or "none")})
+
+
+@dg.asset_check(asset=dg.AssetKey(["intermediate", "int_national_totals_from_parts"]),
+                name="national_totals_equal_sum_of_parts",
+                description="A publisher's national total equals the sum of its own State/UT rows (subtotal rows "
+                            "never summed). Warns: a difference is the publisher's.")
+def national_totals_equal_sum_of_parts(cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
+    [totals] = _read(cyberstats, "intermediate", "int_national_totals_from_parts")
+    with_total = totals.filter(pl.col("published_total").is_not_null())
+    bad = with_total.filter(~pl.col("matches_published"))
+    return dg.AssetCheckResult(
+        passed=bad.height == 0, severity=dg.AssetCheckSeverity.WARN,
+        metadata={"totals_compared": with_total.height, "mismatches": bad.height,
+                  "unexpected": _md(bad.select("dataset", "category", "year", "parts_sum", "published_total"))})
+
+
+INDICATOR_CHECKS = [rates_match_published, one_preferred_figure_per_country_year,
+                    *_regional_checks("regional_losses"), *_regional_checks("regional_offences"),
+                    trends_respect_breaks_and_minimums, national_totals_equal_sum_of_parts]

@@ -1,0 +1,173 @@
+"""Issue 4 marts through a whole run into tmp_path: published figures reproduced, contracts held."""
+
+import csv
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.cli import main
+from pipelines.indicators.rates import MAX_SHARE_OUTSIDE_TOLERANCE, RATE_TOLERANCE
+from tests.conftest import copy_bundled
+from tests.integration.helpers import run_cli, warehouse
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = copy_bundled(tmp_path_factory.mktemp("indicators") / "data")
+    assert run_cli(data) == 0
+    return data
+
+
+def q(data: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(warehouse(data)), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def one(data: Path, sql: str, params: list | None = None):
+    rows = q(data, sql, params)
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_new_marts_are_published_and_documented(published: Path) -> None:
+    marts = {r[0] for r in q(published, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'")}
+    assert {"regional_offences", "rate_reconciliation", "rate_reconciliation_summary", "trends", "trend_points",
+            "regional_losses_published"} <= marts
+    rate_columns = [r[0] for r in q(published, "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'marts' "
+                                               "AND (column_name LIKE '%per_100k%' OR "
+                                               "column_name LIKE '%per_capita%')")]
+    assert rate_columns and all(c.endswith(("_wb", "_unodc", "_wb_reporting", "_wb_low", "_wb_high"))
+                                for c in rate_columns), rate_columns
+
+
+def test_ic3_2024_losses_and_complaints_through_the_marts(published: Path, capsys: pytest.CaptureFixture) -> None:
+    assert one(published, "SELECT loss_usd_nominal FROM marts.losses_by_country_year WHERE country_iso3 = 'USA' "
+                          "AND year = 2024 AND is_preferred") == (16_600_000_000.0,)
+    assert one(published, "SELECT value FROM marts.trend_points WHERE series_family = 'ic3_total_complaints' "
+                          "AND year = 2024") == (859_532.0,)
+    assert one(published, "SELECT value FROM marts.trend_points WHERE series_id = "
+                          "'country_loss_lcu|USA|ic3_annual_total' AND year = 2024") == (16_600_000_000.0,)
+    sql = ("SELECT round(loss_usd_nominal / 1e9, 1) AS bn FROM marts.losses_by_country_year "
+           "WHERE country_iso3 = 'USA' AND year = 2024 AND is_preferred")
+    assert main(["query", sql, "--warehouse", str(warehouse(published)), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [{"bn": 16.6}]
+
+
+def test_loss_per_capita_uses_world_bank_population(published: Path) -> None:
+    per, loss, pop = one(published, "SELECT loss_usd_nominal_per_capita_wb, loss_usd_nominal, population_wb "
+                                    "FROM marts.losses_by_country_year WHERE country_iso3 = 'USA' AND year = 2024 "
+                                    "AND is_preferred")
+    wb = one(published, "SELECT population FROM intermediate.int_population_by_country_year "
+                        "WHERE country_iso3 = 'USA' AND year = 2024")[0]
+    assert pop == wb and per == pytest.approx(loss / wb) and 40 < per < 60
+
+
+def test_uk_year_ending_march_figure_uses_nine_and_three_months(published: Path) -> None:
+    fx, start, end = one(published, "SELECT fx_lcu_per_usd, period_start, period_end FROM marts.losses_by_country_year "
+                                    "WHERE country_iso3 = 'GBR' AND series = 'nca'")
+    assert (start.isoformat(), end.isoformat()) == ("2021-04-01", "2022-03-31")
+    rates = dict(q(published, "SELECT year, lcu_per_usd FROM intermediate.int_fx_rates_by_currency_year "
+                              "WHERE currency_code = 'GBP' AND year IN (2021, 2022)"))
+    assert fx == pytest.approx((9 * rates[2021] + 3 * rates[2022]) / 12)
+
+
+def test_published_regional_range_stays_a_range(published: Path) -> None:
+    row = one(published, "SELECT loss_lcu, loss_lcu_low, loss_lcu_high, loss_usd_nominal, loss_usd_nominal_low, "
+                         "loss_usd_nominal_high, loss_usd_constant, value_type FROM marts.regional_losses_published "
+                         "WHERE area_name = 'East and Southeast Asia'")
+    assert row[:7] == (None, 18e9, 37e9, None, 18e9, 37e9, None) and row[7] == "estimate"
+    # never part of our regional sums
+    assert one(published, "SELECT count(*) FROM marts.regional_losses "
+                          "WHERE reporting_countries LIKE '%REGION%'") == (0,)
+
+
+def test_unodc_published_rates_reproduced_within_the_tolerance(published: Path) -> None:
+    with duckdb.connect(str(warehouse(published)), read_only=True) as con:
+        [s] = con.execute("SELECT * FROM marts.rate_reconciliation_summary "
+                          "WHERE scope = 'all releases'").pl().to_dicts()
+    assert s["compared_rows"] > 5_000 and s["passes"]
+    assert 0.001 < s["abs_relative_difference_p50"] < 0.01  # measured 0.58%
+    assert s["abs_relative_difference_p95"] < RATE_TOLERANCE  # measured 6.3%
+    assert s["share_outside_tolerance"] < MAX_SHARE_OUTSIDE_TOLERANCE  # measured 2.3%
+    assert abs(s["relative_difference_median"]) < 0.005
+    ours, theirs, status = one(published, "SELECT rate_per_100k_population_wb, rate_per_100k_population_unodc, status "
+                                          "FROM marts.rate_reconciliation WHERE area_code = 'DEU' AND year = 2020 "
+                                          "AND category = 'Fraud: Cyber-related (Cy)' AND is_latest_release")
+    assert status == "compared" and ours == pytest.approx(theirs, rel=0.02)
+    sub = q(published, "SELECT DISTINCT status, rate_per_100k_population_wb FROM marts.rate_reconciliation "
+                       "WHERE area_code IN ('GBR_E_W', 'GBR_S', 'GBR_NI', 'IRQ_C')")
+    assert sub == [("subnational_no_wb_population", None)]
+
+
+def test_ncrb_all_india_totals_from_state_rows(published: Path, facts: Path) -> None:
+    rows = q(published, "SELECT dataset, category, year, parts_sum, published_total, matches_published, "
+                        "subtotal_rows_not_summed FROM intermediate.int_national_totals_from_parts")
+    with_total = [r for r in rows if r[4] is not None]
+    assert len(with_total) == 30 and all(r[5] and r[6] == 2 for r in with_total)
+    state_table = {r[2]: r[3] for r in rows if r[0] == "cyber_crimes_state_2016_2018"}
+    assert state_table == {2016: 12_317, 2017: 21_796, 2018: 27_248}
+    with (facts / "national_headline_figures.csv").open(encoding="utf-8") as fh:
+        ncrb_2018 = [float(r["value"]) for r in csv.DictReader(fh) if r["country_iso3"] == "IND"
+                     and r["year"] == "2018" and r["metric"] == "cases_recorded"]
+    assert ncrb_2018 == [27_248.0]
+
+
+def test_regional_levels_add_up_and_publishable_follows_the_rule(published: Path) -> None:
+    for mart, value in (("regional_offences", "offences_count"), ("regional_losses", "loss_usd_nominal")):
+        keys = "indicator, dimension, category, year" if mart == "regional_offences" else "year"
+        bad = q(published, f"""
+            WITH w AS (SELECT {keys}, {value} v FROM marts.{mart} WHERE region_level = 'world'),
+                 r AS (SELECT {keys}, sum({value}) v FROM marts.{mart} WHERE region_level = 'region' GROUP BY ALL),
+                 s AS (SELECT {keys}, sum({value}) v FROM marts.{mart} WHERE region_level = 'subregion' GROUP BY ALL)
+            SELECT * FROM w JOIN r USING ({keys}) JOIN s USING ({keys})
+            WHERE abs(w.v - r.v) > 1e-6 * w.v OR abs(r.v - s.v) > 1e-6 * w.v""")  # noqa: S608
+        assert bad == [], mart
+        assert q(published, f"SELECT count(*) FROM marts.{mart} WHERE is_publishable AND "  # noqa: S608
+                            "NOT (population_coverage_share >= min_population_coverage)") == [(0,)]
+    levels = dict(q(published, "SELECT region_level, count(*) FROM marts.regional_offences GROUP BY 1"))
+    assert set(levels) == {"world", "region", "subregion"}
+    rate, count, pop = one(published, "SELECT offences_per_100k_population_wb, offences_count, population_wb_reporting "
+                                      "FROM marts.regional_offences WHERE region_code = '150' AND year = 2020 "
+                                      "AND category = 'Fraud'")
+    assert rate == pytest.approx(count / pop * 1e5)
+
+
+def test_trends_split_at_breaks_and_report_insufficient_data(published: Path) -> None:
+    phishing = q(published, "SELECT segment, first_year, last_year, break_before_segment FROM marts.trends "
+                            "WHERE series_id = 'ic3_crime_type_count|USA|Phishing' ORDER BY segment")
+    assert [(s, a, b) for s, a, b, _ in phishing] == [(1, 2015, 2022), (2, 2023, 2025)]
+    assert "count basis" in phishing[1][3] and "Phishing/Spoofing" in phishing[1][3]
+    accc = q(published, "SELECT segment, first_year, points, direction, cagr FROM marts.trends "
+                        "WHERE series_id = 'country_loss_lcu|AUS|accc_combined' ORDER BY segment")
+    assert accc[0] == (1, 2018, 1, "insufficient data", None) and accc[1][1] == 2019
+    usa = one(published, "SELECT direction, mk_p_value, sen_slope_per_year, cagr, points FROM marts.trends "
+                         "WHERE series_id = 'country_loss_lcu|USA|ic3_annual_total'")
+    assert usa[0] == "increasing" and usa[1] < 0.01 and usa[2] > 0 and usa[4] == 8
+    assert usa[3] == pytest.approx((20.877 / 2.7) ** (1 / 7) - 1)
+    assert q(published, "SELECT count(*) FROM marts.trends WHERE (points < min_points) <> "
+                        "(direction = 'insufficient data')") == [(0,)]
+    yoy = one(published, "SELECT yoy_change, yoy_change_pct FROM marts.trend_points "
+                         "WHERE series_id = 'country_loss_lcu|USA|ic3_annual_total' AND year = 2024")
+    assert yoy[0] == pytest.approx(4.1e9) and yoy[1] == pytest.approx(16.6 / 12.5 - 1)
+
+
+def test_a_rate_contract_breach_blocks_publication(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """Population in thousands instead of persons (a unit error) fails rates_match_published."""
+    data = copy_bundled(tmp_path / "data")
+    pop = next((data / "reference" / "worldbank_wdi").rglob("WDI_SP.POP.TOTL_*.csv"))
+    lines = pop.read_text(encoding="utf-8").splitlines(keepends=True)
+    out = []
+    for line in lines:
+        cells = next(csv.reader([line]))
+        if len(cells) > 4 and cells[3] == "SP.POP.TOTL":
+            cells = cells[:4] + [str(float(c) / 1000) if c else c for c in cells[4:]]
+            line = ",".join(f'"{c}"' for c in cells) + "\n"
+        out.append(line)
+    pop.write_text("".join(out), encoding="utf-8")
+    assert run_cli(data) == 1
+    err = capsys.readouterr().err
+    assert "rate_reconciliation:rates_match_published" in err and "outside 10%" in err
+    assert "losses_by_country_year:" not in err  # nothing else broke
+    assert not warehouse(data).exists()

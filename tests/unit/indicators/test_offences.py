@@ -1,0 +1,91 @@
+"""Offences: count and published rate from one release; national totals from State/UT rows."""
+
+import csv
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines.indicators.offences import latest_release, offences_by_country_year, totals_from_parts
+from pipelines.sources import ncrb
+
+AREAS = pl.DataFrame({"area_code": ["DEU", "GBR_S"], "region_code": "150", "region_name": "Europe",
+                      "subregion_code": ["155", "154"], "subregion_name": ["Western Europe", "Northern Europe"]})
+POP = pl.DataFrame({"country_iso3": ["DEU"], "year": [2020], "population": [83_000_000.0]},
+                   schema_overrides={"year": pl.Int32})
+
+
+def obs(*specs: dict) -> pl.DataFrame:
+    base = {"source_id": "unodc_cts", "release": "2024-05-16", "release_date": None, "area_code": "DEU",
+            "area_name": "Germany", "country_iso3": "DEU", "area_type": "country", "year": 2020,
+            "indicator": "Offences", "dimension": "d", "category": "Fraud", "sex": "Total", "age": "Total",
+            "measure": "offences", "unit": "count", "value": 830.0, "source_file": "new.xlsx", "source_row": 4}
+    return pl.DataFrame([{**base, **s} for s in specs], schema_overrides={"year": pl.Int32, "release_date": pl.Date})
+
+
+def test_count_and_rate_come_from_the_same_newest_release() -> None:
+    df = obs({}, {"release": "2022-06-06", "source_file": "old.csv", "value": 800.0},
+             {"release": "2022-06-06", "source_file": "old.csv", "unit": "rate_per_100k_population", "value": 0.9})
+    out = offences_by_country_year(df, AREAS, POP).to_dicts()
+    assert len(out) == 1
+    [row] = out
+    assert row["offences_count"] == 830.0 and row["release"] == "2024-05-16" and row["releases_carrying"] == 2
+    # The 2024 release has no rate row: the 2022 rate is NOT put next to the 2024 count.
+    assert row["offences_per_100k_population_published"] is None and row["rate_source_file"] is None
+    assert row["offences_per_100k_population"] == pytest.approx(1.0)
+
+
+def test_subnational_areas_get_no_rate_of_ours_and_say_why() -> None:
+    df = obs({"area_code": "GBR_S", "area_name": "Scotland", "country_iso3": "GBR", "area_type": "subnational"},
+             {"area_code": "GBR_S", "area_name": "Scotland", "country_iso3": "GBR", "area_type": "subnational",
+              "unit": "rate_per_100k_population", "value": 15.0, "source_row": 5})
+    [row] = offences_by_country_year(df, AREAS, POP).to_dicts()
+    assert row["offences_per_100k_population"] is None and row["offences_per_100k_population_published"] == 15.0
+    assert "GBR_S is part of GBR" in row["population_note"]
+
+
+def test_ambiguous_rows_are_dropped_before_choosing_the_release() -> None:
+    df = obs({}, {"value": 1.0, "source_row": 9}, {"release": "2022-06-06", "source_file": "old.csv", "value": 800.0})
+    picked = latest_release(df)
+    assert picked["value"].to_list() == [800.0]
+
+
+def parts(*specs: tuple[str, str, float]) -> pl.DataFrame:
+    return pl.DataFrame([{"source_id": "ncrb", "release": "r", "dataset": "t", "country_iso3": "IND",
+                          "indicator": "i", "category": "Total", "measure": "cases_recorded", "unit": "count",
+                          "year": 2022, "area_code": code, "area_type": kind, "value": v, "source_row": i + 2,
+                          "source_file": "f.csv"} for i, (code, kind, v) in enumerate(specs)],
+                        schema_overrides={"year": pl.Int32})
+
+
+def test_subtotal_rows_are_never_summed() -> None:
+    df = parts(("IND_A", "subnational", 10.0), ("IND_B", "subnational", 5.0), ("IND_TOTAL_STATES", "subtotal", 10.0),
+               ("IND_TOTAL_UTS", "subtotal", 5.0), ("IND", "country", 15.0))
+    [row] = totals_from_parts(df).to_dicts()
+    assert (row["parts_sum"], row["parts"], row["subtotal_rows_not_summed"]) == (15.0, 2, 2)
+    assert (row["published_total"], row["difference"], row["matches_published"]) == (15.0, 0.0, True)
+    assert row["published_total_source_row"] == 6
+
+
+def test_a_table_without_a_national_row_and_a_disagreeing_total() -> None:
+    [no_total] = totals_from_parts(parts(("IND_A", "subnational", 10.0))).to_dicts()
+    assert no_total["published_total"] is None and no_total["matches_published"] is None
+    [off] = totals_from_parts(parts(("IND_A", "subnational", 10.0), ("IND", "country", 12.0))).to_dicts()
+    assert off["difference"] == -2.0 and off["matches_published"] is False
+
+
+def test_ncrb_all_india_totals_rebuilt_from_the_real_state_rows(real: Path, facts: Path) -> None:
+    fraud = ncrb.read(real / "india_ncrb" / "cyber_fraud_by_type_state_2018_2022.csv", "sources/ncrb/a/f.csv", "a")
+    states = ncrb.read(real / "india_ncrb" / "cyber_crimes_state_2016_2018.csv", "sources/ncrb/b/s.csv", "b")
+    out = totals_from_parts(pl.concat([fraud, states]))
+    by_type = out.filter(pl.col("dataset") == "f")
+    assert by_type.height == 30 and by_type["matches_published"].all()  # 5 years x (A-E + Total)
+    assert by_type["subtotal_rows_not_summed"].unique().to_list() == [2]
+    total_2022 = by_type.filter(pl.col("year") == 2022, pl.col("category") == "Total").row(0, named=True)
+    assert total_2022["parts_sum"] == total_2022["published_total"] == 17_470
+    crimes = dict(out.filter(pl.col("dataset") == "s").select("year", "parts_sum").iter_rows())
+    assert crimes == {2016: 12_317, 2017: 21_796, 2018: 27_248}
+    with (facts / "national_headline_figures.csv").open(encoding="utf-8") as fh:
+        published = [float(r["value"]) for r in csv.DictReader(fh)
+                     if r["country_iso3"] == "IND" and r["year"] == "2018" and r["metric"] == "cases_recorded"]
+    assert published == [crimes[2018]]  # NCRB's own all-India figure for 2018
