@@ -252,10 +252,171 @@ def offences_mix_chart(offences: pl.DataFrame, year: int | None) -> Chart:
                     + "</extra>"))
     title = f"Countries reporting each offence category to UNODC, {year}"
     fig = {"data": traces, "layout": _layout("Countries reporting (count)", None, "UN M49 region", height=460,
-                                             barmode="stack", margin={"l": 330})}
+                                             barmode="stack", yaxis={"automargin": True})}
     summary = (f"Stacked bars: number of countries that reported each category for {year}, by region. " +
                "; ".join(f"{c}: {n} countries" for c, n in agg.group_by("category").agg(pl.col("countries").sum())
                          .sort("category").iter_rows()) + ".") if agg.height else f"No offence counts for {year}."
     headers = {"category": "Category", "region_name": "Region", "countries": "Countries reporting",
                "offences_count": "Offences recorded (sum of reporting countries)"}
     return Chart("offences-mix", title, fig, summary, agg, headers, {"offences_count": "num"})
+
+
+# --- trends ----------------------------------------------------------------------------------------
+
+def _theil_sen_intercept(points: list[tuple[int, float]], slope: float) -> float:
+    """Conover's intercept for a Theil-Sen line: median of y - slope * x."""
+    values = sorted(y - slope * x for x, y in points)
+    n = len(values)
+    return values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
+
+
+def trend_small_multiples(trends: pl.DataFrame, points: pl.DataFrame, chart_id: str, title: str,
+                          columns: int = 3, scale: float = 1.0, unit_label: str = "") -> Chart:
+    """One small panel per series segment: the values, the Sen's slope line and the Mann-Kendall verdict.
+
+    ``trends`` holds the segments to draw (one row each); ``points`` the trend_points of those series.
+    Panels have their own y axes: levels of different series are not comparable, their shapes are.
+    """
+    segments = trends.sort("area_name", "series_name", "segment").to_dicts()
+    n = len(segments)
+    rows = max(1, math.ceil(n / columns))
+    traces, annotations = [], []
+    layout = _layout(None, None, height=max(260, 230 * rows), showlegend=False,
+                     grid={"rows": rows, "columns": columns, "pattern": "independent", "ygap": 0.55, "xgap": 0.12},
+                     margin={"l": 50, "r": 10, "t": 40, "b": 30})
+    layout.pop("xaxis", None)
+    layout.pop("yaxis", None)
+    for i, seg in enumerate(segments, start=1):
+        ax = "" if i == 1 else str(i)
+        pts = points.filter(pl.col("series_id") == seg["series_id"], pl.col("segment") == seg["segment"],
+                            pl.col("value").is_not_null()).sort("year")
+        xs, ys = pts["year"].to_list(), [v / scale for v in pts["value"].to_list()]
+        traces.append({"type": "scatter", "mode": "lines+markers", "x": xs, "y": ys, "xaxis": f"x{ax}",
+                       "yaxis": f"y{ax}", "line": {"color": PALETTE[0]}, "marker": {"size": 5},
+                       "hovertemplate": "%{x}: %{y:,.3~g}" + esc(unit_label) + "<extra></extra>"})
+        slope = seg["sen_slope_per_year"]
+        if slope is not None and len(xs) >= 2:
+            b = _theil_sen_intercept(list(zip(xs, ys, strict=True)), slope / scale)
+            traces.append({"type": "scatter", "mode": "lines", "x": [xs[0], xs[-1]],
+                           "y": [b + slope / scale * xs[0], b + slope / scale * xs[-1]], "xaxis": f"x{ax}",
+                           "yaxis": f"y{ax}", "line": {"color": PALETTE[3], "dash": "dash", "width": 2},
+                           "hoverinfo": "skip"})
+        verdict = seg["direction"] + (f", p={seg['mk_p_value']:.3f}" if seg["mk_p_value"] is not None else "")
+        label = seg["area_name"] if trends["area_name"].n_unique() > 1 else seg["series_name"]
+        if trends["area_name"].n_unique() > 1 and trends["series_name"].n_unique() > 1:
+            label = f"{seg['area_name']}: {seg['series_name']}"
+        if seg["segments_in_series"] and seg["segments_in_series"] > 1:
+            label += f" (part {seg['segment']})"
+        layout[f"xaxis{ax}"] = {"dtick": 2 if (xs and xs[-1] - xs[0] > 6) else 1, "gridcolor": "#eeeeee",
+                                "tickfont": {"size": 10}}
+        layout[f"yaxis{ax}"] = {"rangemode": "tozero", "gridcolor": "#eeeeee", "tickfont": {"size": 10}}
+        annotations.append({"text": f"<b>{esc(label[:48])}</b><br>{esc(verdict)}", "xref": f"x{ax} domain",
+                            "yref": f"y{ax} domain", "x": 0, "y": 1.28, "showarrow": False, "xanchor": "left",
+                            "align": "left", "font": {"size": 11}})
+    layout["annotations"] = annotations
+    fig = {"data": traces, "layout": layout}
+    verdicts = [f"{s['area_name']} {s['series_name']} {s['first_year']}-{s['last_year']}: {s['direction']}"
+                + (f" (Sen's slope {s['sen_slope_per_year'] / scale:,.3g}{unit_label} per year)"
+                   if s["sen_slope_per_year"] is not None else "") for s in segments]
+    summary = (f"{n} small charts, one per series segment, each with its own vertical scale; the dashed line is "
+               f"Sen's slope, the verdict is the Mann-Kendall test with the Hamed-Rao correction. "
+               + "; ".join(verdicts) + ".") if n else "No series to show."
+    headers = {"area_name": "Area", "series_name": "Series", "units": "Units", "segment": "Segment",
+               "first_year": "First year", "last_year": "Last year", "points": "Points",
+               "sen_slope_per_year": "Sen's slope per year", "sen_slope_ci_low_per_year": "95% CI low",
+               "sen_slope_ci_high_per_year": "95% CI high", "relative_slope_per_year": "Relative slope per year",
+               "mk_p_value": "Mann-Kendall p", "direction": "Verdict", "cagr": "CAGR"}
+    table = trends.sort("area_name", "series_name", "segment").select(list(headers))
+    return Chart(chart_id, title, fig, summary, table, headers,
+                 {"relative_slope_per_year": "pct", "cagr": "pct", "sen_slope_per_year": "num",
+                  "sen_slope_ci_low_per_year": "num", "sen_slope_ci_high_per_year": "num", "mk_p_value": "num"})
+
+
+# --- Convention and ICCS views ----------------------------------------------------------------------
+
+CONFIDENCE_MARK = {"exact": "", "partial": " (partial)", "proxy": " (proxy)"}
+
+
+def convention_article_chart(rows: pl.DataFrame, year: int | None) -> Chart:
+    """UNODC police-recorded offences by Convention article group and M49 region (region rows only)."""
+    data = rows.filter(pl.col("area_type") == "region", pl.col("region_code") != "001", pl.col("year") == year,
+                       pl.col("source_id") == "unodc_cts", pl.col("measure") == "offences").sort(
+        "convention_articles", "area_name")
+    traces = []
+    groups = data["convention_articles"].unique().sort().to_list() if data.height else []
+    labels = {g: f"Art. {g}" for g in groups}
+    for i, region in enumerate(sorted(data["area_name"].unique().to_list()) if data.height else []):
+        sub = data.filter(pl.col("area_name") == region)
+        traces.append({
+            "type": "bar", "orientation": "h", "name": esc(region),
+            "y": [esc(labels[g]) for g in sub["convention_articles"].to_list()],
+            "x": sub["recorded_count"].to_list(), "marker": {"color": PALETTE[i % len(PALETTE)]},
+            "customdata": [[c, n, esc(w), esc(cats[:120]), "yes" if ni else "no"] for c, n, w, cats, ni in zip(
+                sub["countries_reporting"], sub["countries_in_region"], sub["worst_mapping_confidence"],
+                sub["categories_counted"], sub["includes_non_ict_offences"], strict=True)],
+            "hovertemplate": ("%{y}: %{x:,.0f} offences from %{customdata[0]} of %{customdata[1]} countries"
+                              "<br>mapping confidence: %{customdata[2]}; includes non-ICT offences: %{customdata[4]}"
+                              "<br>%{customdata[3]}<extra>" + esc(region) + "</extra>"),
+        })
+    fig = {"data": traces, "layout": _layout("Police-recorded offences (count)", None, "UN M49 region",
+                                             height=420, barmode="stack", yaxis={"automargin": True})}
+    title = f"Police-recorded offences by UN Convention against Cybercrime article, {year} (UNODC)"
+    conf = data.group_by("convention_articles").agg(pl.col("worst_mapping_confidence").first(),
+                                                    pl.col("recorded_count").sum()).sort("convention_articles")
+    summary = (f"Stacked bars of police-recorded offences reported to UNODC for {year}, by Convention article group "
+               "and region. An article group such as 9;10 cannot be split between its articles. "
+               + "; ".join(f"Art. {g}: {c:,.0f} offences (mapping {w})" for g, w, c in conf.iter_rows())
+               + ".") if data.height else f"No offences mapped to Convention articles for {year}."
+    headers = {"area_name": "Region", "convention_articles": "Articles", "convention_offence": "Offence(s)",
+               "recorded_count": "Offences (count)", "countries_reporting": "Countries reporting",
+               "countries_in_region": "Countries in region", "worst_mapping_confidence": "Mapping confidence",
+               "includes_non_ict_offences": "Includes non-ICT offences", "categories_counted": "Categories added"}
+    return Chart("convention-articles", title, fig, summary, data.select(list(headers)), headers,
+                 {"recorded_count": "num"})
+
+
+def iccs_heatmap(regional_offences: pl.DataFrame, crosswalk: pl.DataFrame, year: int | None) -> Chart:
+    """Offences per 100,000 population (reporting countries) by ICCS category and M49 region."""
+    cw = crosswalk.filter(pl.col("source_id") == "unodc_cts", pl.col("mapping_status") == "mapped").select(
+        pl.col("source_category").alias("category"), "iccs_code", "iccs_label", "mapping_confidence").unique(
+        "category", keep="first").sort("category")
+    data = (regional_offences.filter(pl.col("region_level") == "region", pl.col("year") == year)
+            .join(cw, on="category", how="inner").sort("iccs_code", "category", "region_name"))
+    cats = data.select("category", "iccs_code", "mapping_confidence").unique().sort("iccs_code", "category")
+    regions = sorted(data["region_name"].unique().to_list()) if data.height else []
+    ylabels = [esc(f"{c} [{code}]{CONFIDENCE_MARK.get(m, '')}") for c, code, m in cats.iter_rows()]
+    lookup = {(r["category"], r["region_name"]): r for r in data.iter_rows(named=True)}
+    z, text, custom = [], [], []
+    for cat, _, _ in cats.iter_rows():
+        zr, tr, cr = [], [], []
+        for region in regions:
+            r = lookup.get((cat, region))
+            rate = r["offences_per_100k_population_wb"] if r else None
+            zr.append(rate)
+            tr.append("" if r is None else f"{rate:,.1f}{'' if r['is_publishable'] else '*'}")
+            cr.append([r["countries_reporting"], r["countries_in_region"], pct(r["population_coverage_share"])]
+                      if r else [0, 0, "none"])
+        z.append(zr)
+        text.append(tr)
+        custom.append(cr)
+    fig = {"data": [{"type": "heatmap", "x": [esc(r) for r in regions], "y": ylabels, "z": z, "text": text,
+                     "texttemplate": "%{text}", "customdata": custom, "colorscale": MAP_SCALE, "reversescale": False,
+                     "colorbar": {"title": {"text": "per 100,000"}},
+                     "hovertemplate": ("%{y} in %{x}: %{z:,.1f} per 100,000 population of the reporting countries<br>"
+                                       "%{customdata[0]} of %{customdata[1]} countries, %{customdata[2]} of population"
+                                       "<extra></extra>")}],
+           "layout": _layout("UN M49 region", None, height=120 + 38 * max(1, len(ylabels)),
+                             yaxis={"automargin": True})}
+    title = f"Offences per 100,000 population by ICCS category and region, {year}"
+    summary = (f"Heatmap of police-recorded offences per 100,000 population of the reporting countries in {year}, by "
+               "offence category (ICCS code in brackets; partial or proxy mappings marked) and UN M49 region; an "
+               "asterisk marks cells below the publishable coverage rule. Parent and cyber-related child categories "
+               "are separate rows, never added.") if data.height else f"No regional offence rates for {year}."
+    headers = {"category": "Category", "iccs_code": "ICCS code", "mapping_confidence": "Mapping",
+               "region_name": "Region", "offences_count": "Offences (count)",
+               "offences_per_100k_population_wb": "Per 100,000 (reporting countries)",
+               "countries_reporting": "Countries reporting", "countries_in_region": "Countries in region",
+               "population_coverage_share": "Population covered", "is_publishable": "Publishable"}
+    return Chart("iccs-heatmap", title, fig, summary, data.select(list(headers)), headers,
+                 {"offences_count": "num", "offences_per_100k_population_wb": "num",
+                  "population_coverage_share": "pct"})

@@ -146,7 +146,8 @@ def overview_page(data: SiteData, changes: dict, freshness: list[dict]) -> Page:
     }
     charts = [figures.regional_losses_chart(regional, prefix="overview")] if regional.height else []
     return Page("index.html", "index.html", "Reported cybercrime and online-fraud losses",
-                {"headline": headline, "changes": changes, "freshness": freshness}, charts)
+                {"headline": headline, "changes": changes, "freshness": freshness,
+                 "status": convention_status(data)}, charts)
 
 
 def regional_page(data: SiteData) -> Page:
@@ -169,8 +170,58 @@ def offences_page(data: SiteData) -> Page:
     categories = (counted.group_by("category").agg(countries=pl.col("area_code").n_unique(),
                                                    first_year=pl.col("year").min(), last_year=pl.col("year").max())
                   .sort("category").to_dicts())
-    return Page("offences.html", "offences.html", "Police-recorded offences",
-                {"year": year, "categories": categories}, [figures.offences_mix_chart(offences, year)])
+    charts = [figures.offences_mix_chart(offences, year)]
+    articles, crosswalk = data.mart("offences_by_convention_article"), data.mart("offence_crosswalk")
+    if articles.height:
+        charts.append(figures.convention_article_chart(articles, year))
+    if crosswalk.height and data.mart("regional_offences").height:
+        charts.append(figures.iccs_heatmap(data.mart("regional_offences"), crosswalk, year))
+    mappings = (crosswalk.sort("source_id", "iccs_code", "source_category").select(
+        "source_id", "source_category", "iccs_code", "iccs_label", "cy_tag", "convention_articles",
+        "budapest_articles", "mapping_confidence", "mapping_status", "observations").to_dicts()
+        if crosswalk.height else [])
+    return Page("offences.html", "offences.html", "Police-recorded offences", {
+        "year": year, "categories": categories, "mappings": mappings, "status": convention_status(data)}, charts)
+
+
+def convention_status(data: SiteData) -> dict | None:
+    status = data.mart("convention_status")
+    return status.row(0, named=True) if status.height else None
+
+
+def trends_page(data: SiteData) -> Page:
+    trends, points = data.mart("trends"), data.mart("trend_points")
+    charts, yoy = [], []
+    if trends.height:
+        def family(name: str) -> pl.DataFrame:
+            return trends.filter(pl.col("series_family") == name)
+
+        countries = family("country_loss_lcu").filter(pl.col("points") >= 2)
+        if countries.height:
+            charts.append(figures.trend_small_multiples(
+                countries, points, "trends-country-losses",
+                "Reported losses by country, each in its own currency (preferred series)"))
+        ic3 = family("ic3_crime_type_loss_usd").filter(pl.col("direction") != "insufficient data",
+                                                       pl.col("last_year") == pl.col("last_year").max())
+        top = ic3.sort("last_value", descending=True).head(12)
+        if top.height:
+            charts.append(figures.trend_small_multiples(
+                top, points, "trends-ic3", "FBI IC3: losses of the 12 largest crime types (US$ m, nominal)",
+                scale=1e6, unit_label=" m"))
+        regional = family("regional_offences_rate_wb").filter(pl.col("direction") != "insufficient data")
+        if regional.height:
+            charts.append(figures.trend_small_multiples(
+                regional, points, "trends-regional-offences",
+                "Police-recorded offences per 100,000 population, publishable regional aggregates (UNODC)"))
+        yoy = (points.filter(pl.col("series_family").is_in(["country_loss_lcu", "ic3_total_complaints"]),
+                             pl.col("yoy_change_pct").is_not_null())
+               .sort("area_name", "series_name", "year").to_dicts())
+    summary = (trends.group_by("series_family").agg(
+        segments=pl.len(), tested=(pl.col("direction") != "insufficient data").sum(),
+        increasing=(pl.col("direction") == "increasing").sum(), decreasing=(pl.col("direction") == "decreasing").sum())
+        .sort("series_family").to_dicts() if trends.height else [])
+    method = trends.select("alpha", "confidence_level", "min_points").row(0, named=True) if trends.height else {}
+    return Page("trends.html", "trends.html", "Trends", {"yoy": yoy, "families": summary, "method": method}, charts)
 
 
 def country_pages(data: SiteData) -> list[Page]:
@@ -287,6 +338,7 @@ def build_site(con: duckdb.DuckDBPyConnection, out_dir: Path, run_info: dict,
     pages = [
         overview_page(data, compare_with_previous(data, previous), freshness(data)),
         regional_page(data),
+        trends_page(data),
         offences_page(data),
         *country_pages(data),
         methodology_page(data),
