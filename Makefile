@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 COMPAT1 := .venv-duckdb1
 COMPAT2 := .venv-duckdb2
 
-.PHONY: run test lint dev bench lock extracts report clean
+.PHONY: run test lint dev bench lock extracts report clean browser-deps
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,10 +33,27 @@ run: $(STAMP)
 report: $(STAMP)
 	$(BIN)/cyberstats report
 
-test: $(STAMP) $(COMPAT1)/.installed $(COMPAT2)/.installed
+# Browser tests open the site in Debian's Chromium; install it (and its driver) when missing.
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+	  echo "installing Debian packages chromium and chromium-driver for the browser tests"; \
+	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO="sudo"; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium chromium-driver; \
+	fi
+
+# axe-core (MPL-2.0) audits the pages for accessibility inside Chromium; fetched from the npm
+# registry at set-up time (never at test time) and kept out of git.
+AXE_VERSION := 4.14.1
+AXE := .cache/axe-core-$(AXE_VERSION)/axe.min.js
+$(AXE):
+	mkdir -p .cache && cd .cache && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && \
+	  mkdir -p axe-core-$(AXE_VERSION) && tar xzf axe-core-$(AXE_VERSION).tgz -C axe-core-$(AXE_VERSION) \
+	  --strip-components=1 package/axe.min.js package/LICENSE && rm axe-core-$(AXE_VERSION).tgz
+
+test: $(STAMP) $(COMPAT1)/.installed $(COMPAT2)/.installed browser-deps $(AXE)
 	$(BIN)/ruff check .
 	CYBERSTATS_DUCKDB1_PYTHON=$(CURDIR)/$(COMPAT1)/bin/python CYBERSTATS_DUCKDB2_PYTHON=$(CURDIR)/$(COMPAT2)/bin/python \
-	  $(BIN)/pytest
+	  CYBERSTATS_AXE_JS=$(CURDIR)/$(AXE) $(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

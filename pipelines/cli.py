@@ -3,6 +3,7 @@
     cyberstats run      load, validate, harmonise, compute, render and publish (in process)
     cyberstats query    run read-only SQL against the published warehouse
     cyberstats sources  list what is loaded, with provenance
+    cyberstats report   rebuild and republish the report site alone, from the published warehouse
 
 Exit codes: 0 success, 1 the run or query failed (published outputs unchanged), 2 usage or
 configuration error, 3 another run holds the lock.
@@ -147,7 +148,7 @@ def _execute(settings: Settings, quiet: bool) -> int:
     resource = CyberstatsResource(
         data_dir=str(settings.data_dir), warehouse=str(settings.warehouse), site_dir=str(settings.site_dir),
         work_dir=str(settings.work_dir), base_year=settings.base_year,
-        min_population_coverage=settings.min_population_coverage,
+        min_population_coverage=settings.min_population_coverage, single_file=settings.single_file,
     )
     handler = _Progress(quiet)
 
@@ -191,6 +192,8 @@ def _dagster_instance():
 
 def _where(settings: Settings) -> None:
     _print(f"  report:    {settings.site_dir / 'index.html'}")
+    if (settings.site_dir / "cyberstats-report.html").is_file():
+        _print(f"  single file: {settings.site_dir / 'cyberstats-report.html'}")
     _print(f"  warehouse: {settings.warehouse}")
     default = resolve().warehouse if not os.environ.get(ENV_WAREHOUSE) else Path(os.environ[ENV_WAREHOUSE])
     flag = "" if settings.warehouse == default.resolve() else f" --warehouse {settings.warehouse}"
@@ -283,12 +286,48 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- report --------------------------------------------------------------------------------------
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Rebuild the site from the published warehouse (read-only) and swap it in atomically."""
+    import uuid
+
+    from pipelines.assets.reports import render_site
+    from pipelines.reports.publish import publish_site
+    from pipelines.warehouse import connect
+
+    settings = _settings(args)
+    if not settings.warehouse.is_file():
+        raise CyberstatsError(f"no published warehouse at {settings.warehouse}; run `cyberstats run` first")
+    with run_lock(settings):
+        with connect(settings.warehouse, read_only=True) as con:
+            fingerprint = con.execute("SELECT fingerprint FROM meta.publication").fetchone()[0]
+            n_files = con.execute("SELECT count(*) FROM marts.source_files").fetchone()[0]
+            # Render into a private folder of its own; the published site is replaced only at the end.
+            build = settings.with_overrides(work_dir=settings.work_dir / f"report-{uuid.uuid4().hex[:8]}")
+            result = render_site(con, build, f"report-{uuid.uuid4().hex[:8]}", fingerprint, n_files,
+                                 compare=False)
+        try:
+            publish_site(result.directory, settings.site_dir)
+        finally:
+            import shutil
+
+            shutil.rmtree(build.work_dir, ignore_errors=True)
+    _print(f"Report rebuilt from {settings.warehouse}: {len(result.pages)} pages, {len(result.downloads)} "
+           f"downloadable tables.")
+    _print(f"  report:    {settings.site_dir / 'index.html'}")
+    if result.single_file:
+        _print(f"  single file: {settings.site_dir / result.single_file.name}")
+    return EXIT_OK
+
+
 # --- plumbing --------------------------------------------------------------------------------------
 
 def _settings(args: argparse.Namespace) -> Settings:
     return resolve(data_dir=args.data_dir, warehouse=args.warehouse, site_dir=args.site_dir,
                    work_dir=getattr(args, "work_dir", None), base_year=getattr(args, "base_year", None),
-                   min_population_coverage=getattr(args, "min_coverage", None))
+                   min_population_coverage=getattr(args, "min_coverage", None),
+                   single_file=True if getattr(args, "single_file", False) else None)
 
 
 def _warehouse_path(args: argparse.Namespace) -> Path:
@@ -315,6 +354,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--base-year", type=int, help="price base year of constant-USD columns (default 2024)")
     run.add_argument("--min-coverage", type=float, help="population share a regional aggregate needs to be "
                                                         "publishable (default 0.5)")
+    run.add_argument("--single-file", action="store_true",
+                     help="also write the report as one self-contained HTML file (env CYBERSTATS_SINGLE_FILE)")
     run.add_argument("--force", action="store_true", help="rebuild and republish even if nothing changed")
     run.add_argument("--quiet", action="store_true", help="print failures and the summary only")
     run.set_defaults(func=cmd_run)
@@ -325,6 +366,13 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     query.add_argument("--max-rows", type=int, default=0, help="stop after N rows (default: all)")
     query.set_defaults(func=cmd_query)
+
+    report = sub.add_parser("report", help="rebuild and republish the report site from the published warehouse")
+    paths(report)
+    report.add_argument("--work-dir", help="private build area (default: <warehouse-dir>/.build)")
+    report.add_argument("--single-file", action="store_true",
+                        help="also write the report as one self-contained HTML file")
+    report.set_defaults(func=cmd_report)
 
     sources = sub.add_parser("sources", help="list the loaded input files with provenance")
     paths(sources)

@@ -7,8 +7,10 @@ Building the definitions does no I/O: paths are resolved when a run starts (reso
 import dagster as dg
 
 from pipelines.assets.checks import build_checks
+from pipelines.assets.crosswalk_checks import CROSSWALK_CHECKS
 from pipelines.assets.intermediate import INTERMEDIATE_ASSETS
 from pipelines.assets.marts import MART_ASSETS
+from pipelines.assets.provenance import int_source_files
 from pipelines.assets.raw import RAW_ASSETS
 from pipelines.assets.reports import publication, report_site
 from pipelines.assets.resources import CyberstatsResource
@@ -20,7 +22,8 @@ WEEKLY_CRON = "0 6 * * 1"
 
 
 def all_assets() -> list:
-    return [*RAW_ASSETS, *STAGING_ASSETS, observations, *INTERMEDIATE_ASSETS, *MART_ASSETS, report_site, publication]
+    return [*RAW_ASSETS, *STAGING_ASSETS, observations, *INTERMEDIATE_ASSETS, int_source_files, *MART_ASSETS,
+            report_site, publication]
 
 
 def build_definitions(resource: CyberstatsResource | None = None) -> dg.Definitions:
@@ -33,7 +36,7 @@ def build_definitions(resource: CyberstatsResource | None = None) -> dg.Definiti
     assets = all_assets()
     return dg.Definitions(
         assets=assets,
-        asset_checks=build_checks(key.path for a in assets for key in a.keys),
+        asset_checks=[*CROSSWALK_CHECKS, *build_checks(key.path for a in assets for key in a.keys)],
         jobs=[job],
         schedules=[schedule],
         resources={"cyberstats": resource or CyberstatsResource()},

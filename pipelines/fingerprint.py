@@ -37,6 +37,7 @@ def run_fingerprint(files: list[tuple[str, str]], settings: Settings, code: str 
     for relpath, sha in sorted(files):
         digest.update(f"{relpath}\0{sha}\n".encode())
     digest.update(f"code={code or code_fingerprint()}\n".encode())
-    digest.update(f"base_year={settings.base_year}\ncoverage={settings.min_population_coverage}\n".encode())
+    digest.update(f"base_year={settings.base_year}\ncoverage={settings.min_population_coverage}\n"
+                  f"single_file={settings.single_file}\n".encode())
     digest.update(f"version={pipeline_version()}\n".encode())
     return digest.hexdigest()

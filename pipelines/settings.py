@@ -20,6 +20,7 @@ ENV_SITE_DIR = "CYBERSTATS_SITE_DIR"
 ENV_WORK_DIR = "CYBERSTATS_WORK_DIR"
 ENV_BASE_YEAR = "CYBERSTATS_BASE_YEAR"
 ENV_COVERAGE = "CYBERSTATS_MIN_POPULATION_COVERAGE"
+ENV_SINGLE_FILE = "CYBERSTATS_SINGLE_FILE"
 
 #: Price base year for constant-USD columns (latest complete CPI-U year in the bundled data).
 DEFAULT_BASE_YEAR = 2024
@@ -38,6 +39,8 @@ class Settings:
     work_dir: Path
     base_year: int = DEFAULT_BASE_YEAR
     min_population_coverage: float = DEFAULT_MIN_POPULATION_COVERAGE
+    #: Also write the whole report as one self-contained HTML file (for air-gapped units).
+    single_file: bool = False
 
     @property
     def sources_dir(self) -> Path:
@@ -77,6 +80,7 @@ def resolve(
     work_dir: str | os.PathLike[str] | None = None,
     base_year: int | None = None,
     min_population_coverage: float | None = None,
+    single_file: bool | None = None,
     environ: dict[str, str] | None = None,
 ) -> Settings:
     """Resolve settings: argument, then ``CYBERSTATS_*`` environment variable, then default.
@@ -117,6 +121,9 @@ def resolve(
     if not 0.0 < coverage <= 1.0:
         raise ConfigError(f"minimum population coverage {coverage} must be in (0, 1]")
 
+    if single_file is None:
+        single_file = env.get(ENV_SINGLE_FILE, "").strip().lower() in ("1", "true", "yes")
+
     if site == data or data.is_relative_to(site):
         raise ConfigError(f"site directory {site} would replace the data directory {data}")
     return Settings(
@@ -126,4 +133,5 @@ def resolve(
         work_dir=work,
         base_year=year,
         min_population_coverage=coverage,
+        single_file=single_file,
     )

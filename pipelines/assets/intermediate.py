@@ -12,6 +12,12 @@ import duckdb
 import polars as pl
 
 from pipelines.assets.resources import CyberstatsResource
+from pipelines.harmonise.convention import convention_status
+from pipelines.harmonise.crosswalk import (
+    crosswalk_coverage,
+    observations_with_offence_codes,
+    offences_by_convention_article,
+)
 from pipelines.harmonise.currency import cpi_annual, fx_rates
 from pipelines.harmonise.regions import areas_with_regions, population_by_country_year
 from pipelines.indicators.losses import country_losses
@@ -77,6 +83,31 @@ STEPS = [
                                                  _t(con, "intermediate", "int_areas_with_regions"),
                                                  _t(con, "intermediate", "int_population_by_country_year")),
          "UNODC offence counts and rates, newest release per series, with World Bank population."),
+    # Offence crosswalk and the UN Convention against Cybercrime (pipelines/harmonise/crosswalk.py, convention.py).
+    Step("int_observations_with_offence_codes",
+         (("staging", "observations"), ("staging", "stg_offence_crosswalk__mappings")),
+         lambda con, s: observations_with_offence_codes(_t(con, "staging", "observations"),
+                                                        _t(con, "staging", "stg_offence_crosswalk__mappings")),
+         "Every observation with its offence crosswalk row (ICCS code, Cy tag, Convention and Budapest articles, "
+         "mapping confidence) and crosswalk_status: mapped | unmapped | not_in_crosswalk | indicator_not_covered."),
+    Step("int_offences_by_convention_article",
+         (("intermediate", "int_observations_with_offence_codes"), ("staging", "stg_offence_crosswalk__mappings"),
+          ("intermediate", "int_areas_with_regions")),
+         lambda con, s: offences_by_convention_article(
+             _t(con, "intermediate", "int_observations_with_offence_codes"),
+             _t(con, "staging", "stg_offence_crosswalk__mappings"), _t(con, "intermediate", "int_areas_with_regions")),
+         "Offence counts and losses by Convention article group per area, region and year (Cy-tagged part over "
+         "parent, parent and part never added, units apart)."),
+    Step("int_offence_crosswalk_coverage",
+         (("staging", "stg_offence_crosswalk__mappings"), ("intermediate", "int_observations_with_offence_codes"),
+          ("intermediate", "int_offences_by_convention_article")),
+         lambda con, s: crosswalk_coverage(_t(con, "staging", "stg_offence_crosswalk__mappings"),
+                                           _t(con, "intermediate", "int_observations_with_offence_codes"),
+                                           _t(con, "intermediate", "int_offences_by_convention_article")),
+         "Every crosswalk row with the observations it covers, plus categories printed but not in the crosswalk."),
+    Step("int_convention_status", (("staging", "stg_convention_status__events"),),
+         lambda con, s: convention_status(_t(con, "staging", "stg_convention_status__events")),
+         "UN Convention against Cybercrime: verified signatories and ratifications, entry into force (art. 65(1))."),
 ]
 
 

@@ -16,6 +16,7 @@ class CyberstatsResource(dg.ConfigurableResource):
     work_dir: str | None = None
     base_year: int | None = None
     min_population_coverage: float | None = None
+    single_file: bool | None = None
     #: publish even when source files are quarantined (they are left out, and the report says so)
     allow_quarantine: bool = False
 
@@ -23,6 +24,7 @@ class CyberstatsResource(dg.ConfigurableResource):
         return resolve(
             data_dir=self.data_dir, warehouse=self.warehouse, site_dir=self.site_dir, work_dir=self.work_dir,
             base_year=self.base_year, min_population_coverage=self.min_population_coverage,
+            single_file=self.single_file,
         )
 
 

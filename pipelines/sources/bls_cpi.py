@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.errors import InputError
-from pipelines.sources._tabular import ROW, read_csv_table, require_columns, to_float
+from pipelines.sources._tabular import ROW, read_csv_table, require_columns, to_date, to_float
 
 COLUMNS = ("Date", "Index")
 
@@ -20,11 +20,7 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
     table = read_csv_table(path, name, marker="Index", expected_header="Date, Index[, Inflation]")
     df = table.frame
     require_columns(df, COLUMNS, name, table.header_row, allow_extra=True)
-    dates = df["Date"].str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
-    if dates.is_null().any():
-        i = dates.is_null().arg_true()[0]
-        raise InputError(file=name, row=int(df[ROW][i]), column="Date", expected="a date YYYY-MM-DD",
-                         found=df["Date"][i])
+    dates = to_date(df, "Date", name)
     index = to_float(df, "Index", name, required=True)
     out = pl.DataFrame({
         "year": dates.dt.year().cast(pl.Int32),

@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.errors import InputError
-from pipelines.sources._tabular import ROW, read_csv_table, require_columns, to_float
+from pipelines.sources._tabular import ROW, read_csv_table, require_columns, to_date, to_float
 
 COLUMNS = ("Date", "Country", "Exchange rate")
 CURRENCY_BY_SERIES = {
@@ -42,11 +42,7 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
         raise InputError(file=name, row=int(df[ROW][i]), column="Country",
                          expected="a known FRED series (" + ", ".join(CURRENCY_BY_SERIES) + ")",
                          found=series[i])
-    dates = df["Date"].str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
-    if dates.is_null().any():
-        i = dates.is_null().arg_true()[0]
-        raise InputError(file=name, row=int(df[ROW][i]), column="Date", expected="a date YYYY-MM-DD",
-                         found=df["Date"][i])
+    dates = to_date(df, "Date", name)
     rate = to_float(df, "Exchange rate", name, required=True)
     return pl.DataFrame({
         "currency_code": series.replace_strict(CURRENCY_BY_SERIES),

@@ -1,0 +1,82 @@
+"""Headless Chromium (Debian's chromium + chromedriver) with the network cut off.
+
+Every request the page makes is captured from the DevTools performance log; anything that is not
+file:, data:, blob: or about: counts as a request leaving the machine. Screenshots go to
+test-artifacts/screenshots/ (git-ignored; CI keeps them as artifacts).
+"""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CYBERSTATS_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("CYBERSTATS_CHROMEDRIVER", "/usr/bin/chromedriver")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:", "chrome-error:", "devtools:")
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory):
+    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
+        pytest.fail(f"Chromium ({CHROMIUM}) and chromedriver ({CHROMEDRIVER}) are required for the browser tests; "
+                    "`.ci/run` installs the Debian packages chromium and chromium-driver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-default-apps", "--disable-extensions", "--window-size=1280,1600",
+                 # Cut the network: every host name fails to resolve.
+                 "--host-resolver-rules=MAP * ~NOTFOUND",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+class Visit:
+    def __init__(self, driver, url: str) -> None:
+        self.driver = driver
+        driver.get_log("performance")  # drain what earlier pages left
+        driver.get_log("browser")
+        driver.get(url)
+        driver.execute_script("return document.readyState")
+        # Charts draw on DOMContentLoaded; wait until every chart div holds a plot (or time out).
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        WebDriverWait(driver, 30).until(lambda d: d.execute_script(
+            "return Array.from(document.querySelectorAll('div.chart')).every("
+            "c => c.querySelector('.main-svg') !== null)"))
+        self.requests = self._requests()
+        self.console = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+
+    def _requests(self) -> list[str]:
+        urls = []
+        for entry in self.driver.get_log("performance"):
+            msg = json.loads(entry["message"])["message"]
+            if msg.get("method") == "Network.requestWillBeSent":
+                urls.append(msg["params"]["request"]["url"])
+        return urls
+
+    @property
+    def remote_requests(self) -> list[str]:
+        return [u for u in self.requests if not u.startswith(LOCAL_SCHEMES)]
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        height = self.driver.execute_script("return Math.min(document.body.scrollHeight, 6000)")
+        self.driver.set_window_size(1280, max(800, height))
+        path = ARTIFACTS / f"{name}.png"
+        self.driver.save_screenshot(str(path))
+        self.driver.set_window_size(1280, 1600)
+        return path
