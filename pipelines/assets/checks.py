@@ -54,7 +54,7 @@ def _source_of(suite: Suite) -> SourceSpec | None:
 def quarantine_result(suite: Suite, spec: SourceSpec, records: pl.DataFrame, files: int,
                       allowed: bool) -> Result:
     left_out = quarantine.files_left_out(records)
-    messages = tuple(f"{r['relpath']} quarantined: {r['message']}" for r in records.iter_rows(named=True))
+    messages = tuple(f"quarantined: {r['message']}" for r in records.iter_rows(named=True))
     note = None
     if left_out and allowed:
         note = f"published without {len(left_out)} quarantined file(s) (--allow-quarantine)"

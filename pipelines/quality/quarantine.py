@@ -26,7 +26,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "relpath": ("VARCHAR", "file path relative to the data directory (the file is left untouched)"),
     "sha256": ("VARCHAR", "sha256 of the file's bytes"),
     "reason": ("VARCHAR", "unreadable (the reader refused it) or expectation (a blocking expectation failed)"),
-    "expectation": ("VARCHAR", "the failed expectation (null when unreadable)"),
+    "expectation": ("VARCHAR", "the failed expectation (file_readable: the reader refused the file)"),
     "row_number": ("BIGINT", "first offending row, 1-based as a spreadsheet shows it (null: whole file)"),
     "column_name": ("VARCHAR", "offending column, as published where known"),
     "expected": ("VARCHAR", "what was expected"),
@@ -54,16 +54,22 @@ class Quarantined:
     unexpected_rows: int | None = None
 
 
+#: The reader's contract, named like the suites' expectations in messages and in the listing.
+READABLE = "file_readable"
+
+
 def from_input_error(source_id: str, relpath: str, sha256: str | None, exc: InputError) -> Quarantined:
-    return Quarantined(source_id, relpath, sha256, "unreadable", exc.message, row=exc.row, column=exc.column,
-                       expected=exc.expected, found=exc.found)
+    return Quarantined(source_id, relpath, sha256, "unreadable", f"{exc.message} (expectation {READABLE})",
+                       expectation=READABLE, row=exc.row, column=exc.column, expected=exc.expected, found=exc.found)
 
 
 def from_crash(source_id: str, relpath: str, sha256: str | None, exc: Exception) -> Quarantined:
     """A reader that fails with something other than InputError: the file cannot be parsed either."""
     found = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-    message = f"{relpath}: expected a file the {source_id} reader can parse, found an error ({found})"
-    return Quarantined(source_id, relpath, sha256, "unreadable", message, expected="a readable file", found=found)
+    message = (f"{relpath}: expected a file the {source_id} reader can parse, found an error ({found}) "
+               f"(expectation {READABLE})")
+    return Quarantined(source_id, relpath, sha256, "unreadable", message, expectation=READABLE,
+                       expected="a readable file", found=found)
 
 
 def from_results(source_id: str, results: Iterable[Result], sha256: dict[str, str]) -> list[Quarantined]:

@@ -384,7 +384,9 @@ def _distinct_part(plan: _Plan, e: Expectation, columns: Sequence[str], family: 
         parts.append(d.select(pl.lit(c).alias("__column"), pl.col("__raw").cast(
             pl.Float64 if family == "number" else d.schema["__raw"]), value.alias("__value"), "__rows"))
     part = pl.concat(parts) if len(parts) > 1 else parts[0]
-    return part.with_columns(pl.col("__value").cast(pl.Float64)) if family == "number" else part
+    if family == "number" and not isinstance(e.values, dict):
+        part = part.with_columns(pl.col("__value").cast(pl.Float64))
+    return part
 
 
 def _nullness(rows: pl.DataFrame, column: str, family: str) -> pl.DataFrame:
@@ -655,7 +657,8 @@ def _finish(plan: _Plan, job: _Job, outcome) -> list[Result]:
 
 def _rows_with_values(rows: pl.DataFrame, column: str, values: list) -> pl.DataFrame:
     present = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
-    cond = pl.col(column).is_in(present) if present else pl.lit(False)
+    wanted = pl.Series(present).cast(rows.schema[column], strict=False) if present else None
+    cond = pl.col(column).is_in(wanted.implode()) if present else pl.lit(False)
     if len(present) < len(values):
         cond = cond | pl.col(column).is_null()
     return rows.filter(cond)

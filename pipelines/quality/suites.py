@@ -348,6 +348,8 @@ OBSERVATION_REQUIRED = (
     "indicator", "category", "measure", "unit", "value_type", "revision", "publisher", "source_file",
     "source_sha256", "source_row",
 )
+#: Observation sources (pipelines.sources.SOURCES; listed here to keep this module import-light).
+OBSERVATION_SOURCES = ("unodc_cts", "fbi_ic3", "national_figures", "ncrb")
 LABEL_COLUMNS = ("area_code", "area_name", "indicator", "dimension", "category", "category_harmonised", "sex",
                  "age", "period_label", "publisher", "series", "unit_published", "currency", "data_source_note")
 TEXT_COLUMNS = ("publication", "source_url", "notes")
@@ -492,8 +494,22 @@ def _suites() -> dict[str, Suite]:
     union = Suite("staging", "observations", (
         columns_match(OBSERVATION_SCHEMA, "the canonical observation table (pipelines/schema.py)"),
         Expectation("source_ids_known", "in_set", "a registered source id", columns=("source_id",),
-                    values=("unodc_cts", "fbi_ic3", "national_figures", "ncrb")),
+                    values=OBSERVATION_SOURCES),
         categories_in_crosswalk("source_id"),
+    ), pointer=("source_file", "source_row"))
+    crosswalk = Suite("staging", "stg_offence_crosswalk__mappings", (
+        not_null("source_id", "source_category", "mapping_status"),
+        Expectation("vocabularies_respected", "in_set", "a term of the crosswalk vocabulary",
+                    columns=("source_id", "mapping_status", "mapping_confidence", "cy_tag"),
+                    values={"source_id": OBSERVATION_SOURCES, "mapping_status": ("mapped", "unmapped"),
+                            "mapping_confidence": ("exact", "partial", "proxy"), "cy_tag": (1,)}),
+        well_formed({"iccs_code": r"^\d{2,6}$"}),
+        keys_unique("source_id", "source_category", "source_indicator", what="source category"),
+    ), pointer=("source_file", "source_row"))
+    convention_events = Suite("staging", "stg_convention_status__events", (
+        not_null("event_id", "event_type", "verification"),
+        keys_unique("event_id"),
+        non_negative("count_reported", "count_low", "count_high", what="counts of at least 0"),
     ), pointer=("source_file", "source_row"))
 
     fx = Suite("intermediate", "int_fx_rates_by_currency_year", (
@@ -571,8 +587,48 @@ def _suites() -> dict[str, Suite]:
                         (pl.col("population_coverage_share") >= pl.col("min_population_coverage"))
                         & (pl.col("countries_not_converted") == 0)).fill_null(False))),
     ))
-    suites = [m49, currencies, wdi_values, wdi_countries, fred, cpi, headlines, *observations, union, fx, population,
-              areas, losses, offences, regional]
+    incidents = Suite("marts", "incident_counts_by_country_year", (
+        not_null("area_code", "year", "metric", "value_type", "publisher", "source_id", "source_file", "source_row"),
+        non_negative("count", "count_low", "count_high", what="counts of at least 0"),
+        Expectation("counts_plausible", "between", f"a count of at most {MAX_COUNT:,} (the world's population)",
+                    columns=("count", "count_low", "count_high"), max_value=MAX_COUNT),
+        Expectation("metrics_known", "in_set", "reports | complaints | cases_recorded | victims",
+                    columns=("metric",), values=("reports", "complaints", "cases_recorded", "victims")),
+        known("area_codes_known", "country_iso3", "area_codes", "an ISO3 code in UN M49"),
+        years_in_range(),
+        keys_unique("source_file", "source_row", "metric", "year", "category", what="published figure"),
+    ), pointer=("source_file", "source_row"))
+    articles = Suite("marts", "offences_by_convention_article", (
+        not_null("area_type", "area_code", "year", "convention_articles", "source_id", "measure"),
+        non_negative("recorded_count", "loss_usd_nominal", what="counts and losses of at least 0"),
+        known("area_codes_known", "country_iso3", "area_codes", "an ISO3 code in UN M49 (or XKX)"),
+        years_in_range(),
+        keys_unique("area_code", "year", "convention_articles", "source_id", "measure",
+                    what="area, year, Convention article group, source and measure"),
+    ))
+    crosswalk_mart = Suite("marts", "offence_crosswalk", (
+        not_null("source_id", "source_category", "mapping_status"),
+        keys_unique("source_id", "source_category", "source_indicator", what="source category"),
+        non_negative("observations", "observations_mapped", "convention_rows_counted", what="counts of at least 0"),
+        Expectation("categories_in_crosswalk", "in_set",
+                    "a category listed in the crosswalk: mapped, or flagged unmapped (not not_in_crosswalk)",
+                    columns=("mapping_status",), values=("mapped", "unmapped"), severity=WARN),
+    ))
+    status = Suite("marts", "convention_status", (
+        not_null("adopted_on", "ratifications_required", "entry_into_force_reached"),
+        non_negative("signatories_verified", "ratifications_verified", "ratifications_counted_for_entry_into_force",
+                     "ratifications_still_needed", what="counts of at least 0"),
+        table_complete(1, "one row: the Convention's status"),
+    ))
+    source_files = Suite("marts", "source_files", (
+        not_null("source_id", "kind", "release", "relpath", "sha256", "size_bytes"),
+        well_formed({"sha256": r"^[0-9a-f]{64}$"}),
+        keys_unique("relpath", what="file"),
+        non_negative("size_bytes", what="a size of at least 0 bytes"),
+    ))
+    suites = [m49, currencies, wdi_values, wdi_countries, fred, cpi, headlines, crosswalk, convention_events,
+              *observations, union, fx, population, areas, losses, offences, regional, incidents, articles,
+              crosswalk_mart, status, source_files]
     return {s.key: s for s in suites}
 
 
