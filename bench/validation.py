@@ -36,8 +36,9 @@ OUT = Path(__file__).resolve().parent / "out"
 @dataclass
 class Phase:
     seconds: float
-    peak_rss_mb: float
-    peak_python_mb: float
+    rss_before_mb: float  # resident set when the phase started (validation: the frame is in memory)
+    peak_rss_mb: float  # the process's peak resident set during the phase
+    peak_python_mb: float  # peak of Python's own allocations (tracemalloc, separate untimed run)
 
 
 @dataclass
@@ -65,23 +66,29 @@ def _reset_peak() -> bool:
         return False
 
 
-def _peak_rss_mb() -> float:
+def _status_mb(field: str) -> float | None:
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return None
+
+
+def _peak_rss_mb() -> float:
+    peak = _status_mb("VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _timed(fn):
-    """(value, seconds, peak RSS MB) of one call; no tracing, so the timing is undisturbed."""
+    """(value, seconds, (RSS before, peak RSS) MB) of one call; no tracing, so timing is undisturbed."""
     gc.collect()
     _reset_peak()
+    before = _status_mb("VmRSS") or 0.0
     started = time.perf_counter()
     value = fn()
-    return value, time.perf_counter() - started, _peak_rss_mb()
+    return value, time.perf_counter() - started, (before, _peak_rss_mb())
 
 
 def _python_peak_mb(fn) -> float:
@@ -95,8 +102,8 @@ def _python_peak_mb(fn) -> float:
         tracemalloc.stop()
 
 
-def _median(runs: list[tuple[float, float]]) -> tuple[float, float]:
-    return sorted(runs)[len(runs) // 2]
+def _median(runs: list[tuple]) -> tuple:
+    return sorted(runs, key=lambda r: r[0])[len(runs) // 2]
 
 
 def run(rows: int = 1_000_000, out: Path = OUT, data_dir: Path = BUNDLED_DATA_DIR, repeats: int = 3) -> Report:
@@ -132,8 +139,9 @@ def run(rows: int = 1_000_000, out: Path = OUT, data_dir: Path = BUNDLED_DATA_DI
     (ingest_s, ingest_rss), (valid_s, valid_rss) = _median(ingests), _median(validations)
     ratio = round(valid_s / ingest_s, 3)
     return Report(rows, str(path), round(path.stat().st_size / 2**20, 1), round(warm, 2),
-                  Phase(round(ingest_s, 3), round(ingest_rss, 1), round(python_ingest, 1)),
-                  Phase(round(valid_s, 3), round(valid_rss, 1), round(python_validation, 1)), ratio,
+                  Phase(round(ingest_s, 3), round(ingest_rss[0], 1), round(ingest_rss[1], 1), round(python_ingest, 1)),
+                  Phase(round(valid_s, 3), round(valid_rss[0], 1), round(valid_rss[1], 1),
+                        round(python_validation, 1)), ratio,
                   TARGET_RATIO, ratio <= TARGET_RATIO, len(results),
                   [f"{r.expectation}/{r.column}: {r.unexpected_count}" for r in results if not r.success], repeats)
 
@@ -149,10 +157,11 @@ def describe(report: Report) -> str:
     return "\n".join([
         f"validation benchmark: {report.rows:,} synthetic UNODC rows ({report.file_mb} MB CSV, {report.file})",
         f"  GX import + context (once per process, excluded):  {report.warm_up_seconds:6.2f} s",
-        f"  ingest (staging reader):     {report.ingest.seconds:6.2f} s  peak RSS {report.ingest.peak_rss_mb:7.1f} MB"
-        f"  python peak {report.ingest.peak_python_mb:6.1f} MB",
-        f"  validation ({report.expectation_results} results): {report.validation.seconds:6.2f} s  peak RSS "
-        f"{report.validation.peak_rss_mb:7.1f} MB  python peak {report.validation.peak_python_mb:6.1f} MB",
+        f"  ingest (staging reader):     {report.ingest.seconds:6.2f} s  RSS {report.ingest.rss_before_mb:7.1f} -> "
+        f"peak {report.ingest.peak_rss_mb:7.1f} MB  python peak {report.ingest.peak_python_mb:6.1f} MB",
+        f"  validation ({report.expectation_results} results): {report.validation.seconds:6.2f} s  RSS "
+        f"{report.validation.rss_before_mb:7.1f} -> peak {report.validation.peak_rss_mb:7.1f} MB  python peak "
+        f"{report.validation.peak_python_mb:6.1f} MB",
         f"  ratio validation/ingest:     {report.ratio:6.3f}  (target <= {report.target_ratio}; "
         f"{'met' if report.passed else 'NOT met'}; median of {report.repeats})",
         *(f"  failed: {f}" for f in report.failed_results),

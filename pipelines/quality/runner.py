@@ -24,9 +24,12 @@ between on floats      first the column's extremes (the rows holding its      al
                                                                               evaluation
 unique (compound key)  one Int64 per row that is equal for two rows iff all   exact: a mixed-radix code
                        their key values are equal (dictionary codes of each   of per-column dictionary
-                       column combined; columns constant in the table left    codes, no hashing
-                       out, nulls are a value of their own; rows whose key
-                       is entirely null are skipped, as GX does)
+                       column combined; columns constant in the table left    codes, no hashing. Keys are
+                       out, nulls are a value of their own; rows whose key    distinct iff the sorted
+                       is entirely null are skipped, as GX does). First GX    codes never repeat; the
+                       sees the smallest gap between consecutive sorted       duplicates are named by GX's
+                       codes (>= 1 iff all distinct); if not, every code      uniqueness expectation
+                       goes to expect_column_values_to_be_unique
 schema                 one row per column: expected type, found type          the table's schema
 row_count              an empty frame with the table's number of rows         the row count
 derived_*              the per-row value of a documented formula (e.g.        computed per row; GX
@@ -49,6 +52,7 @@ column.
 import math
 import warnings
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -59,8 +63,8 @@ SAMPLE_VALUES = 10
 ROWS_PER_FILE = 5
 _NUMERIC = (pl.Float32, pl.Float64, pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32,
             pl.UInt64)
-#: A distinct projection longer than this gets a batch of its own instead of padding the shared one.
-MAX_SHARED_DISTINCT = 50_000
+#: A projection longer than this gets a GX batch of its own instead of padding the shared one.
+MAX_SHARED = 5_000
 
 
 @dataclass(frozen=True)
@@ -224,8 +228,11 @@ class _Plan:
     refs: References
     cache: dict = field(default_factory=dict)
     jobs: list[_Job] = field(default_factory=list)
+    pending: object = None  # a Future computing column codes in the background
 
     def codes(self, columns: Sequence[str]) -> pl.Series:
+        if self.pending is not None:
+            self.pending.result()
         return _combine(self, columns)
 
 
@@ -393,9 +400,11 @@ def _nullness(rows: pl.DataFrame, column: str, family: str) -> pl.DataFrame:
     """Two rows for a not-null check: a value of the column (with the number of non-null rows),
     and null (with the number of nulls). Exactly the nullness of every row, compressed; the null
     count comes from Arrow's validity bitmap."""
-    col = rows[column].cast(pl.Float64) if family == "number" else rows[column]
+    col = rows[column]
     nulls = col.null_count()
-    present = col.drop_nulls().head(1)
+    present = col.head(1) if nulls == 0 else col.filter(col.is_not_null()).head(1)  # no copy of the column
+    if family == "number":
+        present, col = present.cast(pl.Float64), col.head(0).cast(pl.Float64)
     part = pl.DataFrame({"__raw": pl.concat([present, pl.Series([None], dtype=col.dtype)])}).with_columns(
         pl.lit(column).alias("__column"), pl.col("__raw").alias("__value"),
         pl.Series("__rows", [rows.height - nulls] * present.len() + [nulls], dtype=pl.UInt32))
@@ -453,9 +462,15 @@ def _plan_unique(plan: _Plan, e: Expectation) -> None:
     all_null = rows.select(pl.all_horizontal(pl.col(c).is_null() for c in e.columns)).to_series()
     if all_null.any():  # a key that is entirely missing is not compared (as GX does)
         codes = pl.select(pl.when(all_null).then(None).otherwise(codes)).to_series()
-    part = pl.DataFrame({"__column": pl.Series([None] * rows.height, dtype=pl.String), "__pos": rows["__pos"],
-                         "__value": codes})
-    plan.jobs.append(_Job(e, (None,), "ExpectColumnValuesToBeUnique", {}, "rows", part, rows={None: rows}))
+    everything = pl.DataFrame({"__column": pl.Series([None] * rows.height, dtype=pl.String),
+                               "__pos": rows["__pos"], "__value": codes})
+    # First GX checks the smallest gap between consecutive sorted codes: keys are all distinct iff it
+    # is at least 1. Only if it is not does GX check every row's code, to name the duplicates.
+    gaps = codes.drop_nulls().sort().diff().drop_nulls()
+    smallest = pl.DataFrame({"__column": pl.Series([None], dtype=pl.String), "__pos": pl.Series([0], dtype=pl.Int64),
+                             "__value": [gaps.min() if gaps.len() else 1]})
+    plan.jobs.append(_Job(e, (None,), "ExpectColumnValuesToBeBetween", {"min_value": 1}, "rows", smallest,
+                          lambda: ("rows", everything, "ExpectColumnValuesToBeUnique", {}), rows={None: rows}))
 
 
 def _column_codes(plan: _Plan, column: str) -> tuple[pl.Series, int] | None:
@@ -527,8 +542,8 @@ def _pack(plan: _Plan, jobs: list[_Job]) -> dict[tuple, object]:
         elif job.mode == "table":
             batches[job.batch] = ("empty", plan.frame.height)
             job.batch_column = ""
-        elif job.mode == "distinct" and 0 < job.part.height <= MAX_SHARED_DISTINCT:
-            shared.append(job)
+        elif 0 < job.part.height <= MAX_SHARED and job.gx_type != "ExpectColumnValuesToBeUnique":
+            shared.append(job)  # a repeated value changes no pass/fail, except for uniqueness
         else:
             job.batch = ("alone", i)
             batches[job.batch] = pl.DataFrame({job.batch_column: job.part["__value"]})
@@ -540,8 +555,8 @@ def _pack(plan: _Plan, jobs: list[_Job]) -> dict[tuple, object]:
             if values.len() < length:
                 values = pl.concat([values, values.gather([0] * (length - values.len()))])
             columns[job.batch_column] = values.alias(job.batch_column)
-            job.batch = ("distinct",)
-        batches[("distinct",)] = pl.DataFrame(columns)
+            job.batch = ("shared",)
+        batches[("shared",)] = pl.DataFrame(columns)
     return batches
 
 
@@ -552,19 +567,37 @@ def run_suite(frame: pl.DataFrame, suite: Suite, refs: References | None = None,
     """Evaluate ``expectations`` (default: the whole suite) on ``frame``; one result per column."""
     plan = _Plan(frame, suite, refs or References())
     expectations = tuple(suite.expectations if expectations is None else expectations)
-    _prefetch(plan, expectations)
-    for e in expectations:
+    heavy = [e for e in expectations if e.kind == "unique" or e.kind.startswith("derived")]
+    light = [e for e in expectations if not (e.kind == "unique" or e.kind.startswith("derived"))]
+    key_columns = list(dict.fromkeys(c for e in heavy if e.kind == "unique" for c in e.columns
+                                     if c in frame.columns))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # Key codes (Polars, outside the GIL) are computed while GX (Python) checks the rest.
+        plan.pending = pool.submit(lambda: [_column_codes(plan, c) for c in key_columns])
+        _prefetch(plan, light)
+        for e in light:
+            _plan_expectation(plan, e)
+        checked = _run(plan, plan.jobs, "BOOLEAN_ONLY")
+        plan.pending.result()
+        plan.pending = None
+    start = len(plan.jobs)
+    for e in heavy:
         _plan_expectation(plan, e)
-    # Pass 1 asks GX only whether each expectation holds (its cheapest result format). Pass 2, for
+    checked += _run(plan, plan.jobs[start:], "BOOLEAN_ONLY")
+    # Pass 1 asked GX only whether each expectation holds (its cheapest result format). Pass 2, for
     # the few that fail, asks for every failing projection row (range checks that failed on the
     # extremes are evaluated again on every row), to count them and to name files and rows.
-    failed = [job for job in _run(plan, plan.jobs, "BOOLEAN_ONLY") if not job.passed]
+    failed = [job for job in checked if not job.passed]
     for job in failed:
         if job.full is not None:
-            (job.mode, job.part), job.full = job.full(), None
+            job.mode, job.part, *spec = job.full()
+            job.full = None
+            if spec:  # the full evaluation may use another GX expectation (uniqueness)
+                job.gx_type, job.gx_kwargs = spec
         job.passed = None
     _run(plan, failed, "COMPLETE")
-    return [r for job in plan.jobs for r in job.results]
+    order = {id(e): i for i, e in enumerate(expectations)}
+    return [r for job in sorted(plan.jobs, key=lambda j: order[id(j.expectation)]) for r in job.results]
 
 
 def _run(plan: _Plan, jobs: list[_Job], result_format: str) -> list[_Job]:
