@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 import duckdb
 import polars as pl
 
+from pipelines.quality import _tables
 from pipelines.quality.runner import Result
-from pipelines.warehouse import quote_literal, table_exists
+from pipelines.warehouse import table_exists
 
 SCHEMA = "quality"
 TABLE = "validation_results"
@@ -45,13 +46,7 @@ DESCRIPTION = (f"Results of every expectation of every validated table, one row 
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
-    if table_exists(con, SCHEMA, TABLE):
-        return
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
-    con.execute(f"CREATE TABLE {SCHEMA}.{TABLE} ({', '.join(f'{n} {k}' for n, (k, _) in COLUMNS.items())})")
-    con.execute(f"COMMENT ON TABLE {SCHEMA}.{TABLE} IS {quote_literal(DESCRIPTION)}")
-    for name, (_, doc) in COLUMNS.items():
-        con.execute(f"COMMENT ON COLUMN {SCHEMA}.{TABLE}.{name} IS {quote_literal(doc)}")
+    _tables.ensure_table(con, SCHEMA, TABLE, COLUMNS, DESCRIPTION)
 
 
 def _row(run_id: str, started: datetime, checked: datetime, asset_key: str, r: Result) -> tuple:
@@ -75,8 +70,7 @@ def record_results(con: duckdb.DuckDBPyConnection, run_id: str, run_started_at: 
             con.execute(f"DELETE FROM {SCHEMA}.{TABLE} WHERE run_id = ? AND table_name = ? "  # noqa: S608
                         "AND expectation = ?", [run_id, table, expectation])
         if rows:
-            con.executemany(f"INSERT INTO {SCHEMA}.{TABLE} VALUES ({', '.join('?' * len(COLUMNS))})",  # noqa: S608
-                            rows)
+            _tables.append(con, SCHEMA, TABLE, COLUMNS, rows)
         con.execute(
             f"DELETE FROM {SCHEMA}.{TABLE} WHERE run_id NOT IN (SELECT run_id FROM (SELECT run_id, "  # noqa: S608
             f"max(run_started_at) AS started FROM {SCHEMA}.{TABLE} GROUP BY run_id ORDER BY started DESC "

@@ -15,8 +15,9 @@ import duckdb
 import polars as pl
 
 from pipelines.errors import InputError
+from pipelines.quality import _tables
 from pipelines.quality.runner import Result
-from pipelines.warehouse import quote_literal, table_exists
+from pipelines.warehouse import table_exists
 
 SCHEMA = "quality"
 TABLE = "quarantine"
@@ -91,14 +92,7 @@ def from_results(source_id: str, results: Iterable[Result], sha256: dict[str, st
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
-    if table_exists(con, SCHEMA, TABLE):
-        return
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
-    cols = ", ".join(f"{name} {kind}" for name, (kind, _) in COLUMNS.items())
-    con.execute(f"CREATE TABLE {SCHEMA}.{TABLE} ({cols})")
-    con.execute(f"COMMENT ON TABLE {SCHEMA}.{TABLE} IS {quote_literal(DESCRIPTION)}")
-    for name, (_, doc) in COLUMNS.items():
-        con.execute(f"COMMENT ON COLUMN {SCHEMA}.{TABLE}.{name} IS {quote_literal(doc)}")
+    _tables.ensure_table(con, SCHEMA, TABLE, COLUMNS, DESCRIPTION)
 
 
 def record(con: duckdb.DuckDBPyConnection, run_id: str, source_id: str, items: Sequence[Quarantined]) -> None:
@@ -111,8 +105,7 @@ def record(con: duckdb.DuckDBPyConnection, run_id: str, source_id: str, items: S
     try:
         con.execute(f"DELETE FROM {SCHEMA}.{TABLE} WHERE source_id = ?", [source_id])  # noqa: S608
         if rows:
-            con.executemany(f"INSERT INTO {SCHEMA}.{TABLE} VALUES ({', '.join('?' * len(COLUMNS))})",  # noqa: S608
-                            rows)
+            _tables.append(con, SCHEMA, TABLE, COLUMNS, rows)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
