@@ -39,7 +39,8 @@ from pipelines.warehouse import connect, read_table, table_exists
 
 QUARANTINE_CHECK = "files_not_quarantined"
 RECONCILE_CHECK = "rows_loaded_match_file"
-MAX_LISTED = 20
+#: Failure lines kept per check (in its metadata, and so in what `cyberstats run` prints).
+MAX_LISTED = 200
 
 
 def _source_of(suite: Suite) -> SourceSpec | None:

@@ -13,6 +13,7 @@ states the behaviour decided for it:
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ UNODC_XLSX = FIXTURES / "unodc_2024_excerpt.xlsx"
 UNODC_2022_CP1252 = FIXTURES / "unodc_2022_cp1252_crlf_excerpt.csv"
 IC3_COUNTS = "sources/fbi_ic3/reports-2015-2025/ic3_crime_type_counts.csv"
 IC3_TOTALS = "sources/fbi_ic3/reports-2015-2025/ic3_annual_totals.csv"
+IC3_LOSSES = "sources/fbi_ic3/reports-2015-2025/ic3_crime_type_losses.csv"
 NATIONAL = "sources/national_figures/2026-11-22/national_headline_figures.csv"
 NCRB_2018 = "sources/ncrb/crime-in-india-2018/cyber_crimes_state_2016_2018.csv"
 #: UNODC CSVs: two title rows, the header on row 3; data row i (0-based) is spreadsheet row i + 4.
@@ -145,127 +147,135 @@ def undecodable() -> bytes:
     return data[:i] + b"\x81" + data[i:]
 
 
-X = "sources/unodc_cts/2024-05-16/"  # where new UNODC files are dropped
-R6 = UNODC_FIRST_DATA_ROW + 2  # spreadsheet row of data row 2 (row 6)
-NEG = "expectation no_negative_values failed"
+UNODC_DIR = "sources/unodc_cts/2024-05-16/"
+IC3_DIR = "sources/fbi_ic3/reports-2015-2025/"
+NATIONAL_DIR = "sources/national_figures/2026-11-22/"
+NCRB_DIR = "sources/ncrb/crime-in-india-2018/"
+R6 = UNODC_FIRST_DATA_ROW + 2  # spreadsheet row of data row 2
+READABLE = "(expectation file_readable)"
+
+
+def bad(case_id: str, source: str, folder: str, suffix: str, make: Callable[[], bytes], *fragments: str,
+        validate: bool = False) -> Case:
+    """A failing case: a new file ``<folder><case_id><suffix>`` next to the good ones; ``{file}`` in a
+    fragment stands for its path in the data directory."""
+    target = f"{folder}{case_id}{suffix}"
+    return Case(case_id, source, target, make, 1, tuple(f.replace("{file}", target) for f in fragments), validate)
+
+
+def expectation_of(case: Case) -> str:
+    """The expectation a failing case names (file_readable when the reader refuses the file)."""
+    return re.search(r"expectation (\w+)", " ".join(case.fragments)).group(1)
+
 
 CASES: list[Case] = [
     # --- containers and encodings -----------------------------------------------------------------
-    Case("xlsx_truncated", "unodc_cts", X + "data_cts_truncated.xlsx",
-         lambda: UNODC_XLSX.read_bytes()[: UNODC_XLSX.stat().st_size * 3 // 5], 1,
-         (X + "data_cts_truncated.xlsx: expected a complete .xlsx workbook", "expectation file_readable"), True),
-    Case("xlsx_not_a_zip", "unodc_cts", X + "data_cts_renamed.xlsx", lambda: bundled(UNODC_2024), 1,
-         (X + "data_cts_renamed.xlsx: expected an .xlsx workbook (a zip container), "
-              "found 'a file that is not a zip archive'", "expectation file_readable"), True),
-    Case("xlsx_zip_bomb", "unodc_cts", X + "data_cts_bomb.xlsx", zip_bomb, 1,
-         (X + "data_cts_bomb.xlsx: expected zip entries that inflate at most 200x",
-          "'xl/media/padding.bin'", "expectation file_readable")),
-    Case("xlsx_formula_without_cached_value", "unodc_cts", X + "data_cts_formula.xlsx", xlsx_with_formula, 1,
-         (X + "data_cts_formula.xlsx, row 5, column 'VALUE': expected a number, found 'an empty cell'",
-          "expectation file_readable"), True),
-    Case("encoding_utf16", "unodc_cts", X + "data_cts_utf16.csv",
-         lambda: bundled(UNODC_2024).decode("utf-8").encode("utf-16"), 1,
-         (X + "data_cts_utf16.csv: expected a text (CSV) file, found 'binary content (NUL bytes)'",
-          "expectation file_readable")),
-    Case("encoding_undecodable_byte", "unodc_cts", UNODC_2024, undecodable, 1,
-         (UNODC_2024 + ": expected text encoded as UTF-8 or Windows-1252, found 'undecodable byte 0x81",
-          "expectation file_readable"), True),
-    Case("empty_file", "unodc_cts", X + "data_cts_empty.csv", lambda: b"", 1,
-         (X + "data_cts_empty.csv: expected the UNODC CTS header", "found 'an empty file'",
-          "expectation file_readable")),
-    Case("header_only", "unodc_cts", X + "data_cts_header_only.csv",
-         lambda: b"\n".join(bundled(UNODC_2024).split(b"\n")[:3]) + b"\n", 1,
-         (X + "data_cts_header_only.csv, row 4: expected at least one data row under the header, found 'no rows'",
-          "expectation file_readable")),
+    bad("xlsx_truncated", "unodc_cts", UNODC_DIR, ".xlsx",
+        lambda: UNODC_XLSX.read_bytes()[: UNODC_XLSX.stat().st_size * 3 // 5],
+        "{file}: expected a complete .xlsx workbook", READABLE, validate=True),
+    bad("xlsx_not_a_zip", "unodc_cts", UNODC_DIR, ".xlsx", lambda: bundled(UNODC_2024),
+        "{file}: expected an .xlsx workbook (a zip container), found 'a file that is not a zip archive'", READABLE,
+        validate=True),
+    bad("xlsx_zip_bomb", "unodc_cts", UNODC_DIR, ".xlsx", zip_bomb,
+        "{file}: expected zip entries that inflate at most 200x", "'xl/media/padding.bin'", READABLE),
+    bad("xlsx_formula_without_cached_value", "unodc_cts", UNODC_DIR, ".xlsx", xlsx_with_formula,
+        "{file}, row 5, column 'VALUE': expected a number, found 'an empty cell'", READABLE, validate=True),
+    bad("encoding_utf16", "unodc_cts", UNODC_DIR, ".csv", lambda: bundled(UNODC_2024).decode("utf-8").encode("utf-16"),
+        "{file}: expected a text (CSV) file, found 'binary content (NUL bytes)'", READABLE),
+    bad("encoding_undecodable_byte", "unodc_cts", UNODC_DIR, ".csv", undecodable,
+        "{file}: expected text encoded as UTF-8 or Windows-1252, found 'undecodable byte 0x81", READABLE,
+        validate=True),
+    bad("empty_file", "unodc_cts", UNODC_DIR, ".csv", lambda: b"",
+        "{file}: expected the UNODC CTS header", "found 'an empty file'", READABLE),
+    bad("header_only", "unodc_cts", UNODC_DIR, ".csv", lambda: b"\n".join(bundled(UNODC_2024).split(b"\n")[:3]) + b"\n",
+        "{file}, row 4: expected at least one data row under the header, found 'no rows'", READABLE),
     # --- header and columns ---------------------------------------------------------------------
-    Case("header_on_the_wrong_row", "unodc_cts", UNODC_2024, long_title_block, 1,
-         (UNODC_2024 + ": expected the UNODC CTS header", "(a header row with a 'Iso3_code' cell within the "
-                       "first 30 rows), found 'no such row'", "expectation file_readable")),
-    Case("column_missing", "unodc_cts", UNODC_2024, csv_transform(UNODC_2024, drop_column("VALUE")), 1,
-         (UNODC_2024 + ", row 3, column 'VALUE': expected columns Iso3_code, Country", "expectation file_readable"),
-         True),
-    Case("column_renamed", "unodc_cts", UNODC_2024, csv_transform(UNODC_2024, set_cell(3, "VALUE", "Value", 3)), 1,
-         (UNODC_2024 + ", row 3, column 'VALUE': expected columns", "found \"column named 'Value'\"",
-          "expectation file_readable")),
-    Case("column_extra", "unodc_cts", UNODC_2024,
-         csv_transform(UNODC_2024, lambda rows: rows[:2] + [r + (["Comment"] if i == 0 else [""])
-                                                           for i, r in enumerate(rows[2:])]), 1,
-         (UNODC_2024 + ", row 3, column 'Comment': expected only the columns", "found \"extra column 'Comment'\"",
-          "expectation file_readable")),
-    Case("ragged_row", "unodc_cts", UNODC_2024, with_ragged_row, 1,
-         (UNODC_2024 + ", row 6: expected 13 fields as in the header (row 3), found '14 fields'",
-          "expectation file_readable")),
+    bad("header_on_the_wrong_row", "unodc_cts", UNODC_DIR, ".csv", long_title_block,
+        "{file}: expected the UNODC CTS header", "(a header row with a 'Iso3_code' cell within the first 30 rows), "
+        "found 'no such row'", READABLE),
+    bad("column_missing", "unodc_cts", UNODC_DIR, ".csv", csv_transform(UNODC_2024, drop_column("VALUE")),
+        "{file}, row 3, column 'VALUE': expected columns Iso3_code, Country", READABLE, validate=True),
+    bad("column_renamed", "unodc_cts", UNODC_DIR, ".csv", csv_transform(UNODC_2024, set_cell(3, "VALUE", "Value", 3)),
+        "{file}, row 3, column 'VALUE': expected columns", "found \"column named 'Value'\"", READABLE),
+    bad("column_extra", "unodc_cts", UNODC_DIR, ".csv",
+        csv_transform(UNODC_2024, lambda rows: rows[:2] + [r + (["Comment"] if i == 0 else [""])
+                                                          for i, r in enumerate(rows[2:])]),
+        "{file}, row 3, column 'Comment': expected only the columns", "found \"extra column 'Comment'\"", READABLE),
+    bad("ragged_row", "unodc_cts", UNODC_DIR, ".csv", with_ragged_row,
+        "{file}, row 6: expected 13 fields as in the header (row 3), found '14 fields'", READABLE),
     # --- values -----------------------------------------------------------------------------------
-    Case("value_not_a_number", "unodc_cts", UNODC_2024, unodc_with(2, {"VALUE": "12a"}), 1,
-         (UNODC_2024 + f", row {R6}, column 'VALUE': expected a number, found '12a'", "expectation file_readable"),
-         True),
-    Case("value_not_finite", "unodc_cts", UNODC_2024, unodc_with(2, {"VALUE": "NaN"}), 1,
-         (UNODC_2024 + f", row {R6}, column 'VALUE': expected a finite number, found 'nan'",
-          "expectation file_readable")),
-    Case("value_negative", "unodc_cts", UNODC_2024, unodc_with(2, {"VALUE": "-5"}), 1,
-         (UNODC_2024 + f", row {R6}, column 'value' (published as 'VALUE'): {NEG}: expected counts, rates and "
-                       "losses of at least 0, found '-5'",), True),
-    Case("value_absurd_count", "unodc_cts", UNODC_2024, unodc_with(2, {"VALUE": "1e13"}), 1,
-         (UNODC_2024 + f", row {R6}, column 'value' (published as 'VALUE'): expectation counts_plausible failed",
-          "found '10000000000000'"), True),
-    Case("value_absurd_rate", "unodc_cts", UNODC_2024, lambda: unodc_with(unodc_rate_row(), {"VALUE": "250000"})(), 1,
-         (UNODC_2024 + ", row ", "column 'value' (published as 'VALUE'): expectation rates_plausible failed",
-          "found '250000'")),
-    Case("value_missing_in_a_required_column", "unodc_cts", UNODC_2024, unodc_with(2, {"Iso3_code": ""}), 1,
-         (UNODC_2024 + f", row {R6}, column 'Iso3_code': expected a non-empty value, found 'an empty cell'",
-          "expectation file_readable")),
-    Case("unknown_iso3", "unodc_cts", UNODC_2024, unodc_with(2, {"Iso3_code": "ZZZ"}), 1,
-         (UNODC_2024 + f", row {R6}, column 'country_iso3' (published as 'Iso3_code'): expectation "
-                       "area_codes_known failed", "found 'ZZZ'"), True),
-    Case("malformed_iso3", "unodc_cts", UNODC_2024, unodc_with(2, {"Iso3_code": "A1"}), 1,
-         (UNODC_2024 + f", row {R6}, column 'Iso3_code': expected a three-letter ISO code",
-          "expectation file_readable")),
-    Case("unknown_unit", "unodc_cts", UNODC_2024, unodc_with(2, {"Unit of measurement": "Percent"}), 1,
-         (UNODC_2024 + f", row {R6}, column 'Unit of measurement': expected 'Counts' or 'Rate per 100,000 "
-                       "population', found 'Percent'", "expectation file_readable")),
-    Case("year_in_the_future", "unodc_cts", UNODC_2024, unodc_with(2, {"Year": "2099"}), 1,
-         (UNODC_2024 + f", row {R6}, column 'year' (published as 'Year'): expectation years_in_range failed",
-          "found '2099'"), True),
-    Case("year_before_the_range", "unodc_cts", UNODC_2024, unodc_with(2, {"Year": "1890"}), 1,
-         (UNODC_2024 + f", row {R6}, column 'year' (published as 'Year'): expectation years_in_range failed",
-          "found '1890'")),
-    Case("year_not_whole", "unodc_cts", UNODC_2024, unodc_with(2, {"Year": "2019.5"}), 1,
-         (UNODC_2024 + f", row {R6}, column 'Year': expected a whole year, found '2019.5'",
-          "expectation file_readable")),
-    Case("very_long_string", "unodc_cts", UNODC_2024, unodc_with(2, {"Category": "Fraud " * 20_000}), 1,
-         (UNODC_2024 + f", row {R6}, column 'category' (published as 'Category'): expectation "
-                       "text_lengths_bounded failed: expected labels of at most 300 characters",)),
-    Case("duplicate_rows", "fbi_ic3", IC3_COUNTS, duplicate_row(IC3_COUNTS, 5), 1,
-         (IC3_COUNTS + ", rows 5, 6: expectation keys_unique failed",), True),
-    Case("duplicate_figure_in_template", "national_figures", NATIONAL, duplicate_row(NATIONAL, 4), 1,
-         (NATIONAL + ", rows 4, 5: expectation keys_unique failed",)),
-    Case("mixed_currencies_in_a_cell", "national_figures", NATIONAL,
-         csv_transform(NATIONAL, set_cell(2, "currency", "AUD/USD")), 1,
-         (NATIONAL + ", row 2, column 'currency': expected an ISO 4217 code such as USD for a loss, "
-                     "found 'AUD/USD'", "expectation file_readable"), True),
-    Case("currency_unknown", "national_figures", NATIONAL, csv_transform(NATIONAL, set_cell(2, "currency", "XYZ")), 1,
-         (NATIONAL + ", row 2, column 'currency': expectation currencies_known failed", "found 'XYZ'"), True),
-    Case("currency_symbol_in_value", "national_figures", NATIONAL,
-         csv_transform(NATIONAL, set_cell(2, "value", "$489.7m")), 1,
-         (NATIONAL + ", row 2, column 'value': expected a number, found '$489.7m'", "expectation file_readable")),
-    Case("range_inverted", "national_figures", NATIONAL,
-         csv_transform(NATIONAL, lambda rows: set_cell(2, "value_high", "1")(set_cell(2, "value_low", "5")(rows))), 1,
-         (NATIONAL + ", row 2, column 'value_low': expected at most value_high (1.0), found '5.0'",
-          "expectation file_readable")),
-    Case("ncrb_not_a_number", "ncrb", NCRB_2018, csv_transform(NCRB_2018, set_cell(3, "2017", "12*")), 1,
-         (NCRB_2018 + ", row 3, column '2017': expected a number (or NA), found '12*'",
-          "expectation file_readable"), True),
-    Case("ic3_total_not_a_number", "fbi_ic3", IC3_TOTALS, csv_transform(IC3_TOTALS, set_cell(4, "complaints", "n/a")),
-         1, (IC3_TOTALS + ", row 4, column 'complaints': expected a number, found 'n/a'",
-             "expectation file_readable")),
+    bad("value_not_a_number", "unodc_cts", UNODC_DIR, ".csv", unodc_with(2, {"VALUE": "12a"}),
+        f"{{file}}, row {R6}, column 'VALUE': expected a number, found '12a'", READABLE, validate=True),
+    bad("value_not_finite", "unodc_cts", UNODC_DIR, ".csv", unodc_with(2, {"VALUE": "NaN"}),
+        f"{{file}}, row {R6}, column 'VALUE': expected a finite number, found 'nan'", READABLE),
+    bad("value_negative", "unodc_cts", UNODC_DIR, ".csv", unodc_with(2, {"VALUE": "-5"}),
+        f"{{file}}, row {R6}, column 'value' (published as 'VALUE'): expectation no_negative_values failed: "
+        "expected counts, rates and losses of at least 0, found '-5'", validate=True),
+    bad("value_absurd_count", "unodc_cts", UNODC_DIR, ".csv", unodc_with(2, {"VALUE": "1e13"}),
+        f"{{file}}, row {R6}, column 'value' (published as 'VALUE'): expectation counts_plausible failed",
+        "found '10000000000000'", validate=True),
+    bad("value_absurd_rate", "unodc_cts", UNODC_DIR, ".csv",
+        lambda: unodc_with(unodc_rate_row(), {"VALUE": "250000"})(),
+        "{file}, row ", "column 'value' (published as 'VALUE'): expectation rates_plausible failed",
+        "found '250000'"),
+    bad("value_missing_in_a_required_column", "unodc_cts", UNODC_DIR, ".csv", unodc_with(2, {"Iso3_code": ""}),
+        f"{{file}}, row {R6}, column 'Iso3_code': expected a non-empty value, found 'an empty cell'", READABLE),
+    bad("unknown_iso3", "unodc_cts", UNODC_DIR, ".csv", unodc_with(2, {"Iso3_code": "ZZZ"}),
+        f"{{file}}, row {R6}, column 'country_iso3' (published as 'Iso3_code'): expectation area_codes_known failed",
+        "found 'ZZZ'", validate=True),
+    bad("malformed_iso3", "unodc_cts", UNODC_DIR, ".csv", unodc_with(2, {"Iso3_code": "A1"}),
+        f"{{file}}, row {R6}, column 'Iso3_code': expected a three-letter ISO code", READABLE),
+    bad("unknown_unit", "unodc_cts", UNODC_DIR, ".csv", unodc_with(2, {"Unit of measurement": "Percent"}),
+        f"{{file}}, row {R6}, column 'Unit of measurement': expected 'Counts' or 'Rate per 100,000 population', "
+        "found 'Percent'", READABLE),
+    bad("year_in_the_future", "unodc_cts", UNODC_DIR, ".csv", unodc_with(2, {"Year": "2099"}),
+        f"{{file}}, row {R6}, column 'year' (published as 'Year'): expectation years_in_range failed", "found '2099'",
+        validate=True),
+    bad("year_before_the_range", "unodc_cts", UNODC_DIR, ".csv", unodc_with(2, {"Year": "1890"}),
+        f"{{file}}, row {R6}, column 'year' (published as 'Year'): expectation years_in_range failed", "found '1890'"),
+    bad("year_not_whole", "unodc_cts", UNODC_DIR, ".csv", unodc_with(2, {"Year": "2019.5"}),
+        f"{{file}}, row {R6}, column 'Year': expected a whole year, found '2019.5'", READABLE),
+    bad("very_long_string", "unodc_cts", UNODC_DIR, ".csv", unodc_with(2, {"Category": "Fraud " * 20_000}),
+        f"{{file}}, row {R6}, column 'category' (published as 'Category'): expectation text_lengths_bounded failed: "
+        "expected labels of at most 300 characters"),
+    bad("duplicate_rows", "fbi_ic3", IC3_DIR, ".csv", duplicate_row(IC3_COUNTS, 5),
+        "{file}, rows 5, 6: expectation keys_unique failed", validate=True),
+    bad("duplicate_figure_in_template", "national_figures", NATIONAL_DIR, ".csv", duplicate_row(NATIONAL, 4),
+        "{file}, rows 4, 5: expectation keys_unique failed"),
+    bad("mixed_currencies_in_a_cell", "national_figures", NATIONAL_DIR, ".csv",
+        csv_transform(NATIONAL, set_cell(2, "currency", "AUD/USD")),
+        "{file}, row 2, column 'currency': expected an ISO 4217 code such as USD for a loss, found 'AUD/USD'",
+        READABLE, validate=True),
+    bad("currency_unknown", "national_figures", NATIONAL_DIR, ".csv",
+        csv_transform(NATIONAL, set_cell(2, "currency", "XYZ")),
+        "{file}, row 2, column 'currency': expectation currencies_known failed", "found 'XYZ'", validate=True),
+    bad("currency_symbol_in_value", "national_figures", NATIONAL_DIR, ".csv",
+        csv_transform(NATIONAL, set_cell(2, "value", "$489.7m")),
+        "{file}, row 2, column 'value': expected a number, found '$489.7m'", READABLE),
+    bad("range_inverted", "national_figures", NATIONAL_DIR, ".csv",
+        csv_transform(NATIONAL, lambda rows: set_cell(2, "value_high", "1")(set_cell(2, "value_low", "5")(rows))),
+        "{file}, row 2, column 'value_low': expected at most value_high (1.0), found '5.0'", READABLE),
+    bad("ncrb_not_a_number", "ncrb", NCRB_DIR, ".csv", csv_transform(NCRB_2018, set_cell(3, "2017", "12*")),
+        "{file}, row 3, column '2017': expected a number (or NA), found '12*'", READABLE, validate=True),
+    bad("ic3_total_not_a_number", "fbi_ic3", IC3_DIR, ".csv",
+        csv_transform(IC3_TOTALS, set_cell(4, "complaints", "n/a")),
+        "{file}, row 4, column 'complaints': expected a number, found 'n/a'", READABLE),
 ]
 
-#: Odd but valid inputs: they load, with the same numbers as the clean file.
+#: Cases also run on their own, one mechanism each (unreadable container, header, a value the reader
+#: refuses, a blocking expectation, a reference code list, duplicate keys): alone, each fails the run.
+ALONE = ("xlsx_truncated", "header_on_the_wrong_row", "value_not_a_number", "value_negative", "unknown_iso3",
+         "duplicate_rows", "currency_unknown")
+
+FORMULA_TEXT = '=HYPERLINK("https://example.org","x")'
+
+#: Odd but valid inputs (each replaces a different bundled file): they load, with the same numbers.
 PASS_CASES: list[Case] = [
     Case("utf8_bom", "national_figures", NATIONAL, lambda: b"\xef\xbb\xbf" + bundled(NATIONAL), 0, ()),
     Case("crlf_line_ends", "fbi_ic3", IC3_COUNTS, lambda: bundled(IC3_COUNTS).replace(b"\n", b"\r\n"), 0, ()),
-    Case("formula_looking_text_in_csv", "national_figures", NATIONAL,
-         csv_transform(NATIONAL, set_cell(2, "notes", '=HYPERLINK("https://example.org","x")')), 0, ()),
+    # A label that a spreadsheet would run as a formula is data: kept verbatim, never evaluated.
+    Case("formula_looking_text_in_csv", "fbi_ic3", IC3_LOSSES,
+         csv_transform(IC3_LOSSES, set_cell(2, "crime_type_as_printed", FORMULA_TEXT)), 0, ()),
 ]
 
 #: The Excel-saved cp1252 / CRLF excerpt in a folder and under a name with unicode and spaces.
