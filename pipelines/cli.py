@@ -90,7 +90,7 @@ class _Progress(logging.Handler):
             note = ev.metadata.get("note")
             self.warnings.append(name + detail + (f": {note.value}" if note is not None else ""))
             if not self.quiet:
-                _print(f"  warn  {name}{detail}")
+                _print(f"  warn  {name}{detail}", err=True)
 
 
 def _check_lines(metadata: dict) -> list[str]:
@@ -227,10 +227,10 @@ def _execute(settings: Settings, quiet: bool, allow_quarantine: bool = False) ->
             _print("  Quarantined files are listed by `cyberstats quarantine`; they were not modified. "
                    "`cyberstats run --allow-quarantine` publishes without them.", err=True)
         return EXIT_FAILED
-    if handler.warnings:
-        _print(f"\n{len(handler.warnings)} warning(s) (drift; they do not block publication):")
+    if handler.warnings:  # diagnostics go to stderr, like failures
+        _print(f"\n{len(handler.warnings)} warning(s) (drift; they do not block publication):", err=True)
         for line in handler.warnings:
-            _print(f"  - {line}")
+            _print(f"  - {line}", err=True)
     _print(f"\nRun succeeded in {took:.1f}s.")
     _where(settings)
     return EXIT_OK
@@ -425,9 +425,10 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     if args.format == "table":
         _print(f"{records['relpath'].n_unique()} quarantined file(s) in the {where} ({path}); the files were "
                "not modified.\n")
-        _emit(["source", "file", "expectation", "row", "column", "message"],
-              records.select("source_id", "relpath", "expectation", "row_number", "column_name", "message").rows(),
+        _emit(["source", "file", "expectation", "row", "column", "found"],
+              records.select("source_id", "relpath", "expectation", "row_number", "column_name", "found").rows(),
               "table")
+        _print("\nFull messages: cyberstats quarantine --format json")
     else:
         _emit(columns, records.select(columns).rows(), args.format)
     return EXIT_OK

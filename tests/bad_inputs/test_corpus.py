@@ -196,8 +196,8 @@ def test_allow_quarantine_publishes_without_the_file_and_says_so(published: Path
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1").fetchall()}
 
     assert run_cli(data, "--allow-quarantine") == 0
-    out = capsys.readouterr().out
-    assert "files_not_quarantined" in out and "no_negative_values" in out
+    err = capsys.readouterr().err
+    assert "files_not_quarantined" in err and "no_negative_values" in err and "--allow-quarantine" in err
     with duckdb.connect(str(warehouse(data)), read_only=True) as con:
         assert con.execute("SELECT relpath, expectation, row_number FROM quality.quarantine").fetchall() == [
             (extra, "no_negative_values", 6)]
