@@ -224,3 +224,17 @@ def test_validate_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture) ->
     assert main(["validate", str(tmp_path / "missing.csv"), "--source", "unodc_cts"]) == 2
     assert main(["validate", str(good), "--source", "unodc_cts", "--data-dir", str(tmp_path)]) == 2
     assert main(["validate", str(good), "--source", "unodc_cts"]) == 0
+
+
+def test_the_quality_page_fits_the_report_site(published: Path, tmp_path: Path) -> None:
+    """The page renders inside the site (build_site's extra_pages hook) from a published warehouse."""
+    from pipelines.quality.report import quality_page
+    from pipelines.reports.site import build_site, run_info
+
+    with duckdb.connect(str(warehouse(published / "data")), read_only=True) as con:
+        result = build_site(con, tmp_path / "site", run_info("f" * 64, "0", "run", 1, "now"),
+                            extra_pages=[quality_page])
+    assert "quality.html" in result.pages
+    html = (tmp_path / "site" / "quality.html").read_text(encoding="utf-8")
+    assert "No blocking expectation failed" in html and "rates_consistent_with_population" in html
+    assert 'href="quality.html"' in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
