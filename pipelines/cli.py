@@ -4,6 +4,8 @@
     cyberstats query    run read-only SQL against the published warehouse
     cyberstats sources  list what is loaded, with provenance
     cyberstats report   rebuild and republish the report site alone, from the published warehouse
+    cyberstats validate check one file against its source's reader and expectations (writes nothing)
+    cyberstats quarantine  list the files the last run left out, with the reason
 
 Exit codes: 0 success, 1 the run or query failed (published outputs unchanged), 2 usage or
 configuration error, 3 another run holds the lock.
@@ -36,14 +38,15 @@ def _print(msg: str = "", *, err: bool = False) -> None:
 # --- run -------------------------------------------------------------------------------------------
 
 class _Progress(logging.Handler):
-    """Turns Dagster's structured events into one line per finished step."""
+    """Turns Dagster's structured events into one line per finished step and collects failures."""
 
     def __init__(self, quiet: bool) -> None:
         super().__init__(level=logging.DEBUG)
         self.quiet = quiet
         self.started: dict[str, float] = {}
         self.failures: list[str] = []
-        self.failed_checks: list[str] = []
+        self.failed_checks: list[str] = []  # blocking: name, then the lines naming file, row, column
+        self.warnings: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         meta = getattr(record, "dagster_meta", None)
@@ -61,18 +64,46 @@ class _Progress(logging.Handler):
             took = time.monotonic() - self.started.get(step, time.monotonic())
             _print(f"  ok  {'/'.join(mat.asset_key.path):<58}{extra}  {took:5.1f}s")
         elif kind == "ASSET_CHECK_EVALUATION":
-            ev = event.event_specific_data
-            if not ev.passed:
-                name = f"{'/'.join(ev.asset_key.path)}:{ev.check_name}"
-                details = "; ".join(f"{k}: {v.value}" for k, v in ev.metadata.items()
-                                    if k in ("failure", "mismatches", "unexpected"))
-                self.failed_checks.append(name + (f" ({details})" if details else ""))
-                _print(f"  FAILED CHECK  {name}", err=True)
+            self._check(event.event_specific_data)
         elif kind == "STEP_FAILURE":
             error = event.event_specific_data.error
+            if getattr(error, "cls_name", "") == "DagsterAssetCheckFailedError":
+                return  # the failed blocking checks are reported one by one, with their rows
             message = _root_message(error)
             self.failures.append(f"{label}: {message}")
             _print(f"  FAILED  {label}: {message}", err=True)
+
+    def _check(self, ev) -> None:
+        if ev.passed:
+            return
+        name = f"{'/'.join(ev.asset_key.path)}:{ev.check_name}"
+        lines = _check_lines(ev.metadata)
+        blocking = getattr(ev.severity, "value", ev.severity) == "ERROR"
+        if blocking:
+            self.failed_checks.append("\n".join([name, *(f"      {line}" for line in lines)]))
+            _print(f"  FAILED CHECK  {name}", err=True)
+            for line in lines[:3]:
+                _print(f"      {line}", err=True)
+        else:
+            count = ev.metadata.get("unexpected_rows")
+            detail = f" ({int(count.value):,} rows)" if count is not None and count.value else ""
+            note = ev.metadata.get("note")
+            self.warnings.append(name + detail + (f": {note.value}" if note is not None else ""))
+            if not self.quiet:
+                _print(f"  warn  {name}{detail}", err=True)
+
+
+def _check_lines(metadata: dict) -> list[str]:
+    """The messages a check put in its metadata (ours: 'failures'; older checks: 'failure' etc.)."""
+    lines: list[str] = []
+    for key in ("failures", "failure", "mismatches", "unexpected", "examples"):
+        value = metadata.get(key)
+        if value is None:
+            continue
+        text = str(getattr(value, "value", getattr(value, "md_str", value)))
+        if text and text != "none":
+            lines += [line[2:] if line.startswith("- ") else line for line in text.splitlines() if line.strip()]
+    return lines
 
 
 def _root_message(error) -> str:
@@ -127,19 +158,39 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     _print(f"cyberstats run\n  data      {settings.data_dir}\n  warehouse {settings.warehouse}\n"
            f"  site      {settings.site_dir}")
+    allow_quarantine = bool(getattr(args, "allow_quarantine", False))
     with run_lock(settings):
         if not args.force:
             planned = planned_fingerprint(settings)
+            # A publication made with --allow-quarantine is not "unchanged" for a run without it.
+            left_out = 0 if allow_quarantine else _published_quarantine(settings.warehouse)
             if (published_fingerprint(settings.warehouse) == planned
-                    and published_site_fingerprint(settings.site_dir) == planned):
+                    and published_site_fingerprint(settings.site_dir) == planned and not left_out):
                 _print("Nothing changed since the last publication (same inputs, code and options); "
                        "the published warehouse and site were left as they are.")
                 _where(settings)
                 return EXIT_OK
-        return _execute(settings, quiet=args.quiet)
+        return _execute(settings, quiet=args.quiet, allow_quarantine=allow_quarantine)
 
 
-def _execute(settings: Settings, quiet: bool) -> int:
+def _published_quarantine(warehouse: Path) -> int:
+    """Files the published warehouse was built without (0 if none, or unreadable)."""
+    import duckdb
+
+    from pipelines.warehouse import table_exists
+
+    if not warehouse.is_file():
+        return 0
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            if not table_exists(con, "quality", "quarantine"):
+                return 0
+            return con.execute("SELECT count(DISTINCT relpath) FROM quality.quarantine").fetchone()[0]
+    except duckdb.Error:
+        return 0
+
+
+def _execute(settings: Settings, quiet: bool, allow_quarantine: bool = False) -> int:
     import dagster as dg
 
     from pipelines.assets.resources import CyberstatsResource
@@ -149,6 +200,7 @@ def _execute(settings: Settings, quiet: bool) -> int:
         data_dir=str(settings.data_dir), warehouse=str(settings.warehouse), site_dir=str(settings.site_dir),
         work_dir=str(settings.work_dir), base_year=settings.base_year,
         min_population_coverage=settings.min_population_coverage, single_file=settings.single_file,
+        allow_quarantine=allow_quarantine,
     )
     handler = _Progress(quiet)
 
@@ -171,7 +223,14 @@ def _execute(settings: Settings, quiet: bool) -> int:
             _print(f"  - {line}", err=True)
         for line in handler.failed_checks:
             _print(f"  - blocking check failed: {line}", err=True)
+        if any(":files_not_quarantined" in line for line in handler.failed_checks):
+            _print("  Quarantined files are listed by `cyberstats quarantine`; they were not modified. "
+                   "`cyberstats run --allow-quarantine` publishes without them.", err=True)
         return EXIT_FAILED
+    if handler.warnings:  # diagnostics go to stderr, like failures
+        _print(f"\n{len(handler.warnings)} warning(s) (drift; they do not block publication):", err=True)
+        for line in handler.warnings:
+            _print(f"  - {line}", err=True)
     _print(f"\nRun succeeded in {took:.1f}s.")
     _where(settings)
     return EXIT_OK
@@ -321,6 +380,60 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- validate and quarantine ---------------------------------------------------------------------
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Read FILE with the source's reader and run its expectations; write nothing."""
+    from pipelines.quality.validate_file import validate_file
+    from pipelines.settings import BUNDLED_DATA_DIR
+
+    data_dir = Path(args.data_dir or os.environ.get(ENV_DATA_DIR) or BUNDLED_DATA_DIR).expanduser()
+    if not (data_dir / "reference").is_dir():
+        raise ConfigError(f"{data_dir} has no reference/ folder to check codes against (set --data-dir)")
+    path = Path(args.file).expanduser()
+    _print(f"cyberstats validate\n  data      {data_dir}")
+    report = validate_file(path, args.source, data_dir, release=args.release, name=args.file)
+    for line in report.lines():  # a failing report goes to stderr, like a failing run
+        _print(line, err=not report.ok)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_quarantine(args: argparse.Namespace) -> int:
+    """List quarantined files from the build database (the last run) or the published warehouse."""
+    import duckdb
+
+    from pipelines.quality.quarantine import listing
+
+    if args.published:
+        path = _warehouse_path(args)
+        where = "published warehouse"
+    else:
+        path = _settings(args).build_db
+        where = "build database (the last run)"
+    if not path.is_file():
+        raise CyberstatsError(f"no {where} at {path}; run `cyberstats run` first")
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            records = listing(con)
+    except duckdb.Error as exc:
+        raise CyberstatsError(f"cannot read {path}: {str(exc).splitlines()[0]}") from exc
+    if records.height == 0:
+        _print(f"No quarantined files in the {where} ({path}).")
+        return EXIT_OK
+    columns = ["source_id", "relpath", "reason", "expectation", "row_number", "column_name", "expected", "found",
+               "unexpected_rows", "quarantined_at"]
+    if args.format == "table":
+        _print(f"{records['relpath'].n_unique()} quarantined file(s) in the {where} ({path}); the files were "
+               "not modified.\n")
+        _emit(["source", "file", "expectation", "row", "column", "found"],
+              records.select("source_id", "relpath", "expectation", "row_number", "column_name", "found").rows(),
+              "table")
+        _print("\nFull messages: cyberstats quarantine --format json")
+    else:
+        _emit(columns, records.select(columns).rows(), args.format)
+    return EXIT_OK
+
+
 # --- plumbing --------------------------------------------------------------------------------------
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -356,6 +469,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                         "publishable (default 0.5)")
     run.add_argument("--single-file", action="store_true",
                      help="also write the report as one self-contained HTML file (env CYBERSTATS_SINGLE_FILE)")
+    run.add_argument("--allow-quarantine", action="store_true",
+                     help="publish even if files were quarantined: they are left out, and the quality page says so")
     run.add_argument("--force", action="store_true", help="rebuild and republish even if nothing changed")
     run.add_argument("--quiet", action="store_true", help="print failures and the summary only")
     run.set_defaults(func=cmd_run)
@@ -373,6 +488,23 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--single-file", action="store_true",
                         help="also write the report as one self-contained HTML file")
     report.set_defaults(func=cmd_report)
+
+    validate = sub.add_parser("validate", help="check one file against its source's reader and expectations "
+                                               "(writes nothing)")
+    validate.add_argument("file", help="the file to check")
+    validate.add_argument("--source", required=True, help="registered source id (unodc_cts, fbi_ic3, ...)")
+    validate.add_argument("--release", help="release (vintage) name (default: the file's folder name)")
+    validate.add_argument("--data-dir", help=f"data directory whose reference/ tables codes are checked against "
+                                             f"(env {ENV_DATA_DIR}; default: bundled data/)")
+    validate.set_defaults(func=cmd_validate)
+
+    quarantined = sub.add_parser("quarantine", help="list the files the last run left out, with the reason")
+    paths(quarantined)
+    quarantined.add_argument("--work-dir", help="private build area (default: <warehouse-dir>/.build)")
+    quarantined.add_argument("--published", action="store_true",
+                             help="list what the published warehouse was built without (default: the last run)")
+    quarantined.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    quarantined.set_defaults(func=cmd_quarantine)
 
     sources = sub.add_parser("sources", help="list the loaded input files with provenance")
     paths(sources)

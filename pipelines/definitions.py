@@ -6,6 +6,7 @@ Building the definitions does no I/O: paths are resolved when a run starts (reso
 
 import dagster as dg
 
+from pipelines.assets.checks import build_checks
 from pipelines.assets.crosswalk_checks import CROSSWALK_CHECKS
 from pipelines.assets.indicator_checks import INDICATOR_CHECKS
 from pipelines.assets.intermediate import INTERMEDIATE_ASSETS
@@ -33,9 +34,10 @@ def build_definitions(resource: CyberstatsResource | None = None) -> dg.Definiti
     schedule = dg.ScheduleDefinition(name="weekly_publication", job=job, cron_schedule=WEEKLY_CRON,
                                      execution_timezone="UTC",
                                      default_status=dg.DefaultScheduleStatus.STOPPED)
+    assets = all_assets()
     return dg.Definitions(
-        assets=all_assets(),
-        asset_checks=[*CROSSWALK_CHECKS, *INDICATOR_CHECKS],
+        assets=assets,
+        asset_checks=[*CROSSWALK_CHECKS, *INDICATOR_CHECKS, *build_checks(key.path for a in assets for key in a.keys)],
         jobs=[job],
         schedules=[schedule],
         resources={"cyberstats": resource or CyberstatsResource()},

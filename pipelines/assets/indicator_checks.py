@@ -4,7 +4,8 @@ Blocking checks stop publication when they fail (the publish step depends on eve
 
 * ``rates_match_published`` (marts.rate_reconciliation): at most 5% of comparable rows outside the
   10% tolerance (pipelines.indicators.rates);
-* ``one_preferred_figure_per_country_year`` (marts.losses_by_country_year);
+* ``one_preferred_figure_per_country_year`` (marts.losses_by_country_year) is an expectation of the mart's
+  suite (pipelines/quality/suites.py), not repeated here;
 * ``regional_sums_equal_sum_of_parts`` and ``publishable_implies_coverage`` (marts.regional_losses,
   marts.regional_offences);
 * ``trends_respect_breaks_and_minimums`` (marts.trends).
@@ -20,7 +21,6 @@ import polars as pl
 from pipelines.assets.resources import CyberstatsResource
 from pipelines.indicators.rates import MAX_SHARE_OUTSIDE_TOLERANCE, RATE_TOLERANCE, evaluate_rate_check
 from pipelines.indicators.regional import publishable_violations, sum_of_parts_mismatches
-from pipelines.indicators.series import duplicate_preferred
 from pipelines.indicators.trends import contract_violations
 from pipelines.warehouse import connect, read_table
 
@@ -62,15 +62,6 @@ def rates_match_published(cyberstats: CyberstatsResource) -> dg.AssetCheckResult
                   **quantiles, "worst_rows": _md(result.worst),
                   **({} if result.passed else {"failure": f"{share:.1%} of {result.comparable_rows} comparable rows "
                                                           f"outside {RATE_TOLERANCE:.0%}"})})
-
-
-@dg.asset_check(asset=dg.AssetKey(["marts", "losses_by_country_year"]), name="one_preferred_figure_per_country_year",
-                blocking=True, description="At most one preferred loss figure per country and year.")
-def one_preferred_figure_per_country_year(cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
-    [losses] = _read(cyberstats, "marts", "losses_by_country_year")
-    dup = duplicate_preferred(losses)
-    return dg.AssetCheckResult(passed=dup.height == 0, severity=_ERROR,
-                               metadata={"country_years_with_several": dup.height, "unexpected": _md(dup)})
 
 
 REGIONAL = {
@@ -138,6 +129,6 @@ def national_totals_equal_sum_of_parts(cyberstats: CyberstatsResource) -> dg.Ass
                   "unexpected": _md(bad.select("dataset", "category", "year", "parts_sum", "published_total"))})
 
 
-INDICATOR_CHECKS = [rates_match_published, one_preferred_figure_per_country_year,
+INDICATOR_CHECKS = [rates_match_published,
                     *_regional_checks("regional_losses"), *_regional_checks("regional_offences"),
                     trends_respect_breaks_and_minimums, national_totals_equal_sum_of_parts]

@@ -8,6 +8,7 @@ import duckdb
 
 from pipelines.assets.resources import CyberstatsResource
 from pipelines.fingerprint import pipeline_version, run_fingerprint
+from pipelines.quality.report import quality_page
 from pipelines.reports.publish import publish_site, published_site_fingerprint
 from pipelines.reports.site import build_site, run_info
 from pipelines.settings import Settings
@@ -41,7 +42,8 @@ def render_site(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str,
     info = run_info(fingerprint, pipeline_version(), run_id, n_files,
                     datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
     with previous_publication(settings) if compare else _nothing() as previous:
-        return build_site(con, settings.site_build_dir, info, previous=previous, single_file=settings.single_file)
+        return build_site(con, settings.site_build_dir, info, previous=previous, single_file=settings.single_file,
+                          extra_pages=[quality_page])
 
 
 @contextmanager

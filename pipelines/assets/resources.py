@@ -1,5 +1,7 @@
 """The one Dagster resource: where things are, resolved lazily from config, env vars and defaults."""
 
+from datetime import UTC, datetime
+
 import dagster as dg
 
 from pipelines.settings import Settings, resolve
@@ -15,6 +17,8 @@ class CyberstatsResource(dg.ConfigurableResource):
     base_year: int | None = None
     min_population_coverage: float | None = None
     single_file: bool | None = None
+    #: publish even when source files are quarantined (they are left out, and the report says so)
+    allow_quarantine: bool = False
 
     def settings(self) -> Settings:
         return resolve(
@@ -22,3 +26,14 @@ class CyberstatsResource(dg.ConfigurableResource):
             base_year=self.base_year, min_population_coverage=self.min_population_coverage,
             single_file=self.single_file,
         )
+
+
+def run_started(context) -> datetime:
+    """When the current Dagster run started (for the validation history); now if unknown."""
+    try:
+        record = context.instance.get_run_record_by_id(context.run.run_id)
+        if record is not None and record.start_time:
+            return datetime.fromtimestamp(record.start_time, UTC)
+    except Exception:  # the start time is informative only; "now" is close enough
+        pass
+    return datetime.now(UTC)

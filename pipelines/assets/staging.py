@@ -2,23 +2,35 @@
 
 Staging reads exactly one raw input (the exact copies the raw asset stored), joins nothing and
 aggregates nothing. Observation sources conform to the canonical schema (pipelines.schema) and are
-unioned into ``staging.observations``. Every staging table of an observation source carries a
-blocking reconciliation check: rows loaded from each file = data rows in the file.
+unioned into ``staging.observations``.
+
+Files are read one by one (pipelines.quality.screening): a file the reader refuses, or whose rows
+fail a blocking expectation of the table's suite, is quarantined: left out of the table and
+recorded in ``quality.quarantine`` (the file itself is never touched); the others load. Screening
+reads the UN M49 and ISO 4217 code lists (validation only: nothing from them enters the table). The
+checks on these tables (pipelines/assets/checks.py) block publication while a file is quarantined.
 """
 
-import json
 from pathlib import Path
 
 import dagster as dg
 import polars as pl
 
-from pipelines.assets.resources import CyberstatsResource
-from pipelines.quality.reconcile import reconcile_rows
+from pipelines.assets.resources import CyberstatsResource, run_started
+from pipelines.quality import quarantine
+from pipelines.quality.history import record_results
+from pipelines.quality.references import references_from_db
+from pipelines.quality.screening import (
+    SourceFile,
+    read_files,
+    screen,
+    screening_needs,
+    screening_references,
+    staged_tables,
+)
 from pipelines.schema import OBSERVATION_DOCS, empty_observations
 from pipelines.sources import ALL, SOURCES, SourceSpec
 from pipelines.warehouse import connect, ident, read_table, table_exists, write_table
-
-RECONCILE_CHECK = "rows_loaded_match_file"
 
 TABLE_DOCS = {
     "stg_un_m49__areas": "UN M49 countries and areas with region, sub-region and intermediate region.",
@@ -31,60 +43,56 @@ TABLE_DOCS = {
 }
 
 
-def read_source_files(spec: SourceSpec, manifest: pl.DataFrame) -> dict[str | None, pl.DataFrame]:
-    """Run the source's reader over every stored copy; frames by layout (None for single-table)."""
-    frames: dict[str | None, list[pl.DataFrame]] = {}
-    for row in manifest.sort("relpath").iter_rows(named=True):
-        sidecar = _sidecar(row)
-        result = spec.read(Path(row["stored_copy"]), row["relpath"], row["release"], sidecar, row["sha256"])
-        layout, frame = result if isinstance(result, tuple) else (None, result)
-        frames.setdefault(layout, []).append(frame)
-    return {k: pl.concat(v, how="diagonal_relaxed") for k, v in frames.items()}
+def source_files(manifest: pl.DataFrame) -> list[SourceFile]:
+    """The raw manifest's files, to be read from their exact copies in the raw store."""
+    import json
+
+    return [SourceFile(Path(r["stored_copy"]), r["relpath"], r["release"],
+                       json.loads(r["sidecar_json"]) if r["sidecar_json"] else {}, r["sha256"])
+            for r in manifest.iter_rows(named=True)]
 
 
-def _sidecar(row: dict) -> dict:
-    return json.loads(row["sidecar_json"]) if row["sidecar_json"] else {}
-
-
-def _tables(spec: SourceSpec) -> list[tuple[str | None, str]]:
-    if spec.layouts:
-        return [(layout, table) for layout, table in spec.layouts if table]
-    return [(None, spec.tables[0])]
+def _description(spec: SourceSpec, table: str) -> str:
+    if spec.is_observations:
+        return f"{spec.title}: canonical observations, one row per published number."
+    return TABLE_DOCS.get(table, spec.title)
 
 
 def build_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
-    tables = _tables(spec)
-    specs = [
-        dg.AssetSpec(
-            key=["staging", table], group_name="staging", deps=[["raw", spec.raw_table]], kinds={"duckdb"},
-            description=(f"{spec.title}: canonical observations, one row per published number."
-                         if spec.is_observations else TABLE_DOCS.get(table, spec.title)),
-        )
-        for _, table in tables
-    ]
-    check_specs = (
-        [dg.AssetCheckSpec(RECONCILE_CHECK, asset=["staging", tables[0][1]], blocking=True,
-                           description="Rows loaded from each file equal the data rows in the file "
-                                       "(counted independently of the reader).")]
-        if spec.is_observations else []
-    )
+    tables = staged_tables(spec)
+    deps = [["raw", spec.raw_table], *[list(n) for n in screening_needs(spec)]]
+    specs = [dg.AssetSpec(key=["staging", table], group_name="staging", deps=deps, kinds={"duckdb"},
+                          description=_description(spec, table)) for _, table in tables]
 
-    @dg.multi_asset(name=f"stage_{spec.source_id}", specs=specs, check_specs=check_specs)
+    @dg.multi_asset(name=f"stage_{spec.source_id}", specs=specs)
     def _stage(context: dg.AssetExecutionContext, cyberstats: CyberstatsResource):
         settings = cyberstats.settings()
         with connect(settings.build_db, disposable=True) as con:
             manifest = read_table(con, "raw", spec.raw_table)
-            frames = read_source_files(spec, manifest)
+            loaded = read_files(spec, source_files(manifest))
+            refs = references_from_db(con, screening_references(spec))
+            loaded = screen(spec, loaded, refs, dict(zip(manifest["relpath"], manifest["sha256"], strict=True)))
+            quarantine.record(con, context.run.run_id, spec.source_id, loaded.quarantined)
+            for _, table in tables:  # the checks report these rather than evaluate them again
+                screened = [r for r in loaded.screened if r.table == f"staging.{table}"]
+                if screened:
+                    record_results(con, context.run.run_id, run_started(context), f"staging/{table}", screened)
+            for q in loaded.quarantined:
+                context.log.warning(f"quarantined {q.relpath}: {q.message}")
+            frames = {}
             for layout, table in tables:
-                frame = frames.get(layout)
+                frame = loaded.frames.get(layout)
+                if frame is None and spec.is_observations:
+                    frame = empty_observations()
                 if frame is None:
-                    frame = empty_observations() if spec.is_observations else pl.DataFrame()
-                docs = OBSERVATION_DOCS if spec.is_observations else {}
-                if frame.width == 0:
-                    raise dg.Failure(f"{spec.source_id}: no files under {spec.kind}/{spec.source_id}/ to build "
-                                     f"staging.{table}")
-                write_table(con, "staging", table, frame, specs[0].description if spec.is_observations
-                            else TABLE_DOCS.get(table), docs)
+                    reasons = "; ".join(q.message for q in loaded.quarantined) or (
+                        f"no files under {spec.kind}/{spec.source_id}/")
+                    raise dg.Failure(f"{spec.source_id}: nothing to build staging.{table} from: {reasons}")
+                frames[table] = frame
+            for _, table in tables:
+                frame = frames[table]
+                write_table(con, "staging", table, frame, _description(spec, table),
+                            OBSERVATION_DOCS if spec.is_observations else {})
                 per_file = (frame.group_by("source_file").len().sort("source_file")
                             if "source_file" in frame.columns and frame.height else None)
                 yield dg.MaterializeResult(
@@ -92,29 +100,12 @@ def build_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                     metadata={
                         "rows": frame.height,
                         "files": manifest.height,
+                        "quarantined_files": len(loaded.files_left_out()),
                         "rows_per_file": dg.MetadataValue.md(
                             "\n".join(f"- {f}: {n:,}" for f, n in per_file.iter_rows()) if per_file is not None
                             else "_none_"),
                     },
                 )
-            if spec.is_observations:
-                staged = frames.get(None, empty_observations())
-                files = [(r["relpath"], Path(r["stored_copy"])) for r in manifest.iter_rows(named=True)]
-                rec = reconcile_rows(staged, files, spec.header_marker)
-                bad = rec.filter(~pl.col("rows_match"))
-                yield dg.AssetCheckResult(
-                    asset_key=["staging", tables[0][1]], check_name=RECONCILE_CHECK, passed=bad.height == 0,
-                    severity=dg.AssetCheckSeverity.ERROR,
-                    metadata={
-                        "files": rec.height,
-                        "rows_in_files": int(rec["rows_in_file"].sum()),
-                        "rows_loaded": int(rec["rows_loaded"].sum()),
-                        "mismatches": dg.MetadataValue.md(
-                            "\n".join(f"- {r['source_file']}: {r['rows_loaded']} loaded of {r['rows_in_file']}"
-                                      for r in bad.iter_rows(named=True)) or "none"),
-                    },
-                )
-
 
     return _stage
 

@@ -1,0 +1,125 @@
+"""Quarantine: source files that cannot be read, or fail a blocking expectation, are left out.
+
+A quarantined file is excluded from its staging table and recorded in ``quality.quarantine`` with
+the reason (file, row, column, what was expected, what was found). The file itself is never
+modified, moved or deleted. Other files and sources still load, so one run shows every problem.
+By default a quarantined file blocks publication (the ``files_not_quarantined`` check on the staging
+table fails); ``cyberstats run --allow-quarantine`` publishes without it, and says so.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import polars as pl
+
+from pipelines.errors import InputError
+from pipelines.quality import _tables
+from pipelines.quality.runner import Result
+from pipelines.warehouse import table_exists
+
+SCHEMA = "quality"
+TABLE = "quarantine"
+COLUMNS: dict[str, tuple[str, str]] = {
+    "run_id": ("VARCHAR", "Dagster run that quarantined the file"),
+    "source_id": ("VARCHAR", "registered source or reference id"),
+    "relpath": ("VARCHAR", "file path relative to the data directory (the file is left untouched)"),
+    "sha256": ("VARCHAR", "sha256 of the file's bytes"),
+    "reason": ("VARCHAR", "unreadable (the reader refused it) or expectation (a blocking expectation failed)"),
+    "expectation": ("VARCHAR", "the failed expectation (file_readable: the reader refused the file)"),
+    "row_number": ("BIGINT", "first offending row, 1-based as a spreadsheet shows it (null: whole file)"),
+    "column_name": ("VARCHAR", "offending column, as published where known"),
+    "expected": ("VARCHAR", "what was expected"),
+    "found": ("VARCHAR", "what was found (first offending values)"),
+    "unexpected_rows": ("BIGINT", "rows of the file that fail the expectation (null when unreadable)"),
+    "message": ("VARCHAR", "the full message, naming file, row, column and expectation"),
+    "quarantined_at": ("TIMESTAMPTZ", "when the file was quarantined"),
+}
+DESCRIPTION = ("Source files left out of the build, one row per file and reason: unreadable files and files "
+               "that failed a blocking expectation. Files are never modified; see quality.validation_results.")
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    source_id: str
+    relpath: str
+    sha256: str | None
+    reason: str
+    message: str
+    expectation: str | None = None
+    row: int | None = None
+    column: str | None = None
+    expected: str | None = None
+    found: str | None = None
+    unexpected_rows: int | None = None
+
+
+#: The reader's contract, named like the suites' expectations in messages and in the listing.
+READABLE = "file_readable"
+
+
+def from_input_error(source_id: str, relpath: str, sha256: str | None, exc: InputError) -> Quarantined:
+    return Quarantined(source_id, relpath, sha256, "unreadable", f"{exc.message} (expectation {READABLE})",
+                       expectation=READABLE, row=exc.row, column=exc.column, expected=exc.expected, found=exc.found)
+
+
+def from_crash(source_id: str, relpath: str, sha256: str | None, exc: Exception) -> Quarantined:
+    """A reader that fails with something other than InputError: the file cannot be parsed either."""
+    found = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    message = (f"{relpath}: expected a file the {source_id} reader can parse, found an error ({found}) "
+               f"(expectation {READABLE})")
+    return Quarantined(source_id, relpath, sha256, "unreadable", message, expectation=READABLE,
+                       expected="a readable file", found=found)
+
+
+def from_results(source_id: str, results: Iterable[Result], sha256: dict[str, str]) -> list[Quarantined]:
+    """Files with rows failing a blocking expectation: one record per file and expectation column."""
+    out = []
+    for r in results:
+        if r.success or not r.blocking:
+            continue
+        for hit in r.files:
+            if hit.file not in sha256:
+                continue  # not a source file of this table (e.g. the table itself)
+            column = r.published_column or r.column
+            message = next((line for line in r.lines() if line.startswith(hit.file + ",")), r.lines()[0])
+            out.append(Quarantined(source_id, hit.file, sha256[hit.file], "expectation", message,
+                                   expectation=r.expectation, row=hit.rows[0] if hit.rows else None,
+                                   column=column, expected=r.description, found=", ".join(hit.values),
+                                   unexpected_rows=hit.count))
+    return out
+
+
+def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
+    _tables.ensure_table(con, SCHEMA, TABLE, COLUMNS, DESCRIPTION)
+
+
+def record(con: duckdb.DuckDBPyConnection, run_id: str, source_id: str, items: Sequence[Quarantined]) -> None:
+    """Replace the quarantine records of ``source_id`` with ``items`` (the state of this build)."""
+    ensure_table(con)
+    now = datetime.now(UTC)
+    rows = [(run_id, q.source_id, q.relpath, q.sha256, q.reason, q.expectation, q.row, q.column, q.expected,
+             q.found, q.unexpected_rows, q.message, now) for q in items]
+    con.execute("BEGIN")
+    try:
+        con.execute(f"DELETE FROM {SCHEMA}.{TABLE} WHERE source_id = ?", [source_id])  # noqa: S608
+        if rows:
+            _tables.append(con, SCHEMA, TABLE, COLUMNS, rows)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def listing(con: duckdb.DuckDBPyConnection, source_id: str | None = None) -> pl.DataFrame:
+    """Quarantine records (all sources, or one), ordered by source and file."""
+    if not table_exists(con, SCHEMA, TABLE):
+        return pl.DataFrame(schema={name: pl.String for name in COLUMNS})
+    where, params = ("WHERE source_id = ?", [source_id]) if source_id else ("", [])
+    sql = f"SELECT * FROM {SCHEMA}.{TABLE} {where} ORDER BY source_id, relpath, expectation NULLS FIRST"  # noqa: S608
+    return con.execute(sql, params).pl()
+
+
+def files_left_out(records: pl.DataFrame) -> list[str]:
+    return sorted(set(records["relpath"].to_list())) if records.height else []

@@ -1,0 +1,71 @@
+"""quality.quarantine and quality.validation_results: what they keep, and for how long."""
+
+from datetime import UTC, datetime, timedelta
+
+import duckdb
+import pytest
+
+from pipelines.errors import InputError
+from pipelines.quality import history, quarantine
+from pipelines.quality.runner import FileHits, Result
+
+
+@pytest.fixture
+def con():
+    with duckdb.connect() as c:
+        yield c
+
+
+def _result(table: str = "staging.t", name: str = "no_negative_values", success: bool = False) -> Result:
+    return Result(table, name, "value", "blocking", success, 10, 0 if success else 2, ("-5",),
+                  () if success else (FileHits("sources/x/1/a.csv", 2, (4, 9), ("-5", "-7")),), "values >= 0",
+                  "expect_column_values_to_be_between")
+
+
+def test_quarantine_records_replace_a_sources_state(con) -> None:
+    err = InputError(file="sources/x/1/a.csv", expected="a number", row=4, column="VALUE", found="abc")
+    first = quarantine.from_input_error("x", "sources/x/1/a.csv", "ab" * 32, err)
+    assert first.message == ("sources/x/1/a.csv, row 4, column 'VALUE': expected a number, found 'abc' "
+                             "(expectation file_readable)")
+    quarantine.record(con, "run1", "x", [first])
+    quarantine.record(con, "run1", "y", quarantine.from_results("y", [_result()], {"sources/x/1/a.csv": "cd" * 32}))
+    listed = quarantine.listing(con)
+    assert listed.select("source_id", "relpath", "expectation", "row_number", "column_name").rows() == [
+        ("x", "sources/x/1/a.csv", "file_readable", 4, "VALUE"),
+        ("y", "sources/x/1/a.csv", "no_negative_values", 4, "value")]
+    quarantine.record(con, "run2", "x", [])  # the next run of source x found nothing wrong
+    assert quarantine.listing(con)["source_id"].to_list() == ["y"]
+    assert quarantine.files_left_out(quarantine.listing(con)) == ["sources/x/1/a.csv"]
+
+
+def test_only_blocking_failures_in_known_files_quarantine() -> None:
+    warn = Result("staging.t", "drift", "value", "warn", False, 10, 2, files=(FileHits("f.csv", 2, (3,), ("1",)),))
+    passed = _result(success=True)
+    other_file = Result("staging.t", "x", None, "blocking", False, 1, 1, files=(FileHits("staging.t", 1, (1,), ()),))
+    assert quarantine.from_results("s", [warn, passed, other_file], {"f.csv": "0" * 64}) == []
+
+
+def test_history_appends_and_keeps_the_last_runs(con) -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for i in range(5):
+        history.record_results(con, f"run{i}", start + timedelta(days=i), "staging/t", [_result()], keep_runs=3)
+    runs = history.runs(con)
+    assert runs["run_id"].to_list() == ["run4", "run3", "run2"]
+    assert history.latest_run_id(con) == "run4"
+    row = history.run_results(con, "run4").to_dicts()[0]
+    assert (row["unexpected_count"], row["unexpected_percent"], row["severity"]) == (2, 20.0, "blocking")
+    assert "sources/x/1/a.csv, rows 4, 9, column 'value'" in row["message"]
+    back = history.to_result(row)
+    assert (back.expectation, back.unexpected_count, back.files[0].rows) == ("no_negative_values", 2, (4, 9))
+
+
+def test_recording_the_same_expectation_again_in_a_run_replaces_it(con) -> None:
+    now = datetime.now(UTC)
+    history.record_results(con, "r", now, "staging/t", [_result()])
+    history.record_results(con, "r", now, "staging/t", [_result(success=True), _result(name="other")])
+    rows = history.run_results(con, "r")
+    assert sorted(zip(rows["expectation"], rows["success"], strict=True)) == [("no_negative_values", True),
+                                                                              ("other", False)]
+    comments = dict(con.execute("SELECT column_name, comment FROM duckdb_columns() WHERE schema_name = 'quality' "
+                                "AND table_name = 'validation_results'").fetchall())
+    assert all(comments.values()) and "unexpected_count" in comments
