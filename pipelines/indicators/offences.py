@@ -28,8 +28,9 @@ def latest_release(observations: pl.DataFrame) -> pl.DataFrame:
                 .sort(["release_date", "release", "source_file"], descending=True, nulls_last=True))
     newest = releases.unique(key, keep="first", maintain_order=True).select(*key, "source_file")
     carrying = releases.group_by(key).agg(releases_carrying=pl.col("release").n_unique().cast(pl.Int32))
-    return (unambiguous.join(newest, on=[*key, "source_file"], how="inner")
-            .join(carrying, on=key, how="left"))
+    # NCRB, IC3 and national figures have no sex or age: null key parts must match each other.
+    return (unambiguous.join(newest, on=[*key, "source_file"], how="inner", nulls_equal=True)
+            .join(carrying, on=key, how="left", nulls_equal=True))
 
 
 def offences_by_country_year(observations: pl.DataFrame, areas: pl.DataFrame,

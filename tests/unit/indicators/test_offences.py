@@ -50,6 +50,15 @@ def test_ambiguous_rows_are_dropped_before_choosing_the_release() -> None:
     assert picked["value"].to_list() == [800.0]
 
 
+def test_series_without_sex_or_age_keep_their_newest_release() -> None:
+    # NCRB, IC3 and national figures publish no sex or age: a null key part is still a key.
+    df = obs({"source_id": "ncrb", "sex": None, "age": None},
+             {"source_id": "ncrb", "sex": None, "age": None, "release": "2022-06-06", "source_file": "old.csv",
+              "value": 800.0})
+    picked = latest_release(df)
+    assert picked.select("value", "source_file", "releases_carrying").rows() == [(830.0, "new.xlsx", 2)]
+
+
 def parts(*specs: tuple[str, str, float]) -> pl.DataFrame:
     return pl.DataFrame([{"source_id": "ncrb", "release": "r", "dataset": "t", "country_iso3": "IND",
                           "indicator": "i", "category": "Total", "measure": "cases_recorded", "unit": "count",
