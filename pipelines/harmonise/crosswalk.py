@@ -30,6 +30,7 @@ Rules (they are stated in the description of ``marts.offences_by_convention_arti
 import polars as pl
 
 from pipelines.indicators.offences import latest_release
+from pipelines.indicators.regional import ordered_sum
 
 CONFIDENCE_RANK = {"exact": 1, "partial": 2, "proxy": 3}
 CONFIDENCE_BY_RANK = {v: k for k, v in CONFIDENCE_RANK.items()}
@@ -147,7 +148,7 @@ def country_article_rows(selected: pl.DataFrame, areas: pl.DataFrame) -> pl.Data
         # Names can differ between releases of one area; the M49 name is used where there is one.
         published_name=pl.col("area_name").sort().first(),
         convention_offence=pl.col("convention_offence").sort().first(),
-        value=pl.col("value").sum(),
+        value=ordered_sum("value", ["source_file", "source_row"]),
         categories_counted=pl.col("category").unique().sort(),
         mappings_counted=pl.col("mapping").unique().sort().str.join(" | "),
         worst_rank=pl.col("rank").max(),
@@ -183,7 +184,7 @@ def regional_article_rows(country_rows: pl.DataFrame, areas: pl.DataFrame) -> pl
     key = ["region_code", "region_name", "year", "source_id", "measure", "unit", "currency", "convention_articles"]
     agg = rows.group_by(key).agg(
         convention_offence=pl.col("convention_offence").sort().first(),
-        value=pl.col("value").sum(),
+        value=ordered_sum("value", "country_iso3"),
         categories_counted=_explode(pl.col("categories_counted")).unique().sort(),
         mappings_counted=_joined_union("mappings_counted", " | "),
         worst_rank=pl.col("worst_rank").max(),

@@ -43,6 +43,17 @@ COMPOSITE_COUNTRIES: dict[str, tuple[str, ...]] = {"GBR": ("GBR_E_W", "GBR_S", "
 LEVEL_KEY = ["region_level", "region_code", "region_name", "parent_region_code"]
 
 
+def ordered_sum(column: str, order_by: str | list[str]) -> pl.Expr:
+    """Sum of ``column`` within a group, added in ``order_by`` order.
+
+    Floating-point addition is not associative and a parallel ``group_by`` adds a group's rows in
+    whatever order its threads deliver them, so a plain ``sum()`` of non-integer figures (USD
+    conversions) can differ in the last digit between two runs on the same inputs. Summing in a
+    fixed order makes the published figure a pure function of the inputs.
+    """
+    return pl.col(column).sort_by(order_by).sum()
+
+
 def region_members(areas: pl.DataFrame) -> pl.DataFrame:
     """One row per (level, region, member country): region_level, region_code, region_name,
     parent_region_code, country_iso3."""
@@ -86,9 +97,9 @@ def regional_losses(country_losses: pl.DataFrame, areas: pl.DataFrame, populatio
     agg = reporting.group_by([*LEVEL_KEY, "year"]).agg(
         # A sum over no converted figure is unknown, not zero.
         loss_usd_nominal=pl.when(pl.col("loss_usd_nominal").is_not_null().any())
-        .then(pl.col("loss_usd_nominal").sum()),
+        .then(ordered_sum("loss_usd_nominal", "country_iso3")),
         loss_usd_constant=pl.when(pl.col("loss_usd_constant").is_not_null().any())
-        .then(pl.col("loss_usd_constant").sum()),
+        .then(ordered_sum("loss_usd_constant", "country_iso3")),
         usd_constant_base_year=pl.col("usd_constant_base_year").first(),
         countries_reporting=pl.len().cast(pl.Int32),
         countries_not_converted=pl.col("loss_usd_nominal").is_null().sum().cast(pl.Int32),

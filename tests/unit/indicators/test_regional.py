@@ -4,6 +4,7 @@ import polars as pl
 import pytest
 
 from pipelines.indicators.regional import (
+    ordered_sum,
     publishable_violations,
     region_members,
     regional_losses,
@@ -159,3 +160,16 @@ def test_a_zero_count_is_a_report_not_a_gap() -> None:
     africa = row(out, "region", "002")
     assert africa["offences_count"] == 0.0 and africa["offences_per_100k_population_wb"] == 0.0
     assert africa["countries_reporting"] == 1 and africa["is_publishable"]
+
+
+
+def test_ordered_sums_do_not_depend_on_the_order_of_the_rows() -> None:
+    # 0.1 + 0.2 + 0.3 is 0.6000000000000001 in one order and 0.6 in another: a published figure
+    # must not change in its last digit between two runs on the same inputs (regional losses add
+    # converted USD figures in whatever order a parallel group_by delivers them).
+    rows = [("AAA", 0.1), ("BBB", 0.2), ("CCC", 0.3)]
+    sums = set()
+    for order in (rows, rows[::-1], rows[1:] + rows[:1]):
+        df = pl.DataFrame(order, schema=["country_iso3", "loss"], orient="row").with_columns(region=pl.lit("002"))
+        sums.add(df.group_by("region").agg(ordered_sum("loss", "country_iso3"))["loss"].item())
+    assert len(sums) == 1 and sums.pop() == pytest.approx(0.6)
