@@ -137,8 +137,9 @@ def regional_losses_chart(regional: pl.DataFrame, measure: str = "loss_usd_nomin
 
 def loss_map(country: pl.DataFrame, year: int | None) -> Chart:
     """World choropleth of each country's preferred reported loss (nominal US$) in ``year``."""
-    rows = country.filter(pl.col("is_preferred"), pl.col("year") == year,
-                          pl.col("loss_usd_nominal").is_not_null()).sort("country_iso3")
+    in_year = pl.col("year") == year if year is not None else pl.lit(False)  # no loss figures at all
+    rows = (country.filter(pl.col("is_preferred"), in_year, pl.col("loss_usd_nominal").is_not_null())
+            .sort("country_iso3"))
     values = rows["loss_usd_nominal"].to_list()
     # Losses span four orders of magnitude: colour by log10 so that small countries are not all one
     # shade, with colour-bar ticks labelled in dollars.
