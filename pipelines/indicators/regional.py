@@ -87,26 +87,34 @@ def publishable(min_population_coverage: float) -> pl.Expr:
 
 def regional_losses(country_losses: pl.DataFrame, areas: pl.DataFrame, population: pl.DataFrame,
                     min_population_coverage: float) -> pl.DataFrame:
-    """Sum of preferred country losses by world, M49 region and sub-region, and year, with coverage."""
+    """Sum of preferred country losses by world, M49 region and sub-region, and year, with coverage.
+
+    The countries counted as reporting are those whose figure is *in the sum*: a preferred figure
+    without a USD conversion cannot be added, so its country is named in ``not_converted_countries``
+    and left out of the count, the population and the per-capita figure as well. Numerator and
+    denominator always cover the same countries.
+    """
     members = region_members(areas)
     pop = population.select("country_iso3", "year", "population")
     preferred = country_losses.filter(pl.col("is_preferred")).select(
         "country_iso3", "year", "loss_usd_nominal", "loss_usd_constant", "usd_constant_base_year")
     reporting = preferred.join(members, on="country_iso3", how="inner").join(pop, on=["country_iso3", "year"],
                                                                             how="left")
+    summed = pl.col("loss_usd_nominal").is_not_null()
+    in_sum_population = pl.col("population").filter(summed)
     agg = reporting.group_by([*LEVEL_KEY, "year"]).agg(
         # A sum over no converted figure is unknown, not zero.
-        loss_usd_nominal=pl.when(pl.col("loss_usd_nominal").is_not_null().any())
-        .then(ordered_sum("loss_usd_nominal", "country_iso3")),
+        loss_usd_nominal=pl.when(summed.any()).then(ordered_sum("loss_usd_nominal", "country_iso3")),
         loss_usd_constant=pl.when(pl.col("loss_usd_constant").is_not_null().any())
         .then(ordered_sum("loss_usd_constant", "country_iso3")),
-        usd_constant_base_year=pl.col("usd_constant_base_year").first(),
-        countries_reporting=pl.len().cast(pl.Int32),
-        countries_not_converted=pl.col("loss_usd_nominal").is_null().sum().cast(pl.Int32),
-        # Unknown when any reporting country has no population for the year.
-        population_reporting=pl.when(pl.col("population").is_not_null().all()).then(pl.col("population").sum()),
-        reporting_countries=pl.col("country_iso3").sort().str.join(", "),
-    )
+        usd_constant_base_year=pl.col("usd_constant_base_year").drop_nulls().first(),
+        countries_reporting=summed.sum().cast(pl.Int32),
+        countries_not_converted=(~summed).sum().cast(pl.Int32),
+        reporting_countries=pl.col("country_iso3").filter(summed).sort().str.join(", "),
+        not_converted_countries=pl.col("country_iso3").filter(~summed).sort().str.join(", "),
+        # Unknown when any country in the sum has no population for the year.
+        population_reporting=pl.when(in_sum_population.is_not_null().all()).then(in_sum_population.sum()),
+    ).with_columns(pl.col("reporting_countries", "not_converted_countries").replace("", None))
     out = agg.join(region_population(members, population, preferred.select("year").unique()),
                    on=[*LEVEL_KEY, "year"], how="left", nulls_equal=True).with_columns(
         population_coverage_share=pl.col("population_reporting") / pl.col("population_region"),

@@ -173,3 +173,28 @@ def test_ordered_sums_do_not_depend_on_the_order_of_the_rows() -> None:
         df = pl.DataFrame(order, schema=["country_iso3", "loss"], orient="row").with_columns(region=pl.lit("002"))
         sums.add(df.group_by("region").agg(ordered_sum("loss", "country_iso3"))["loss"].item())
     assert len(sums) == 1 and sums.pop() == pytest.approx(0.6)
+
+
+def test_a_figure_without_usd_conversion_is_out_of_the_sum_and_of_its_coverage() -> None:
+    out = regional_losses(losses({"country_iso3": "AAA", "loss_usd_nominal": 12.0},
+                                 {"country_iso3": "BBB", "loss_usd_nominal": None, "loss_usd_constant": None},
+                                 {"country_iso3": "CCC", "loss_usd_nominal": None, "loss_usd_constant": None}),
+                          AREAS, POP, 0.5)
+    africa = row(out, "region", "002")
+    assert (africa["loss_usd_nominal"], africa["countries_reporting"], africa["countries_not_converted"]) \
+        == (12.0, 1, 1)
+    assert (africa["reporting_countries"], africa["not_converted_countries"]) == ("AAA", "BBB")
+    # Numerator and denominator cover the same country: AAA's 60 people, not AAA's and BBB's 100.
+    assert africa["population_reporting"] == 60.0 and africa["population_coverage_share"] == pytest.approx(0.6)
+    assert africa["loss_usd_nominal_per_capita_wb_reporting"] == pytest.approx(0.2)
+    assert not africa["is_publishable"]  # a known figure is missing from the sum
+    # A region whose only figure could not be converted: nothing summed, nothing covered, and it says who.
+    americas = row(out, "region", "019")
+    assert americas["loss_usd_nominal"] is None and americas["countries_reporting"] == 0
+    assert americas["population_reporting"] == 0 and americas["population_coverage_share"] == 0
+    assert americas["not_converted_countries"] == "CCC" and americas["reporting_countries"] is None
+    world = row(out, "world", "001")
+    assert (world["countries_reporting"], world["not_converted_countries"]) == (1, "BBB, CCC")
+    assert sum_of_parts_mismatches(out, {"loss_usd_nominal": "any", "countries_reporting": "any",
+                                         "countries_not_converted": "any", "population_reporting": "all"},
+                                   ["year"]).height == 0
