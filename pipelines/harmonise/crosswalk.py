@@ -20,6 +20,11 @@ Rules (they are stated in the description of ``marts.offences_by_convention_arti
    A parent counted because no Cy-tagged part was published is flagged as including offences not
    committed through ICT (``includes_non_ict_offences``), as is any series that is neither
    Cy-tagged nor in ICCS section 0903 (acts against computer systems, ICT by definition).
+
+   A parent and its part mapped to *different* article groups (UNODC ``Sexual Exploitation``,
+   articles 14;15, contains ``Child pornography``, article 14) are both counted, each in its own
+   group, because each is the best figure for its group; both rows then name the other group in
+   ``overlapping_article_groups``, and such rows must never be added together.
 4. **Units are never mixed.** Police-recorded offences, NCRB cases, IC3 complaints or victims and
    losses are separate rows (``measure``); counts and money are separate columns.
 5. **Regions** add country rows (area type ``country`` only: sub-national areas such as
@@ -135,7 +140,7 @@ def select_series(candidates: pl.DataFrame, crosswalk: pl.DataFrame) -> pl.DataF
     return out.with_columns(counted=pl.col("not_counted_reason").is_null())
 
 
-def country_article_rows(selected: pl.DataFrame, areas: pl.DataFrame) -> pl.DataFrame:
+def country_article_rows(selected: pl.DataFrame, areas: pl.DataFrame, crosswalk: pl.DataFrame) -> pl.DataFrame:
     """One row per area, year, article group, source and measure: counted series summed
     (internal columns: :func:`finish` gives the published ones)."""
     key = [*GROUP_KEY, "country_iso3", "area_type"]  # country and type follow from the area code
@@ -163,6 +168,7 @@ def country_article_rows(selected: pl.DataFrame, areas: pl.DataFrame) -> pl.Data
         categories_not_added=pl.format("{} ({})", pl.col("category"), pl.col("not_counted_reason"))
         .unique().sort().str.join(" | "))
     regions = areas.select("area_code", "region_code", "region_name", m49_name="area_name")
+    agg = agg.join(cross_group_overlaps(agg, crosswalk), on=list(GROUP_KEY), how="left", nulls_equal=True)
     out = (agg.join(dropped, on=list(GROUP_KEY), how="left", nulls_equal=True)
            .join(regions, on="area_code", how="left")
            .with_columns(area_name=pl.coalesce("m49_name", "published_name"))
@@ -170,6 +176,39 @@ def country_article_rows(selected: pl.DataFrame, areas: pl.DataFrame) -> pl.Data
            .with_columns(countries_reporting=pl.lit(1, pl.Int32), countries_in_region=pl.lit(None, pl.Int32),
                          reporting_countries=pl.col("country_iso3")))
     return out
+
+
+def _overlapping_pairs(counted: pl.DataFrame, crosswalk: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+    """(key..., convention_articles, category, ancestor, ancestor_articles) for every category counted
+    in one row whose ancestor is counted in another row with the same ``key`` (source, area, year,
+    measure). ``counted`` has ``key``, ``convention_articles`` and ``category`` (one row per counted
+    category)."""
+    pairs = ancestor_pairs(crosswalk).select("source_id", "category", "ancestor")
+    ancestors = counted.rename({"category": "ancestor", "convention_articles": "ancestor_articles"})
+    return (counted.join(pairs, on=["source_id", "category"], how="inner")
+            .join(ancestors, on=[*key, "ancestor"], how="inner", nulls_equal=True)
+            .filter(pl.col("convention_articles") != pl.col("ancestor_articles")))
+
+
+def cross_group_overlaps(rows: pl.DataFrame, crosswalk: pl.DataFrame) -> pl.DataFrame:
+    """For area rows (GROUP_KEY columns and a ``categories_counted`` list): the rows whose figure
+    contains, or is contained in, the figure of another article group's row (rule 3, last part).
+
+    Returns GROUP_KEY, ``overlapping_article_groups`` (text, e.g. ``14 (counts 'Child pornography',
+    a part of 'Sexual Exploitation' counted here)``) and ``overlap_groups`` (the other groups, a list).
+    """
+    key = [k for k in GROUP_KEY if k != "convention_articles"]
+    counted = rows.select(*GROUP_KEY, category="categories_counted").explode("category")
+    both = _overlapping_pairs(counted, crosswalk, key)
+    notes = pl.concat([
+        both.select(*key, "convention_articles", other="ancestor_articles", note=pl.format(
+            "{} (counts '{}', which contains '{}' counted here)", "ancestor_articles", "ancestor", "category")),
+        both.select(*key, convention_articles="ancestor_articles", other="convention_articles", note=pl.format(
+            "{} (counts '{}', a part of '{}' counted here)", "convention_articles", "category", "ancestor")),
+    ])
+    return notes.group_by(GROUP_KEY).agg(
+        overlapping_article_groups=pl.col("note").unique().sort().str.join(LIST_SEPARATOR),
+        overlap_groups=pl.col("other").unique().sort())
 
 
 def regional_article_rows(country_rows: pl.DataFrame, areas: pl.DataFrame) -> pl.DataFrame:
@@ -197,6 +236,11 @@ def regional_article_rows(country_rows: pl.DataFrame, areas: pl.DataFrame) -> pl
         countries_reporting=pl.col("country_iso3").n_unique().cast(pl.Int32),
         reporting_countries=pl.col("country_iso3").unique().sort().str.join(", "),
     ).join(sizes, on="region_code", how="left")
+    overlaps = (rows.select(*key, "country_iso3", group="overlap_groups").explode("group").drop_nulls("group")
+                .group_by([*key, "group"]).agg(n=pl.col("country_iso3").n_unique())
+                .group_by(key, maintain_order=False).agg(overlapping_article_groups=pl.format(
+                    "{} (in {} of the countries)", "group", "n").sort().str.join(LIST_SEPARATOR)))
+    agg = agg.join(overlaps, on=key, how="left", nulls_equal=True)
     out = agg.with_columns(area_code=pl.col("region_code"), area_name=pl.col("region_name"),
                            country_iso3=pl.lit(None, pl.String), area_type=pl.lit("region"),
                            source_rows=pl.lit(None, pl.String),
@@ -238,7 +282,7 @@ ARTICLE_ROW_COLUMNS = (
     "convention_articles", "convention_offence", "budapest_articles", "source_id",
     "measure", "recorded_count", "loss_usd_nominal", "categories_counted", "mappings_counted",
     "worst_mapping_confidence", "includes_non_ict_offences", "countries_with_non_ict_series", "non_ict_categories",
-    "categories_not_added",
+    "categories_not_added", "overlapping_article_groups",
     "countries_reporting", "countries_in_region", "reporting_countries", "releases", "source_rows",
 )
 
@@ -247,7 +291,7 @@ def offences_by_convention_article(joined: pl.DataFrame, crosswalk: pl.DataFrame
                                    areas: pl.DataFrame) -> pl.DataFrame:
     """Country, sub-national and regional rows of offence counts and losses by article group."""
     selected = select_series(convention_candidates(joined), crosswalk)
-    countries = country_article_rows(selected, areas)
+    countries = country_article_rows(selected, areas, crosswalk)
     regions = regional_article_rows(countries, areas)
     order = pl.col("area_type").replace_strict({"country": 0, "subnational": 1, "territory": 2, "region": 3},
                                                return_dtype=pl.Int8)
@@ -271,6 +315,29 @@ def summed_relatives(rows: pl.DataFrame, crosswalk: pl.DataFrame) -> pl.DataFram
         exploded.rename({"category": "ancestor"}),
         on=["area_code", "year", "convention_articles", "source_id", "measure", "ancestor"], how="inner")
     return both.unique().sort("source_id", "area_code", "year", "category")
+
+
+def unflagged_overlaps(rows: pl.DataFrame, crosswalk: pl.DataFrame) -> pl.DataFrame:
+    """Published area rows that count a parent (or a part) of a category counted in another article
+    group's row without naming that group in ``overlapping_article_groups``.
+
+    Recomputed from the published ``categories_counted`` text, independently of how the column was
+    filled: empty when every overlap between rows is declared on both rows.
+    """
+    key = ["source_id", "area_code", "year", "measure"]
+    area_rows = rows.filter(pl.col("area_type") != "region")
+    counted = area_rows.select(*key, "convention_articles",
+                               category=pl.col("categories_counted").str.split(LIST_SEPARATOR)).explode("category")
+    both = _overlapping_pairs(counted, crosswalk, key)
+    expected = pl.concat([
+        both.select(*key, "convention_articles", other="ancestor_articles"),
+        both.select(*key, convention_articles="ancestor_articles", other="convention_articles"),
+    ]).unique()
+    declared = area_rows.select(*key, "convention_articles", "overlapping_article_groups")
+    joined = expected.join(declared, on=[*key, "convention_articles"], how="left")
+    named = pl.col("overlapping_article_groups").fill_null("").str.split(LIST_SEPARATOR).list.eval(
+        pl.element().str.extract(r"^(\S+) ")).list.contains(pl.col("other"))
+    return joined.filter(~named).sort(key)
 
 
 def crosswalk_coverage(crosswalk: pl.DataFrame, joined: pl.DataFrame, article_rows: pl.DataFrame) -> pl.DataFrame:

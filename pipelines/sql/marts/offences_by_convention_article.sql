@@ -8,6 +8,8 @@
 --   never added: where a country-year has the Cy-tagged (ICT-committed) part, it replaces its parent
 --   (Fraud: Cyber-related (Cy) replaces Fraud); where it has none, the parent is counted and flagged
 --   includes_non_ict_offences; a non-Cy part (NCRB type codes A-E) is not counted when its parent is;
+--   a parent and a part mapped to different article groups (Sexual Exploitation 14;15, Child pornography
+--   14) are each counted in their own group and both rows name the other in overlapping_article_groups;
 --   (3) units are never mixed: each row is one source and one measure (offences, cases_recorded,
 --   complaints, victims, loss), with counts in recorded_count and money in loss_usd_nominal; (4) region
 --   rows add the rows of countries (area type country; sub-national areas are listed but not added) and
@@ -23,7 +25,8 @@
 -- @column region_name: UN M49 region name
 -- @column year: calendar year of the figures
 -- @column convention_articles: Convention article group, article numbers separated by ';' (e.g. 9;10): indivisible;
---   to find every group holding an article: list_contains(string_split(convention_articles, ';'), '13')
+--   to find every group holding an article: list_contains(string_split(convention_articles, ';'), '14'); never add
+--   the rows so found when overlapping_article_groups names one from the other (a parent and its part)
 -- @column convention_offence: titles of the articles of the group (ICT = information and communications technology)
 -- @column budapest_articles: Budapest Convention articles of the counted categories, ';'-separated (indicative)
 -- @column source_id: source of the figures: unodc_cts | ncrb | fbi_ic3 (never added across sources)
@@ -40,6 +43,10 @@
 -- @column non_ict_categories: the counted categories that include non-ICT conduct (' | '-separated; null = none)
 -- @column categories_not_added: categories present but not added, with why (replaced by a Cy-tagged part, or a part of a
 --   counted parent); for region rows, in at least one country
+-- @column overlapping_article_groups: other article groups of the same source, area, year and measure whose row
+--   counts a parent or a part of a category counted here (e.g. Sexual Exploitation under 14;15 contains Child
+--   pornography under 14), with the categories; for region rows, the groups and in how many countries; null = none.
+--   Rows that name each other here must never be added together
 -- @column countries_reporting: number of countries whose figures are in the row (count; 1 for area rows)
 -- @column countries_in_region: number of countries in the M49 region (count; null for area rows)
 -- @column reporting_countries: ISO3 codes of the reporting countries, comma-separated
@@ -50,7 +57,8 @@ SELECT
     area_type, area_code, area_name, country_iso3, region_code, region_name, year, convention_articles,
     convention_offence, budapest_articles, source_id, measure, recorded_count,
     loss_usd_nominal, categories_counted, mappings_counted, worst_mapping_confidence, includes_non_ict_offences,
-    countries_with_non_ict_series, non_ict_categories, categories_not_added, countries_reporting, countries_in_region,
+    countries_with_non_ict_series, non_ict_categories, categories_not_added, overlapping_article_groups,
+    countries_reporting, countries_in_region,
     reporting_countries, releases, source_rows
 FROM intermediate.int_offences_by_convention_article
 ORDER BY CASE area_type WHEN 'country' THEN 0 WHEN 'subnational' THEN 1 WHEN 'territory' THEN 2 ELSE 3 END,

@@ -21,6 +21,9 @@ XW_ROWS = [
     ("unodc_cts", "Money laundering", "07041", "", "17", "exact", "mapped", "", ""),
     ("unodc_cts", "Acts intended to induce fear or emotional distress", "0208", "", "", "exact", "mapped", "", ""),
     ("unodc_cts", "Theft", "", "", "", "", "unmapped", "", ""),
+    ("unodc_cts", "Sexual Exploitation", "0302", "", "14;15", "exact", "mapped", "", ""),
+    ("unodc_cts", "Child pornography", "030221", "", "14", "exact", "mapped", "Sexual Exploitation", ""),
+    ("unodc_cts", "Child pornography: Cyber-related", "030221", "1", "14", "exact", "mapped", "Child pornography", ""),
     ("unodc_cts", "Total", "0302", "", "14;15", "exact", "mapped", "", "Victims of sexual exploitation"),
     ("ncrb", "Total cyber crimes", "", "", "", "", "unmapped", "", ""),
     ("ncrb", "Total", "0701", "1", "13", "partial", "mapped", "Total cyber crimes", ""),
@@ -258,3 +261,30 @@ def test_bundled_crosswalk_reads(tmp_path: Path) -> None:
         in cy
     # NCRB: cyber fraud is itself Cy-tagged, so its type codes are breakdowns, never replacements.
     assert ("A", "Total") not in cy
+
+
+def test_a_parent_and_its_part_in_different_article_groups_say_so_on_both_rows(crosswalk: pl.DataFrame) -> None:
+    rows = run(crosswalk, obs("Sexual Exploitation", 111), obs("Child pornography", 9),
+               obs("Child pornography: Cyber-related", 7))
+    art14 = one(rows, area_code="AAA", convention_articles="14")
+    art1415 = one(rows, area_code="AAA", convention_articles="14;15")
+    # Each group keeps its best figure: the Cy-tagged part for 14, the parent for 14;15 ...
+    assert (art14["recorded_count"], art14["categories_counted"]) == (7, "Child pornography: Cyber-related")
+    assert (art1415["recorded_count"], art1415["categories_counted"]) == (111, "Sexual Exploitation")
+    # ... and both rows say that they overlap, so that nobody adds them.
+    assert art14["overlapping_article_groups"] == (
+        "14;15 (counts 'Sexual Exploitation', which contains 'Child pornography: Cyber-related' counted here)")
+    assert art1415["overlapping_article_groups"] == (
+        "14 (counts 'Child pornography: Cyber-related', a part of 'Sexual Exploitation' counted here)")
+    assert one(rows, area_code="150", convention_articles="14")["overlapping_article_groups"] == (
+        "14;15 (in 1 of the countries)")
+    assert cw.unflagged_overlaps(rows, crosswalk).height == 0 and cw.figures_counted_twice(rows).height == 0
+    # The contract check sees an undeclared overlap.
+    hidden = rows.with_columns(overlapping_article_groups=pl.lit(None, pl.String))
+    assert cw.unflagged_overlaps(hidden, crosswalk).select("convention_articles", "other").sort("other").rows() == [
+        ("14;15", "14"), ("14", "14;15")]
+
+
+def test_rows_without_relatives_elsewhere_declare_no_overlap(crosswalk: pl.DataFrame) -> None:
+    rows = run(crosswalk, obs("Sexual Exploitation", 111), obs("Fraud", 5), obs("Child pornography", 9, area="BBB"))
+    assert rows["overlapping_article_groups"].null_count() == rows.height
