@@ -5,7 +5,7 @@
     cyberstats sources  list what is loaded, with provenance
     cyberstats report   rebuild and republish the report site alone, from the published warehouse
     cyberstats validate check one file against its source's reader and expectations (writes nothing)
-    cyberstats quarantine  list the files the last run left out, with the reason
+    cyberstats quarantine  list the files the latest run left out, with the reason and the run id
 
 Exit codes: 0 success, 1 the run or query failed (published outputs unchanged), 2 usage or
 configuration error, 3 another run holds the lock.
@@ -177,15 +177,13 @@ def _published_quarantine(warehouse: Path) -> int:
     """Files the published warehouse was built without (0 if none, or unreadable)."""
     import duckdb
 
-    from pipelines.warehouse import table_exists
+    from pipelines.quality.quarantine import files_left_out, listing
 
     if not warehouse.is_file():
         return 0
     try:
         with duckdb.connect(str(warehouse), read_only=True) as con:
-            if not table_exists(con, "quality", "quarantine"):
-                return 0
-            return con.execute("SELECT count(DISTINCT relpath) FROM quality.quarantine").fetchone()[0]
+            return len(files_left_out(listing(con)))
     except duckdb.Error:
         return 0
 
@@ -399,32 +397,34 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_quarantine(args: argparse.Namespace) -> int:
-    """List quarantined files from the build database (the last run) or the published warehouse."""
+    """List the files the latest run quarantined, from the build database or the published warehouse."""
     import duckdb
 
-    from pipelines.quality.quarantine import listing
+    from pipelines.quality.quarantine import latest_run, listing
 
     if args.published:
         path = _warehouse_path(args)
         where = "published warehouse"
     else:
         path = _settings(args).build_db
-        where = "build database (the last run)"
+        where = "build database"
     if not path.is_file():
         raise CyberstatsError(f"no {where} at {path}; run `cyberstats run` first")
     try:
         with duckdb.connect(str(path), read_only=True) as con:
             records = listing(con)
+            latest = latest_run(con)
     except duckdb.Error as exc:
         raise CyberstatsError(f"cannot read {path}: {str(exc).splitlines()[0]}") from exc
+    run = (f"run {latest[0]}, {str(latest[1])[:19]} UTC" if latest else "no run recorded")
     if records.height == 0:
-        _print(f"No quarantined files in the {where} ({path}).")
+        _print(f"No quarantined files in the latest run ({run}) of the {where} ({path}).")
         return EXIT_OK
-    columns = ["source_id", "relpath", "reason", "expectation", "row_number", "column_name", "expected", "found",
-               "unexpected_rows", "quarantined_at"]
+    columns = ["run_id", "source_id", "relpath", "reason", "expectation", "row_number", "column_name", "expected",
+               "found", "unexpected_rows", "quarantined_at"]
     if args.format == "table":
-        _print(f"{records['relpath'].n_unique()} quarantined file(s) in the {where} ({path}); the files were "
-               "not modified.\n")
+        _print(f"{records['relpath'].n_unique()} quarantined file(s) in the latest run ({run}) of the {where} "
+               f"({path}); the files were not modified.\n")
         _emit(["source", "file", "expectation", "row", "column", "found"],
               records.select("source_id", "relpath", "expectation", "row_number", "column_name", "found").rows(),
               "table")
@@ -498,7 +498,8 @@ def build_parser() -> argparse.ArgumentParser:
                                              f"(env {ENV_DATA_DIR}; default: bundled data/)")
     validate.set_defaults(func=cmd_validate)
 
-    quarantined = sub.add_parser("quarantine", help="list the files the last run left out, with the reason")
+    quarantined = sub.add_parser("quarantine", help="list the files the latest run left out, with the reason "
+                                                    "and the run id")
     paths(quarantined)
     quarantined.add_argument("--work-dir", help="private build area (default: <warehouse-dir>/.build)")
     quarantined.add_argument("--published", action="store_true",

@@ -3,6 +3,9 @@
 A quarantined file is excluded from its staging table and recorded in ``quality.quarantine`` with
 the reason (file, row, column, what was expected, what was found). The file itself is never
 modified, moved or deleted. Other files and sources still load, so one run shows every problem.
+The table holds the quarantine of one run, the latest: the first record of a run removes every
+earlier run's rows, so a source whose staging step did not run this time (a reference failed
+upstream of it) never shows a file an earlier run left out.
 By default a quarantined file blocks publication (the ``files_not_quarantined`` check on the staging
 table fails); ``cyberstats run --allow-quarantine`` publishes without it, and says so.
 """
@@ -96,14 +99,16 @@ def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def record(con: duckdb.DuckDBPyConnection, run_id: str, source_id: str, items: Sequence[Quarantined]) -> None:
-    """Replace the quarantine records of ``source_id`` with ``items`` (the state of this build)."""
+    """Replace the quarantine records of ``source_id`` with ``items`` (the state of this build), and
+    drop every other run's records: the table describes the latest run only."""
     ensure_table(con)
     now = datetime.now(UTC)
     rows = [(run_id, q.source_id, q.relpath, q.sha256, q.reason, q.expectation, q.row, q.column, q.expected,
              q.found, q.unexpected_rows, q.message, now) for q in items]
     con.execute("BEGIN")
     try:
-        con.execute(f"DELETE FROM {SCHEMA}.{TABLE} WHERE source_id = ?", [source_id])  # noqa: S608
+        con.execute(f"DELETE FROM {SCHEMA}.{TABLE} WHERE source_id = ? OR run_id <> ?",  # noqa: S608
+                    [source_id, run_id])
         if rows:
             _tables.append(con, SCHEMA, TABLE, COLUMNS, rows)
         con.execute("COMMIT")
@@ -112,11 +117,39 @@ def record(con: duckdb.DuckDBPyConnection, run_id: str, source_id: str, items: S
         raise
 
 
-def listing(con: duckdb.DuckDBPyConnection, source_id: str | None = None) -> pl.DataFrame:
-    """Quarantine records (all sources, or one), ordered by source and file."""
-    if not table_exists(con, SCHEMA, TABLE):
-        return pl.DataFrame(schema={name: pl.String for name in COLUMNS})
-    where, params = ("WHERE source_id = ?", [source_id]) if source_id else ("", [])
+def latest_run(con: duckdb.DuckDBPyConnection) -> tuple[str, datetime] | None:
+    """(run id, when) of the latest run that recorded anything in the quality schema: quarantine
+    records or validation results (a run that quarantined nothing still validated something)."""
+    from pipelines.quality import history
+
+    parts = []  # allow-listed identifiers only
+    if table_exists(con, SCHEMA, TABLE):
+        parts.append(f"SELECT run_id, quarantined_at AS recorded_at FROM {SCHEMA}.{TABLE}")  # noqa: S608
+    if table_exists(con, history.SCHEMA, history.TABLE):
+        parts.append(f"SELECT run_id, checked_at AS recorded_at FROM {history.SCHEMA}.{history.TABLE}")  # noqa: S608
+    if not parts:
+        return None
+    union = " UNION ALL ".join(parts)
+    row = con.execute(f"SELECT run_id, recorded_at FROM ({union}) ORDER BY recorded_at DESC LIMIT 1").fetchone()  # noqa: S608
+    return (row[0], row[1]) if row else None
+
+
+def listing(con: duckdb.DuckDBPyConnection, source_id: str | None = None, run_id: str | None = None
+            ) -> pl.DataFrame:
+    """Quarantine records of ``run_id`` (default: the latest run), all sources or one, ordered by
+    source and file.
+
+    Records of an earlier run are never listed, even if a database written before records were
+    kept per run still holds them."""
+    empty = pl.DataFrame(schema={name: pl.String for name in COLUMNS})
+    if run_id is None:
+        latest = latest_run(con)
+        run_id = latest[0] if latest else None
+    if not table_exists(con, SCHEMA, TABLE) or run_id is None:
+        return empty
+    where, params = "WHERE run_id = ?", [run_id]
+    if source_id:
+        where, params = where + " AND source_id = ?", [*params, source_id]
     sql = f"SELECT * FROM {SCHEMA}.{TABLE} {where} ORDER BY source_id, relpath, expectation NULLS FIRST"  # noqa: S608
     return con.execute(sql, params).pl()
 

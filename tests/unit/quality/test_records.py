@@ -30,12 +30,40 @@ def test_quarantine_records_replace_a_sources_state(con) -> None:
     quarantine.record(con, "run1", "x", [first])
     quarantine.record(con, "run1", "y", quarantine.from_results("y", [_result()], {"sources/x/1/a.csv": "cd" * 32}))
     listed = quarantine.listing(con)
-    assert listed.select("source_id", "relpath", "expectation", "row_number", "column_name").rows() == [
-        ("x", "sources/x/1/a.csv", "file_readable", 4, "VALUE"),
-        ("y", "sources/x/1/a.csv", "no_negative_values", 4, "value")]
-    quarantine.record(con, "run2", "x", [])  # the next run of source x found nothing wrong
+    assert listed.select("run_id", "source_id", "relpath", "expectation", "row_number", "column_name").rows() == [
+        ("run1", "x", "sources/x/1/a.csv", "file_readable", 4, "VALUE"),
+        ("run1", "y", "sources/x/1/a.csv", "no_negative_values", 4, "value")]
+    quarantine.record(con, "run1", "x", [])  # source x staged again in the same run: nothing wrong now
     assert quarantine.listing(con)["source_id"].to_list() == ["y"]
     assert quarantine.files_left_out(quarantine.listing(con)) == ["sources/x/1/a.csv"]
+
+
+def _bad(source: str, relpath: str) -> quarantine.Quarantined:
+    return quarantine.Quarantined(source, relpath, "0" * 64, "unreadable", f"{relpath}: broken", "file_readable")
+
+
+def test_a_later_run_never_lists_files_an_earlier_run_left_out(con) -> None:
+    quarantine.record(con, "run1", "unodc_cts", [_bad("unodc_cts", "sources/unodc_cts/1/bad.csv")])
+    # run2: a reference fails, so unodc_cts is never staged (its record is not replaced) ...
+    quarantine.record(con, "run2", "un_m49", [_bad("un_m49", "reference/un_m49/1/m49.csv")])
+    listed = quarantine.listing(con)
+    assert listed.select("run_id", "relpath").rows() == [("run2", "reference/un_m49/1/m49.csv")]
+    assert quarantine.latest_run(con)[0] == "run2"
+    # ... run3 quarantines nothing: nothing is listed, and its validation results name the run.
+    quarantine.record(con, "run3", "un_m49", [])
+    assert quarantine.listing(con).height == 0
+    history.record_results(con, "run3", datetime.now(UTC), "staging/t", [_result(success=True)])
+    assert quarantine.latest_run(con)[0] == "run3"
+    assert quarantine.listing(con, run_id="run2").height == 0  # earlier runs' rows are gone
+
+
+def test_rows_of_an_older_run_are_not_listed_after_a_run_that_only_validated(con) -> None:
+    """A database holding an earlier run's rows (e.g. written before records were kept per run)."""
+    quarantine.record(con, "run1", "unodc_cts", [_bad("unodc_cts", "sources/unodc_cts/1/bad.csv")])
+    history.record_results(con, "run2", datetime.now(UTC) + timedelta(seconds=1), "staging/t", [_result()])
+    assert quarantine.latest_run(con)[0] == "run2"
+    assert quarantine.listing(con).height == 0
+    assert quarantine.listing(con, run_id="run1")["relpath"].to_list() == ["sources/unodc_cts/1/bad.csv"]
 
 
 def test_only_blocking_failures_in_known_files_quarantine() -> None:
