@@ -224,6 +224,10 @@ def _execute(settings: Settings, quiet: bool, allow_quarantine: bool = False) ->
         if any(":files_not_quarantined" in line for line in handler.failed_checks):
             _print("  Quarantined files are listed by `cyberstats quarantine`; they were not modified. "
                    "`cyberstats run --allow-quarantine` publishes without them.", err=True)
+        page = _failure_page(settings, result.run_id)
+        if page is not None:
+            _print(f"  Quality page of this run (failing expectations with examples; not published): {page}",
+                   err=True)
         return EXIT_FAILED
     if handler.warnings:  # diagnostics go to stderr, like failures
         _print(f"\n{len(handler.warnings)} warning(s) (drift; they do not block publication):", err=True)
@@ -232,6 +236,24 @@ def _execute(settings: Settings, quiet: bool, allow_quarantine: bool = False) ->
     _print(f"\nRun succeeded in {took:.1f}s.")
     _where(settings)
     return EXIT_OK
+
+
+def _failure_page(settings: Settings, run_id: str) -> Path | None:
+    """Render the failed run's quality page into the private build area; None if there is nothing
+    to render from (or it cannot be rendered: the failure summary above stands on its own)."""
+    import duckdb
+
+    from pipelines.quality.report import render_failure_page
+
+    if not settings.build_db.is_file():
+        return None
+    try:
+        with duckdb.connect(str(settings.build_db), read_only=True) as con:
+            return render_failure_page(con, settings.work_dir, run_id,
+                                       time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
+    except Exception as exc:  # a page that cannot be rendered must not hide the failure
+        _print(f"  (the quality page could not be rendered: {type(exc).__name__}: {exc})", err=True)
+        return None
 
 
 @contextlib.contextmanager

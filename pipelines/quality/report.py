@@ -4,13 +4,18 @@ GX Data Docs load their CSS and JavaScript from CDNs and render unstyled offline
 rendered from ``quality.validation_results`` and ``quality.quarantine`` with the site's own
 template (``dashboards/templates/quality.html``, autoescaped like every page).
 
-Two entry points:
+Entry points:
 
 * :func:`quality_page` returns a page for ``pipelines.reports.site.build_site(..., extra_pages=[...])``;
-* :func:`render_quality_page` writes ``quality.html`` on its own (tests, or a site without the hook).
+* :func:`render_quality_page` writes ``quality.html`` on its own (tests, or a site without the hook);
+  ``standalone=True`` makes it one self-contained file (the site's stylesheet inlined, no scripts);
+* :func:`render_failure_page` writes that standalone page for a run that failed: a failed run never
+  reaches the report site, so ``cyberstats run`` puts this page in the private build area and
+  prints its path.
 """
 
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -25,6 +30,8 @@ TITLE = "Data quality"
 EXAMPLES = 5  # example rows/values shown per failing expectation and file
 #: Checks counted in files, not rows.
 FILE_LEVEL = ("files_not_quarantined", "rows_loaded_match_file")
+#: Where a failed run's page goes, inside the private work area (never the published site).
+FAILURE_DIR = "quality"
 
 
 def _failures(results: pl.DataFrame) -> list[dict]:
@@ -66,11 +73,15 @@ def _by_table(results: pl.DataFrame) -> list[dict]:
     return tables
 
 
-def quality_context(con: duckdb.DuckDBPyConnection) -> dict:
-    """Everything the template shows, read from the quality tables reachable through ``con``."""
-    run_id = history.latest_run_id(con)
-    results = history.run_results(con, run_id) if run_id else pl.DataFrame()
-    records = quarantine.listing(con)
+def quality_context(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> dict:
+    """Everything the template shows, read from the quality tables reachable through ``con``: the
+    results of ``run_id`` (default: the latest run recorded)."""
+    has_history = table_exists(con, history.SCHEMA, history.TABLE)
+    run_id = run_id or history.latest_run_id(con)
+    results = history.run_results(con, run_id) if run_id and has_history else pl.DataFrame()
+    records = quarantine.listing(con, run_id=run_id) if run_id else quarantine.listing(con)
+    if results.height == 0 and records.height == 0:
+        run_id = None  # nothing recorded for this run: the page says so
     runs = history.runs(con)
     started = None
     if results.height:
@@ -89,7 +100,7 @@ def quality_context(con: duckdb.DuckDBPyConnection) -> dict:
         "runs": [{**r, "run_started_at": str(r["run_started_at"])[:19]} for r in runs.head(history.KEEP_RUNS)
                  .to_dicts()],
         "keep_runs": history.KEEP_RUNS,
-        "has_history": table_exists(con, history.SCHEMA, history.TABLE),
+        "has_history": has_history,
     }
 
 
@@ -101,19 +112,42 @@ def quality_page(data):
 
 
 def render_quality_page(con: duckdb.DuckDBPyConnection, out_dir: Path, env: jinja2.Environment | None = None,
-                        run_info: dict | None = None) -> str:
+                        run_info: dict | None = None, run_id: str | None = None, standalone: bool = False) -> str:
     """Write ``quality.html`` into ``out_dir`` from the quality tables of ``con``; return its file name.
 
     ``env`` defaults to the site's Jinja2 environment (autoescaping on); ``run_info`` to a minimal
-    one (pipelines.reports.site.run_info provides the real thing).
+    one (pipelines.reports.site.run_info provides the real thing); ``run_id`` to the latest run.
+    ``standalone``: one self-contained file (stylesheet inlined, no scripts: the page has no charts).
     """
     from pipelines.reports import site
 
     env = env or site._env()
-    page = site.Page(PAGE, PAGE, TITLE, quality_context(con))
+    page = site.Page(PAGE, PAGE, TITLE, quality_context(con, run_id))
     info = run_info or {"fingerprint": "", "pipeline_version": "", "run_id": page.context["run_id"] or "",
                         "built_at": page.context["started"] or "", "input_files": 0}
     html = site._render(env, page, info, [(PAGE, TITLE)], single=False)
+    if standalone:
+        html = _self_contained(html, (site.STATIC / "style.css").read_text(encoding="utf-8"))
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / PAGE).write_text(html, encoding="utf-8")
     return PAGE
+
+
+def _self_contained(html: str, style: str) -> str:
+    """The page without references to the site's asset files: the stylesheet inlined (the page's
+    Content-Security-Policy allows inline styles) and the chart scripts dropped."""
+    link = re.compile(r'<link rel="stylesheet" href="[^"]*assets/style\.css">')
+    if not link.search(html):
+        raise ValueError("the page template no longer links assets/style.css; cannot inline it")
+    html = link.sub(lambda _: "<style>" + style.replace("</", "<\\/") + "</style>", html, count=1)
+    return re.sub(r'<script src="[^"]*assets/[^"]+"></script>\n?', "", html)
+
+
+def render_failure_page(con: duckdb.DuckDBPyConnection, work_dir: Path, run_id: str | None,
+                        built_at: str = "") -> Path:
+    """A failed run's quality page (its failing expectations with examples, its quarantined files),
+    self-contained, in ``<work_dir>/quality/``; returns its path."""
+    info = {"fingerprint": "", "pipeline_version": "", "run_id": run_id or "", "built_at": built_at,
+            "input_files": 0}
+    out_dir = work_dir / FAILURE_DIR
+    return out_dir / render_quality_page(con, out_dir, run_info=info, run_id=run_id, standalone=True)

@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from pipelines.quality import history, quarantine
-from pipelines.quality.report import quality_context, render_quality_page
+from pipelines.quality.report import quality_context, render_failure_page, render_quality_page
 from pipelines.quality.runner import FileHits, Result
 
 EVIL = "<script>alert(1)</script>"
@@ -63,3 +63,27 @@ def test_an_empty_build_renders_without_results(tmp_path) -> None:
     with duckdb.connect() as c:
         render_quality_page(c, tmp_path)
     assert "No validation results were recorded" in (tmp_path / "quality.html").read_text(encoding="utf-8")
+
+
+def test_a_failed_runs_page_is_self_contained_offline_and_escaped(con, tmp_path) -> None:
+    history.record_results(con, "run-now", datetime(2026, 11, 22, 6, 0, tzinfo=UTC), "staging/x", [
+        Result("staging.x", "no_negative_values", "value", "blocking", False, 10, 1, (EVIL,),
+               (FileHits(f"sources/x/1/{EVIL}.csv", 1, (6,), (EVIL,)),), "values of at least 0")])
+    path = render_failure_page(con, tmp_path / "work", "run-now", "2026-11-22 06:01 UTC")
+    assert path == tmp_path / "work" / "quality" / "quality.html"
+    assert [p.name for p in path.parent.iterdir()] == ["quality.html"]  # one file: nothing else to copy
+    html = path.read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "1 blocking result failed" in text and "They stopped the publication" in text
+    assert "Blocking : no_negative_values on staging.x , column value" in text
+    assert "1 of 10 rows failed" in text and "&lt;script&gt;alert(1)&lt;/script&gt;.csv" in html
+    assert EVIL not in html
+    assert "<style>" in html and "<script" not in html and "assets/" not in html
+    assert "https://" not in html and "http://" not in html.replace("http://www.w3.org", "")
+
+
+def test_a_failed_runs_page_shows_that_run_not_the_latest_good_one(con, tmp_path) -> None:
+    html = (render_failure_page(con, tmp_path, "older-run")).read_text(encoding="utf-8")
+    assert "categories_in_crosswalk" not in html and "Every expectation held" in html
+    nothing = render_failure_page(con, tmp_path / "b", "a-run-that-recorded-nothing").read_text(encoding="utf-8")
+    assert "No validation results were recorded" in nothing
