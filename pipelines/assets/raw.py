@@ -5,12 +5,14 @@ One asset per registered source or reference table. A re-run with the same bytes
 """
 
 import json
+import re
 
 import dagster as dg
 import polars as pl
 
 from pipelines.assets.resources import CyberstatsResource
 from pipelines.catalog import InputFile, discover, fingerprint, store_copy
+from pipelines.errors import InputError
 from pipelines.sources import ALL, SourceSpec
 from pipelines.warehouse import connect, write_table
 
@@ -33,12 +35,91 @@ MANIFEST_DOCS = {
 }
 
 
+#: A release folder named by date sorts as text in date order (YYYY, YYYY-MM or YYYY-MM-DD).
+_DATED_RELEASE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
 def select_files(spec: SourceSpec, files: list[InputFile]) -> list[InputFile]:
-    """Sources keep every release; a reference keeps only its newest release folder."""
+    """The files a build reads.
+
+    Sources keep every release (vintages are compared), except extracts whose original is present
+    (:func:`set_aside`). A reference keeps only its newest release folder (:func:`newest_release`),
+    which must be complete: it must hold a file for every part the reference needs
+    (``SourceSpec.parts``), because an older release is never mixed in.
+    """
     if spec.kind == "reference" and files:
-        newest = max(f.release for f in files)
-        return [f for f in files if f.release == newest]
-    return files
+        newest = newest_release(spec, files)
+        chosen = [f for f in files if f.release == newest]
+        _require_parts(spec, newest, chosen, files)
+        return chosen
+    aside = {f.relpath for f, _ in set_aside(files)}
+    return [f for f in files if f.relpath not in aside]
+
+
+def set_aside(files: list[InputFile]) -> list[tuple[InputFile, str]]:
+    """Extracts whose original file is loaded too, with the reason they are not read.
+
+    A bundled extract names its original's sha256 in its sidecar (``original.sha256``). When an
+    analyst drops the complete publisher file next to it (README "Data directory"), reading both
+    would load the extract's rows twice; the extract is set aside and the original is read.
+    """
+    by_hash = {f.sha256: f for f in files}
+    out = []
+    for f in files:
+        original = by_hash.get(str((f.sidecar.get("original") or {}).get("sha256") or ""))
+        if original is not None and original.relpath != f.relpath:
+            out.append((f, f"an extract of {original.relpath}, which is loaded instead"))
+    return out
+
+
+def release_date(release: str, files: list[InputFile]) -> str | None:
+    """When a release was published: its folder name if that is a date, else the newest
+    ``release_date`` (or, failing that, ``retrieved``) of its files' provenance sidecars."""
+    if _DATED_RELEASE.match(release):
+        return release
+    dates = [str(f.sidecar.get("release_date") or f.sidecar.get("retrieved") or "") for f in files]
+    return max((d for d in dates if d), default=None)
+
+
+def newest_release(spec: SourceSpec, files: list[InputFile]) -> str:
+    """The newest release folder of a reference, by date (never by sorting folder names such as git
+    hashes as text). Several releases that cannot be dated, or that share one date, are an error."""
+    releases = sorted({f.release for f in files})
+    if len(releases) == 1:
+        return releases[0]
+    dated = {r: release_date(r, [f for f in files if f.release == r]) for r in releases}
+    folder = f"{spec.kind}/{spec.source_id}"
+    undated = [r for r, d in dated.items() if d is None]
+    if undated:
+        raise InputError(
+            file=f"{folder}/{undated[0]}/",
+            expected=f"a release that can be dated, since {folder}/ holds {len(releases)} releases "
+                     f"({', '.join(releases)}) and only the newest is read: name the folder by date (YYYY-MM-DD) "
+                     f"or give its files a .source.yml with release_date",
+            found="no date")
+    newest = max(dated.values())
+    tied = [r for r, d in dated.items() if d == newest]
+    if len(tied) > 1:
+        raise InputError(
+            file=f"{folder}/",
+            expected="one newest release (only the newest is read)",
+            found=f"{len(tied)} releases dated {newest}: {', '.join(tied)}")
+    return tied[0]
+
+
+def _require_parts(spec: SourceSpec, newest: str, chosen: list[InputFile], files: list[InputFile]) -> None:
+    missing = [label for label, pattern in spec.parts if not any(re.search(pattern, f.name) for f in chosen)]
+    if not missing:
+        return
+    older = sorted({f.release for f in files if f.release != newest
+                    and any(re.search(p, f.name) for label, p in spec.parts if label in missing)})
+    hint = (f"; release {', '.join(older)} has it: copy the file(s) into {newest}/ or remove {newest}/"
+            if older else "")
+    raise InputError(
+        file=f"{spec.kind}/{spec.source_id}/{newest}/",
+        expected=f"a complete release of {spec.source_id} (only the newest release folder of a reference is read): "
+                 f"a file for each of {', '.join(label for label, _ in spec.parts)}",
+        found=f"none for {', '.join(missing)}{hint}")
 
 
 def manifest(files: list[InputFile], copies: list[str]) -> pl.DataFrame:
@@ -71,8 +152,11 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     )
     def _raw(context: dg.AssetExecutionContext, cyberstats: CyberstatsResource) -> dg.MaterializeResult:
         settings = cyberstats.settings()
-        files = [f for f in discover(settings.data_dir, spec.kind, spec.source_id)]
-        files = select_files(spec, files)
+        found = discover(settings.data_dir, spec.kind, spec.source_id)
+        files = select_files(spec, found)
+        aside = set_aside(found) if spec.kind == "sources" else []
+        for f, reason in aside:
+            context.log.warning(f"{f.relpath} is not read: {reason}")
         copies, copied = [], 0
         for f in files:
             path, new = store_copy(f, settings.raw_store)
@@ -89,6 +173,7 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 "newly_copied": copied,
                 "bytes": int(sum(f.size_bytes for f in files)),
                 "releases": ", ".join(sorted({f.release for f in files})) or "(none)",
+                "set_aside": "; ".join(f"{f.relpath}: {reason}" for f, reason in aside) or "none",
                 "manifest": dg.MetadataValue.md(_markdown(table)),
             },
             data_version=dg.DataVersion(fingerprint(files)),

@@ -40,6 +40,8 @@ class SourceSpec:
     header_marker: str = ""
     #: for readers returning (layout, frame): layout -> staging table (None = not staged)
     layouts: tuple[tuple[str, str | None], ...] = ()
+    #: references made of several files: (what, regex on the file name) that a release must hold
+    parts: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_observations(self) -> bool:
@@ -78,7 +80,11 @@ REFERENCES: dict[str, SourceSpec] = {
                    "World Bank", worldbank_wdi.read, (".csv",),
                    ("stg_worldbank_wdi__values", "stg_worldbank_wdi__countries"),
                    layouts=(("values", "stg_worldbank_wdi__values"), ("countries", "stg_worldbank_wdi__countries"),
-                            ("indicators", None))),
+                            ("indicators", None)),
+                   # Named as the World Bank names its bulk downloads (API_<indicator>_DS2_..., Metadata_Country_...).
+                   parts=(("population (SP.POP.TOTL)", r"^(?!Metadata_).*SP\.POP\.TOTL"),
+                          ("the official exchange rate (PA.NUS.FCRF)", r"^(?!Metadata_).*PA\.NUS\.FCRF"),
+                          ("country metadata (Metadata_Country)", r"Metadata_Country"))),
         SourceSpec("fred_fx", "reference", "Federal Reserve H.10 annual exchange rates (via FRED)",
                    "Board of Governors of the Federal Reserve System", fred_fx.read, (".csv",),
                    ("stg_fred_fx__rates",)),

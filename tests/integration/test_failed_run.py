@@ -44,3 +44,18 @@ def test_ragged_row_is_named(data_dir: Path, capsys: pytest.CaptureFixture) -> N
     err = capsys.readouterr().err
     assert ("cyber_crimes_state_2016_2018.csv, row 6: expected 8 fields as in the header (row 1), "
             "found '9 fields'") in err
+
+
+def test_an_incomplete_newer_reference_release_fails_the_run_and_says_what_to_copy(
+        data_dir: Path, capsys: pytest.CaptureFixture) -> None:
+    # A refreshed population file alone in a newer release would otherwise drop every exchange rate.
+    wdi = data_dir / "reference" / "worldbank_wdi"
+    newer = wdi / "2026-07-01"
+    newer.mkdir()
+    for name in ("WDI_SP.POP.TOTL_2000-latest.csv", "WDI_Metadata_Country.csv"):
+        (newer / name).write_bytes((wdi / "2025-10-07" / name).read_bytes())
+    assert run_cli(data_dir) == 1
+    err = capsys.readouterr().err
+    assert "reference/worldbank_wdi/2026-07-01/: expected a complete release of worldbank_wdi" in err
+    assert "none for the official exchange rate (PA.NUS.FCRF); release 2025-10-07 has it" in err
+    assert not warehouse(data_dir).exists()

@@ -22,10 +22,11 @@ ROWS = {"data_cts_corruption_and_economic_crime.xlsx": 22_754, "data_cts_violent
 
 @pytest.mark.slow
 def test_full_exports_load_with_rows_reconciled(tmp_path: Path, real: Path) -> None:
-    data = copy_bundled(tmp_path / "data", sources=False)
+    # As the README says: copy data/, drop the export files into sources/unodc_cts/<release>/, run.
+    data = copy_bundled(tmp_path / "data")
     for release, files in EXPORTS.items():
         target = data / "sources" / "unodc_cts" / release
-        target.mkdir(parents=True)
+        target.mkdir(parents=True, exist_ok=True)
         for f in files:
             shutil.copyfile(real / "unodc_cts" / f, target / Path(f).name)
     assert run_cli(data) == 0
@@ -34,7 +35,12 @@ def test_full_exports_load_with_rows_reconciled(tmp_path: Path, real: Path) -> N
                                   "GROUP BY 1").fetchall())
         distinct = dict(con.execute("SELECT source_file, count(DISTINCT source_row) FROM "
                                     "staging.stg_unodc_cts__observations GROUP BY 1").fetchall())
+        others = dict(con.execute("SELECT source_id, count(*) FROM staging.observations "
+                                  "WHERE source_id <> 'unodc_cts' GROUP BY 1").fetchall())
     assert loaded == distinct
+    # The other bundled sources still load; the bundled UNODC extracts beside their originals are
+    # set aside, so no row is loaded twice.
+    assert set(others) == {"fbi_ic3", "national_figures", "ncrb"}
     assert loaded == {
         "sources/unodc_cts/2022-06-06/data_cts_corruption_and_economic_crime.csv": 17_824,
         "sources/unodc_cts/2022-06-06/data_cts_violent_and_sexual_crime.csv": 27_525,
