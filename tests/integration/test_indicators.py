@@ -112,6 +112,12 @@ def test_ncrb_all_india_totals_from_state_rows(published: Path, facts: Path) -> 
         ncrb_2018 = [float(r["value"]) for r in csv.DictReader(fh) if r["country_iso3"] == "IND"
                      and r["year"] == "2018" and r["metric"] == "cases_recorded"]
     assert ncrb_2018 == [27_248.0]
+    # In the incident-count mart the fraud types say what they are part of, so nobody adds them to it.
+    parts = q(published, "SELECT category, part_of_category, count FROM marts.incident_counts_by_country_year "
+                         "WHERE source_id = 'ncrb' AND year = 2022 ORDER BY category")
+    assert [(c, p) for c, p, _ in parts] == [("A", "Total"), ("B", "Total"), ("C", "Total"), ("D", "Total"),
+                                             ("E", "Total"), ("Total", "Total cyber crimes")]
+    assert sum(n for c, _, n in parts if c != "Total") == dict((c, n) for c, _, n in parts)["Total"] == 17_470
 
 
 def test_regional_levels_add_up_and_publishable_follows_the_rule(published: Path) -> None:

@@ -13,6 +13,9 @@
 -- @column period_type: calendar_year | fiscal_year | partial_year | cumulative | survey_recall_year
 -- @column metric: reports | complaints | cases_recorded | victims (what is counted)
 -- @column category: what the count covers, as published (e.g. a headline total, or an NCRB fraud type code A-E)
+-- @column part_of_category: the category of the same source that this one is a part of, from the offence
+--   crosswalk (NCRB fraud types A-E are parts of 'Total'): never add a row to the row of its part_of_category,
+--   nor parts to parts of another table (null = not a part of a listed category)
 -- @column count: the published count (number of reports, complaints, cases or victims)
 -- @column count_low: lower bound when the publisher gives a range
 -- @column count_high: upper bound when the publisher gives a range
@@ -28,11 +31,15 @@
 -- @column source_row: row of the source file (1-based, header counted)
 SELECT
     o.area_code, coalesce(a.area_name, o.area_name) AS area_name, o.country_iso3, o.area_type, a.region_name,
-    o.year, o.period_label, o.period_type, o.measure AS metric, o.category, o.value AS count, o.value_low AS count_low,
+    o.year, o.period_label, o.period_type, o.measure AS metric, o.category, x.parent_category AS part_of_category,
+    o.value AS count, o.value_low AS count_low,
     o.value_high AS count_high, o.value_type, o.revision, o.series, o.publisher, o.publication, o.source_url,
     o.notes, o.source_id, o.source_file, o.source_row
 FROM staging.observations AS o
 LEFT JOIN intermediate.int_areas_with_regions AS a ON a.area_code = o.area_code
+LEFT JOIN staging.stg_offence_crosswalk__mappings AS x
+    ON x.source_id = o.source_id AND x.source_category = o.category
+    AND (x.source_indicator IS NULL OR x.source_indicator = o.indicator)
 WHERE o.measure IN ('reports', 'complaints', 'cases_recorded', 'victims')
   AND o.unit = 'count'
   AND (o.source_id IN ('national_figures')
