@@ -51,7 +51,8 @@ def offences_by_country_year(observations: pl.DataFrame, areas: pl.DataFrame,
         rate_source_file=pl.col("source_file"), rate_source_row=pl.col("source_row"))
     meta = rows.select(*SERIES_KEY, "area_name", "country_iso3", "area_type", "release", "release_date",
                        "releases_carrying").unique(list(SERIES_KEY))
-    wide = meta.join(counts, on=list(SERIES_KEY), how="left").join(rates, on=list(SERIES_KEY), how="left")
+    wide = (meta.join(counts, on=list(SERIES_KEY), how="left", nulls_equal=True)
+            .join(rates, on=list(SERIES_KEY), how="left", nulls_equal=True))
     pop = population.select(area_code="country_iso3", year="year", population="population")
     regions = areas.select("area_code", "region_code", "region_name", "subregion_code", "subregion_name")
     return (wide.join(pop, on=["area_code", "year"], how="left")
@@ -91,8 +92,9 @@ def totals_from_parts(observations: pl.DataFrame, sources: tuple[str, ...] = COM
         key).agg(published_total=pl.col("value").first(), published_total_rows=pl.len().cast(pl.Int32),
                  published_total_source_row=pl.col("source_row").first(), source_file=pl.col("source_file").first())
     files = rows.group_by(key).agg(parts_source_file=pl.col("source_file").first())
-    out = (parts.join(subtotals, on=key, how="left").join(national, on=key, how="left")
-           .join(files, on=key, how="left")
+    out = (parts.join(subtotals, on=key, how="left", nulls_equal=True)
+           .join(national, on=key, how="left", nulls_equal=True)
+           .join(files, on=key, how="left", nulls_equal=True)
            .with_columns(subtotal_rows_not_summed=pl.col("subtotal_rows_not_summed").fill_null(0),
                          source_file=pl.coalesce("source_file", "parts_source_file"))
            .drop("parts_source_file")

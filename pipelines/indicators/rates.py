@@ -71,15 +71,16 @@ def reconcile_rates(observations: pl.DataFrame, population: pl.DataFrame,
     counts = unodc.filter(pl.col("unit") == "count")
     # A key that repeats among the counts or the rates of a file cannot be paired.
     ambiguous_counts = counts.filter(pl.col("_dup")).select(key).unique().with_columns(_count_dup=pl.lit(True))
-    rates = (unodc.filter(pl.col("unit") == RATE_UNIT).join(ambiguous_counts, on=key, how="left")
+    rates = (unodc.filter(pl.col("unit") == RATE_UNIT).join(ambiguous_counts, on=key, how="left", nulls_equal=True)
              .with_columns(_dup=pl.col("_dup") | pl.col("_count_dup").fill_null(False)))
     counts = counts.filter(~pl.col("_dup")).select(
         *key, count_published=pl.col("value"), count_source_row=pl.col("source_row"))
     pop = population.select(area_code="country_iso3", year="year", population_wb="population")
     newest = (unodc.group_by("area_code", "indicator", "dimension", "category", "sex", "age", "year")
               .agg(_newest=pl.col("release").sort_by(pl.col("release_date"), "release").last()))
-    df = (rates.join(counts, on=key, how="left").join(pop, on=["area_code", "year"], how="left")
-          .join(newest, on=["area_code", "indicator", "dimension", "category", "sex", "age", "year"], how="left")
+    df = (rates.join(counts, on=key, how="left", nulls_equal=True).join(pop, on=["area_code", "year"], how="left")
+          .join(newest, on=["area_code", "indicator", "dimension", "category", "sex", "age", "year"], how="left",
+                nulls_equal=True)
           .rename({"value": "rate_per_100k_population_unodc", "source_row": "rate_source_row"}))
     count, rate, popn = pl.col("count_published"), pl.col("rate_per_100k_population_unodc"), pl.col("population_wb")
     status = (pl.when(pl.col("_dup")).then(pl.lit("ambiguous_key_in_file"))
