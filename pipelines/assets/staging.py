@@ -73,8 +73,11 @@ def build_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
             refs = references_from_db(con, screening_references(spec))
             loaded = screen(spec, loaded, refs, dict(zip(manifest["relpath"], manifest["sha256"], strict=True)))
             quarantine.record(con, context.run.run_id, spec.source_id, loaded.quarantined)
+            screened_all = loaded.screened
+            if cyberstats.allow_quarantine:  # the failing files are left out: their failures block nothing
+                screened_all = quarantine.left_out_by_allowance(screened_all, loaded.files_left_out())
             for _, table in tables:  # the checks report these rather than evaluate them again
-                screened = [r for r in loaded.screened if r.table == f"staging.{table}"]
+                screened = [r for r in screened_all if r.table == f"staging.{table}"]
                 if screened:
                     record_results(con, context.run.run_id, run_started(context), f"staging/{table}", screened)
             for q in loaded.quarantined:

@@ -11,7 +11,7 @@ table fails); ``cyberstats run --allow-quarantine`` publishes without it, and sa
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import duckdb
@@ -91,6 +91,26 @@ def from_results(source_id: str, results: Iterable[Result], sha256: dict[str, st
                                    expectation=r.expectation, row=hit.rows[0] if hit.rows else None,
                                    column=column, expected=r.description, found=", ".join(hit.values),
                                    unexpected_rows=hit.count))
+    return out
+
+
+#: What a blocking failure became when the run published without the failing files.
+LEFT_OUT_NOTE = "the failing file(s) were left out by --allow-quarantine: published without them"
+
+
+def left_out_by_allowance(results: Iterable[Result], left_out: Iterable[str]) -> list[Result]:
+    """``results`` as they stand in a run allowed to publish without its quarantined files.
+
+    A failing blocking result whose every failing row is in a file ``left_out`` did not stop the
+    publication: it is recorded as a warning with :data:`LEFT_OUT_NOTE`, so the history and the
+    quality page say what happened. Any other result (one failing elsewhere) keeps its severity.
+    """
+    gone = set(left_out)
+    out = []
+    for r in results:
+        if not r.success and r.blocking and r.files and all(hit.file in gone for hit in r.files):
+            r = replace(r, severity="warn", note="; ".join(n for n in (r.note, LEFT_OUT_NOTE) if n))
+        out.append(r)
     return out
 
 

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import io
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -209,6 +210,12 @@ def test_allow_quarantine_publishes_without_the_file_and_says_so(published: Path
     assert (data / extra).read_bytes() == bad
     assert main(["quarantine", "--published", "--warehouse", str(warehouse(data))]) == 0
     assert extra in capsys.readouterr().out
+    # The published quality page tells what happened: published without the file, nothing blocked.
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (site(data) / "quality.html").read_text(encoding="utf-8")))
+    assert "No blocking expectation failed" in text and "stopped the publication" not in text
+    assert "This publication was made without them" in text and extra in text
+    assert "Warning : no_negative_values on staging.stg_unodc_cts__observations" in text
+    assert "left out by --allow-quarantine" in text
 
     # Without the flag the same inputs are not "unchanged": the run fails and publishes nothing.
     wh_before = warehouse(data).read_bytes()

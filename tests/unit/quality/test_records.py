@@ -97,3 +97,16 @@ def test_recording_the_same_expectation_again_in_a_run_replaces_it(con) -> None:
     comments = dict(con.execute("SELECT column_name, comment FROM duckdb_columns() WHERE schema_name = 'quality' "
                                 "AND table_name = 'validation_results'").fetchall())
     assert all(comments.values()) and "unexpected_count" in comments
+
+
+def test_with_allow_quarantine_a_failure_confined_to_left_out_files_is_recorded_as_not_blocking(con) -> None:
+    failed, elsewhere = _result(), _result(name="other")
+    elsewhere = Result(**{**elsewhere.__dict__, "files": (FileHits("sources/x/1/kept.csv", 1, (3,), ("-1",)),)})
+    warn = Result("staging.t", "drift", "value", "warn", False, 10, 2, files=failed.files)
+    out = quarantine.left_out_by_allowance([failed, elsewhere, warn, _result(success=True)], ["sources/x/1/a.csv"])
+    assert [(r.expectation, r.severity, r.success) for r in out] == [
+        ("no_negative_values", "warn", False), ("other", "blocking", False), ("drift", "warn", False),
+        ("no_negative_values", "blocking", True)]
+    assert out[0].note == quarantine.LEFT_OUT_NOTE and out[2].note is None
+    history.record_results(con, "r", datetime.now(UTC), "staging/t", out[:1])
+    assert history.runs(con).select("blocking_failed", "warnings").row(0) == (0, 1)
