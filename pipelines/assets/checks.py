@@ -11,9 +11,14 @@ Drift expectations fail with WARN severity and block nothing. Every result is ap
 Staging tables of registered sources also get ``files_not_quarantined`` (blocking unless the run
 allows quarantine) and, for observation sources, ``rows_loaded_match_file`` (rows loaded from each
 file = data rows in the file, counted independently of the reader).
+
+:func:`domain_check` is the one way the domain checks (pipelines/assets/crosswalk_checks.py,
+pipelines/assets/indicator_checks.py) become Dagster checks: their plain evaluation returns a
+:class:`~pipelines.quality.findings.Finding`, recorded in ``quality.validation_results`` like every
+suite result, so the history and the quality page hold every check of every run.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import dagster as dg
@@ -21,6 +26,7 @@ import polars as pl
 
 from pipelines.assets.resources import CyberstatsResource, run_started
 from pipelines.quality import quarantine
+from pipelines.quality.findings import Finding, finding_result
 from pipelines.quality.history import record_results, to_result
 from pipelines.quality.reconcile import reconcile_rows
 from pipelines.quality.references import references_from_db
@@ -187,3 +193,27 @@ def build_checks(asset_keys: Iterable[tuple[str, ...]] = ()) -> list[dg.AssetChe
     keys = {tuple(k) for k in asset_keys}
     crosswalk = tuple(REFERENCE_TABLES["crosswalk_categories"]) in keys
     return [build_suite_check(suite, crosswalk) for suite in SUITES.values()]
+
+
+def domain_check(asset: dg.AssetKey, name: str, description: str, expected: str,
+                 evaluate: Callable[[CyberstatsResource], tuple[Finding, dict]], *, blocking: bool = True,
+                 additional_deps: Sequence[dg.AssetKey] = ()) -> dg.AssetChecksDefinition:
+    """A Dagster check on ``asset`` whose outcome is also recorded in the validation history.
+
+    ``evaluate`` reads what it needs and returns the finding and the check's metadata (shown in the
+    Dagster UI and by ``cyberstats run``); ``expected`` completes "expected ..." on the quality page.
+    A failure has ERROR severity when ``blocking`` (nothing downstream runs), WARN otherwise.
+    """
+
+    @dg.asset_check(asset=asset, name=name, blocking=blocking, additional_deps=list(additional_deps),
+                    description=description)
+    def _check(context: dg.AssetCheckExecutionContext, cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
+        finding, metadata = evaluate(cyberstats)
+        result = finding_result(".".join(asset.path), name, blocking, expected, finding)
+        with connect(cyberstats.settings().build_db, disposable=True) as con:
+            record_results(con, context.run.run_id, run_started(context), "/".join(asset.path), [result])
+        return dg.AssetCheckResult(
+            passed=finding.passed, metadata=metadata,
+            severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN)
+
+    return _check

@@ -3,12 +3,14 @@
 Blocking checks (a failure stops publication): parent and part never added, units never mixed, no
 figure counted twice, regional rows equal the sum of their countries, the Convention status follows
 art. 65(1). Warning (never blocks): every category a source prints has a crosswalk row; its
-metadata lists the unmapped categories with their observation counts.
+metadata lists the unmapped categories with their observation counts. Every outcome is recorded
+in ``quality.validation_results`` (pipelines.assets.checks.domain_check).
 """
 
 import dagster as dg
 import polars as pl
 
+from pipelines.assets.checks import domain_check
 from pipelines.assets.resources import CyberstatsResource
 from pipelines.harmonise.convention import status_problems
 from pipelines.harmonise.crosswalk import (
@@ -17,6 +19,7 @@ from pipelines.harmonise.crosswalk import (
     regional_sum_mismatches,
     summed_relatives,
 )
+from pipelines.quality.findings import Finding
 from pipelines.warehouse import connect, read_table
 
 ARTICLES = dg.AssetKey(["marts", "offences_by_convention_article"])
@@ -32,49 +35,35 @@ def _tables(cyberstats: CyberstatsResource, *names: tuple[str, str]) -> list[pl.
         return [read_table(con, schema, table) for schema, table in names]
 
 
-def _result(bad: pl.DataFrame, what: str) -> dg.AssetCheckResult:
+def _outcome(bad: pl.DataFrame, evaluated: int, what: str) -> tuple[Finding, dict]:
     lines = [str(r) for r in bad.head(SHOWN).iter_rows(named=True)]
-    return dg.AssetCheckResult(
-        passed=bad.height == 0, severity=dg.AssetCheckSeverity.ERROR,
-        metadata={"violations": bad.height,
-                  "failure": (f"{bad.height} {what}" if bad.height else "none"),
-                  "examples": dg.MetadataValue.md("\n".join(f"- {x}" for x in lines) or "none")})
+    return Finding.from_rows(bad, evaluated), {
+        "violations": bad.height, "failure": (f"{bad.height} {what}" if bad.height else "none"),
+        "examples": dg.MetadataValue.md("\n".join(f"- {x}" for x in lines) or "none")}
 
 
-@dg.asset_check(asset=ARTICLES, blocking=True, additional_deps=[CROSSWALK],
-                description="No area row adds a category together with one of its ancestors (parent_category chain).")
-def parent_and_child_never_summed(cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
+def _parent_and_child(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
     rows, crosswalk = _tables(cyberstats, ("marts", "offences_by_convention_article"),
                               ("staging", "stg_offence_crosswalk__mappings"))
-    return _result(summed_relatives(rows, crosswalk), "rows add a parent and its part")
+    return _outcome(summed_relatives(rows, crosswalk), rows.height, "rows add a parent and its part")
 
 
-@dg.asset_check(asset=ARTICLES, blocking=True,
-                description="Each row holds one source and one measure: a count or a USD loss, never both; "
-                            "keys unique.")
-def units_never_mixed(cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
+def _units(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
     (rows,) = _tables(cyberstats, ("marts", "offences_by_convention_article"))
-    return _result(mixed_unit_rows(rows), "rows mix units or repeat a key")
+    return _outcome(mixed_unit_rows(rows), rows.height, "rows mix units or repeat a key")
 
 
-@dg.asset_check(asset=ARTICLES, blocking=True,
-                description="Every source figure is added into at most one area row (article groups are indivisible).")
-def no_figure_counted_twice(cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
+def _counted_twice(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
     (rows,) = _tables(cyberstats, ("marts", "offences_by_convention_article"))
-    return _result(figures_counted_twice(rows), "source figures are counted in more than one row")
+    return _outcome(figures_counted_twice(rows), rows.height, "source figures are counted in more than one row")
 
 
-@dg.asset_check(asset=ARTICLES, blocking=True,
-                description="Region and World rows equal the sum of their country rows, with the same countries.")
-def regional_rows_equal_country_sums(cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
+def _regional_rows(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
     (rows,) = _tables(cyberstats, ("marts", "offences_by_convention_article"))
-    return _result(regional_sum_mismatches(rows), "region rows differ from the sum of their countries")
+    return _outcome(regional_sum_mismatches(rows), rows.height, "region rows differ from the sum of their countries")
 
 
-@dg.asset_check(asset=CROSSWALK_MART, blocking=False,
-                description="Every category a source prints has a crosswalk row (mapped or explicitly unmapped); "
-                            "lists the unmapped categories with their observation counts.")
-def every_category_in_crosswalk(cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
+def _categories(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
     (mart,) = _tables(cyberstats, ("marts", "offence_crosswalk"))
     missing = mart.filter(pl.col("mapping_status") == "not_in_crosswalk")
     unmapped = mart.filter(pl.col("mapping_status") == "unmapped", pl.col("observations") > 0).sort(
@@ -84,25 +73,45 @@ def every_category_in_crosswalk(cyberstats: CyberstatsResource) -> dg.AssetCheck
         return dg.MetadataValue.md("\n".join(f"- {r['source_id']} / {r['source_category']}: {r['observations']:,}"
                                              for r in df.iter_rows(named=True)) or "none")
 
-    return dg.AssetCheckResult(
-        passed=missing.height == 0, severity=dg.AssetCheckSeverity.WARN,
-        metadata={"categories_not_in_crosswalk": missing.height,
-                  "observations_not_in_crosswalk": int(missing["observations"].sum()),
-                  "missing": listing(missing),
-                  "unmapped_categories_with_observations": unmapped.height,
-                  "observations_unmapped": int(unmapped["observations"].sum()),
-                  "unmapped": listing(unmapped)})
+    finding = Finding.from_rows(missing.select("source_id", "source_category", "observations"), mart.height,
+                                note=f"{unmapped.height} categories with observations are flagged unmapped")
+    return finding, {"categories_not_in_crosswalk": missing.height,
+                     "observations_not_in_crosswalk": int(missing["observations"].sum()),
+                     "missing": listing(missing),
+                     "unmapped_categories_with_observations": unmapped.height,
+                     "observations_unmapped": int(unmapped["observations"].sum()),
+                     "unmapped": listing(unmapped)}
 
 
-@dg.asset_check(asset=STATUS, blocking=True, additional_deps=[EVENTS],
-                description="Entry into force follows art. 65(1) (40 counted instruments, +90 days, null until "
-                            "reached) and the signatory count is the latest verified one.")
-def entry_into_force_follows_art_65(cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
+def _entry_into_force(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
     status, events = _tables(cyberstats, ("marts", "convention_status"), ("staging", "stg_convention_status__events"))
     problems = status_problems(status, events)
-    return dg.AssetCheckResult(passed=not problems, severity=dg.AssetCheckSeverity.ERROR,
-                               metadata={"failure": "; ".join(problems) or "none"})
+    return Finding.from_problems(problems, status.height), {"failure": "; ".join(problems) or "none"}
 
 
-CROSSWALK_CHECKS = [parent_and_child_never_summed, units_never_mixed, no_figure_counted_twice,
-                    regional_rows_equal_country_sums, every_category_in_crosswalk, entry_into_force_follows_art_65]
+CROSSWALK_CHECKS = [
+    domain_check(ARTICLES, "parent_and_child_never_summed",
+                 "No area row adds a category together with one of its ancestors (parent_category chain).",
+                 "no area row adding a category together with one of its ancestors (parent_category chain)",
+                 _parent_and_child, additional_deps=[CROSSWALK]),
+    domain_check(ARTICLES, "units_never_mixed",
+                 "Each row holds one source and one measure: a count or a USD loss, never both; keys unique.",
+                 "one source and one measure per row (a count or a USD loss, never both), keys unique", _units),
+    domain_check(ARTICLES, "no_figure_counted_twice",
+                 "Every source figure is added into at most one area row (article groups are indivisible).",
+                 "every source figure added into at most one area row", _counted_twice),
+    domain_check(ARTICLES, "regional_rows_equal_country_sums",
+                 "Region and World rows equal the sum of their country rows, with the same countries.",
+                 "region and World rows equal to the sum of their country rows, with the same countries",
+                 _regional_rows),
+    domain_check(CROSSWALK_MART, "every_category_in_crosswalk",
+                 "Every category a source prints has a crosswalk row (mapped or explicitly unmapped); lists the "
+                 "unmapped categories with their observation counts.",
+                 "a crosswalk row (mapped or explicitly unmapped) for every category a source prints",
+                 _categories, blocking=False),
+    domain_check(STATUS, "entry_into_force_follows_art_65",
+                 "Entry into force follows art. 65(1) (40 counted instruments, +90 days, null until reached) and "
+                 "the signatory count is the latest verified one.",
+                 "entry into force per art. 65(1) (40 counted instruments, +90 days, null until reached) and the "
+                 "latest verified signatory count", _entry_into_force, additional_deps=[EVENTS]),
+]

@@ -13,18 +13,20 @@ Blocking checks stop publication when they fail (the publish step depends on eve
 ``national_totals_equal_sum_of_parts`` (intermediate.int_national_totals_from_parts) warns: a
 publisher total that differs from its own State/UT rows is the publisher's inconsistency, reported
 but not ours to block on.
+
+Every outcome is recorded in ``quality.validation_results`` (pipelines.assets.checks.domain_check).
 """
 
 import dagster as dg
 import polars as pl
 
+from pipelines.assets.checks import domain_check
 from pipelines.assets.resources import CyberstatsResource
 from pipelines.indicators.rates import MAX_SHARE_OUTSIDE_TOLERANCE, RATE_TOLERANCE, evaluate_rate_check
 from pipelines.indicators.regional import publishable_violations, sum_of_parts_mismatches
 from pipelines.indicators.trends import contract_violations
+from pipelines.quality.findings import Finding, row_lines
 from pipelines.warehouse import connect, read_table
-
-_ERROR = dg.AssetCheckSeverity.ERROR
 
 
 def _read(cyberstats: CyberstatsResource, schema: str, *tables: str) -> list[pl.DataFrame]:
@@ -43,25 +45,24 @@ def _md(df: pl.DataFrame, limit: int = 10) -> dg.MetadataValue:
     return dg.MetadataValue.md("\n".join(lines) + (f"\n\n({df.height - limit} more)" if df.height > limit else ""))
 
 
-@dg.asset_check(asset=dg.AssetKey(["marts", "rate_reconciliation"]), name="rates_match_published", blocking=True,
-                description=f"Our World Bank rates per 100,000 match UNODC's published rates within "
-                            f"{RATE_TOLERANCE:.0%} for all but at most {MAX_SHARE_OUTSIDE_TOLERANCE:.0%} of "
-                            "comparable rows.")
-def rates_match_published(cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
+def _rates(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
     [rec] = _read(cyberstats, "marts", "rate_reconciliation")
     result = evaluate_rate_check(rec)
     compared = rec.filter(pl.col("status") == "compared")["rate_relative_difference"].abs()
     quantiles = {f"abs_relative_difference_p{q}": float(compared.quantile(q / 100, "linear"))
                  for q in (50, 90, 95, 99)} if compared.len() else {}
     share = result.share_outside
-    return dg.AssetCheckResult(
-        passed=result.passed, severity=_ERROR,
-        metadata={"comparable_rows": result.comparable_rows, "rows_outside_tolerance": result.rows_outside,
-                  "share_outside_tolerance": share if share is not None else 0.0,
-                  "tolerance_relative": RATE_TOLERANCE, "max_share_outside_tolerance": MAX_SHARE_OUTSIDE_TOLERANCE,
-                  **quantiles, "worst_rows": _md(result.worst),
-                  **({} if result.passed else {"failure": f"{share:.1%} of {result.comparable_rows} comparable rows "
-                                                          f"outside {RATE_TOLERANCE:.0%}"})})
+    note = (f"{result.rows_outside:,} of {result.comparable_rows:,} comparable rows outside {RATE_TOLERANCE:.0%} "
+            f"({(share or 0.0):.1%}; at most {MAX_SHARE_OUTSIDE_TOLERANCE:.0%} allowed); worst rows listed")
+    finding = Finding(result.passed, result.comparable_rows, result.rows_outside, tuple(row_lines(result.worst)),
+                      note)
+    return finding, {
+        "comparable_rows": result.comparable_rows, "rows_outside_tolerance": result.rows_outside,
+        "share_outside_tolerance": share if share is not None else 0.0,
+        "tolerance_relative": RATE_TOLERANCE, "max_share_outside_tolerance": MAX_SHARE_OUTSIDE_TOLERANCE,
+        **quantiles, "worst_rows": _md(result.worst),
+        **({} if result.passed else {"failure": f"{share:.1%} of {result.comparable_rows} comparable rows "
+                                                f"outside {RATE_TOLERANCE:.0%}"})}
 
 
 REGIONAL = {
@@ -75,60 +76,72 @@ REGIONAL = {
 
 def _regional_checks(mart: str) -> list[dg.AssetChecksDefinition]:
     values, groups = REGIONAL[mart]
-    key = dg.AssetKey(["marts", mart])
 
-    @dg.asset_check(asset=key, name="regional_sums_equal_sum_of_parts", blocking=True,
-                    description="The world equals the sum of its regions and each region the sum of its "
-                                "sub-regions (sums, populations, country counts).")
-    def _parts(cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
+    def parts(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
         [df] = _read(cyberstats, "marts", mart)
         bad = sum_of_parts_mismatches(df, values, groups)
-        return dg.AssetCheckResult(passed=bad.height == 0, severity=_ERROR,
-                                   metadata={"mismatches": bad.height, "unexpected": _md(bad)})
+        return Finding.from_rows(bad, df.height), {"mismatches": bad.height, "unexpected": _md(bad)}
 
-    @dg.asset_check(asset=key, name="publishable_implies_coverage", blocking=True,
-                    description="Every publishable aggregate has a known population coverage at or above "
-                                "min_population_coverage.")
-    def _publishable(cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
+    def publishable(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
         [df] = _read(cyberstats, "marts", mart)
-        bad = publishable_violations(df)
-        return dg.AssetCheckResult(passed=bad.height == 0, severity=_ERROR, metadata={
-            "publishable_rows": int(df["is_publishable"].sum()), "violations": bad.height,
-            "unexpected": _md(bad.select("region_level", "region_code", "year", "population_coverage_share",
-                                         "min_population_coverage"))})
+        bad = publishable_violations(df).select("region_level", "region_code", "year", "population_coverage_share",
+                                                "min_population_coverage")
+        publishable_rows = int(df["is_publishable"].sum())
+        return Finding.from_rows(bad, publishable_rows), {
+            "publishable_rows": publishable_rows, "violations": bad.height, "unexpected": _md(bad)}
 
-    return [_parts, _publishable]
+    key = dg.AssetKey(["marts", mart])
+    return [
+        domain_check(key, "regional_sums_equal_sum_of_parts",
+                     "The world equals the sum of its regions and each region the sum of its sub-regions (sums, "
+                     "populations, country counts).",
+                     "the world equal to the sum of its regions and each region to the sum of its sub-regions "
+                     "(sums, populations, country counts)", parts),
+        domain_check(key, "publishable_implies_coverage",
+                     "Every publishable aggregate has a known population coverage at or above "
+                     "min_population_coverage.",
+                     "a known population coverage at or above min_population_coverage for every publishable "
+                     "aggregate", publishable),
+    ]
 
 
-@dg.asset_check(asset=dg.AssetKey(["marts", "trends"]), name="trends_respect_breaks_and_minimums", blocking=True,
-                additional_deps=[dg.AssetKey(["intermediate", "int_trend_points"])],
-                description="No segment straddles a known break, CAGR only with positive endpoints, trend "
-                            "statistics exactly when a segment has at least min_points points.")
-def trends_respect_breaks_and_minimums(cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
+def _trends(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
     # The points come from the intermediate table marts.trends is built from (marts.trend_points is a
     # sibling that may not be materialised yet when this check runs).
     [trends] = _read(cyberstats, "marts", "trends")
     [points] = _read(cyberstats, "intermediate", "int_trend_points")
     problems = contract_violations(trends, points)
-    return dg.AssetCheckResult(passed=not problems, severity=_ERROR, metadata={
+    return Finding.from_problems(problems, trends.height), {
         "segments": trends.height, "problems": len(problems),
-        "unexpected": dg.MetadataValue.md("\n".join(f"- {p}" for p in problems[:20]) or "none")})
+        "unexpected": dg.MetadataValue.md("\n".join(f"- {p}" for p in problems[:20]) or "none")}
 
 
-@dg.asset_check(asset=dg.AssetKey(["intermediate", "int_national_totals_from_parts"]),
-                name="national_totals_equal_sum_of_parts",
-                description="A publisher's national total equals the sum of its own State/UT rows (subtotal rows "
-                            "never summed). Warns: a difference is the publisher's.")
-def national_totals_equal_sum_of_parts(cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
+def _national_totals(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
     [totals] = _read(cyberstats, "intermediate", "int_national_totals_from_parts")
     with_total = totals.filter(pl.col("published_total").is_not_null())
-    bad = with_total.filter(~pl.col("matches_published"))
-    return dg.AssetCheckResult(
-        passed=bad.height == 0, severity=dg.AssetCheckSeverity.WARN,
-        metadata={"totals_compared": with_total.height, "mismatches": bad.height,
-                  "unexpected": _md(bad.select("dataset", "category", "year", "parts_sum", "published_total"))})
+    bad = with_total.filter(~pl.col("matches_published")).select("dataset", "category", "year", "parts_sum",
+                                                                 "published_total")
+    return Finding.from_rows(bad, with_total.height), {
+        "totals_compared": with_total.height, "mismatches": bad.height, "unexpected": _md(bad)}
 
 
-INDICATOR_CHECKS = [rates_match_published,
-                    *_regional_checks("regional_losses"), *_regional_checks("regional_offences"),
-                    trends_respect_breaks_and_minimums, national_totals_equal_sum_of_parts]
+INDICATOR_CHECKS = [
+    domain_check(dg.AssetKey(["marts", "rate_reconciliation"]), "rates_match_published",
+                 f"Our World Bank rates per 100,000 match UNODC's published rates within {RATE_TOLERANCE:.0%} for "
+                 f"all but at most {MAX_SHARE_OUTSIDE_TOLERANCE:.0%} of comparable rows.",
+                 f"our World Bank rates per 100,000 within {RATE_TOLERANCE:.0%} of UNODC's published rates for all "
+                 f"but at most {MAX_SHARE_OUTSIDE_TOLERANCE:.0%} of comparable rows", _rates),
+    *_regional_checks("regional_losses"), *_regional_checks("regional_offences"),
+    domain_check(dg.AssetKey(["marts", "trends"]), "trends_respect_breaks_and_minimums",
+                 "No segment straddles a known break, CAGR only with positive endpoints, trend statistics exactly "
+                 "when a segment has at least min_points points.",
+                 "no segment straddling a known break, CAGR only with positive endpoints, trend statistics exactly "
+                 "when a segment has at least min_points points", _trends,
+                 additional_deps=[dg.AssetKey(["intermediate", "int_trend_points"])]),
+    domain_check(dg.AssetKey(["intermediate", "int_national_totals_from_parts"]),
+                 "national_totals_equal_sum_of_parts",
+                 "A publisher's national total equals the sum of its own State/UT rows (subtotal rows never "
+                 "summed). Warns: a difference is the publisher's.",
+                 "a publisher's national total equal to the sum of its own State/UT rows (subtotal rows never "
+                 "summed)", _national_totals, blocking=False),
+]

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
 from pipelines.assets.checks import QUARANTINE_CHECK, RECONCILE_CHECK
@@ -69,5 +70,14 @@ def test_a_failed_blocking_check_stops_everything_downstream(tmp_path: Path, all
                   "publish/warehouse_and_site"}
     if allow:
         assert result.success and downstream <= materialized
+        # Every check of the run is in its validation history, the domain checks included.
+        with duckdb.connect(str(tmp_path / "wh" / ".build" / "build.duckdb"), read_only=True) as con:
+            recorded = set(con.execute("SELECT asset_key, expectation FROM quality.validation_results "
+                                       "WHERE run_id = ?", [result.run_id]).fetchall())
+        assert {(k, n) for (k, n), e in checks.items()} <= recorded
+        assert {("marts/regional_losses", "regional_sums_equal_sum_of_parts"),
+                ("marts/rate_reconciliation", "rates_match_published"),
+                ("marts/trends", "trends_respect_breaks_and_minimums"),
+                ("marts/offences_by_convention_article", "parent_and_child_never_summed")} <= recorded
     else:
         assert not result.success and not downstream & materialized
