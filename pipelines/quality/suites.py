@@ -46,6 +46,15 @@ MAX_RATE_PER_100K = 100_000
 MAX_COUNT = 10_000_000_000
 #: A loss above this (ten trillion US dollars, about a tenth of world GDP) is a unit error.
 MAX_LOSS_USD = 10_000_000_000_000
+#: A loss above this many units of any currency is a unit or typing error, whatever the currency:
+#: 1e20 is about world GDP (USD 110 trillion in 2024) expressed in Iranian rials at the 2025 open-market
+#: rate (about 1,000,000 per US dollar), the ISO 4217 currency in use with the most units per dollar
+#: (others: LBP 89,500, VND 26,000, LAK 21,000, IDR 16,000, KRW 1,400; EUR/GBP about 1). It is also
+#: eight times the largest global cybercrime-cost estimate (USD 10.5 trillion) in rials. The highest real
+#: national figure is VND 3.9e14 (Viet Nam 2023, shared/data/facts/national_headline_figures.csv),
+#: five orders of magnitude below. Losses without a USD conversion are checked against this bound
+#: only (a tighter bound needs the exchange rate; converted losses also meet MAX_LOSS_USD).
+MAX_LOSS_LOCAL_CURRENCY = 1e20
 #: Implied population (count x 100,000 / rate) may differ from World Bank population by this share
 #: before a warning: UNODC uses UN population estimates (99% of real pairs are within 23%).
 POPULATION_TOLERANCE = 0.25
@@ -370,6 +379,11 @@ PUBLISHED_COLUMNS = {
 }
 
 
+_LOCAL_LOSS_BOUND = (f"a loss of at most {MAX_LOSS_LOCAL_CURRENCY:.0e}".replace("e+", "e")
+                     + " in its own currency (about world GDP in Iranian rials, the currency with the most units "
+                       "per US dollar)")
+
+
 def observation_expectations(source_id: str, key_severity: str = BLOCKING,
                              key: tuple[str, ...] = OBSERVATION_KEY, key_what: str = "",
                              extra: tuple[Expectation, ...] = ()) -> tuple[Expectation, ...]:
@@ -401,6 +415,9 @@ def observation_expectations(source_id: str, key_severity: str = BLOCKING,
         Expectation("counts_plausible", "between", f"a count of at most {MAX_COUNT:,} (the world's population)",
                     columns=("value", "value_low", "value_high"), max_value=MAX_COUNT,
                     where=(("unit", ("count",)),)),
+        Expectation("losses_plausible", "between", _LOCAL_LOSS_BOUND,
+                    columns=("value", "value_low", "value_high"), max_value=MAX_LOSS_LOCAL_CURRENCY,
+                    where=(("unit", ("currency",)),)),
         Expectation("text_lengths_bounded", "max_length",
                     f"labels of at most {LABEL_MAX_CHARS} characters and notes of at most "
                     f"{TEXT_MAX_CHARS:,}", columns=LABEL_COLUMNS + TEXT_COLUMNS,
@@ -540,6 +557,8 @@ def _suites() -> dict[str, Suite]:
         Expectation("losses_plausible", "between", f"a loss of at most {MAX_LOSS_USD:,.0f} US dollars",
                     columns=("loss_usd_nominal", "loss_usd_nominal_high", "loss_usd_constant"),
                     max_value=MAX_LOSS_USD),
+        Expectation("local_currency_losses_plausible", "between", _LOCAL_LOSS_BOUND,
+                    columns=("loss_lcu", "loss_lcu_low", "loss_lcu_high"), max_value=MAX_LOSS_LOCAL_CURRENCY),
         known("area_codes_known", "country_iso3", "area_codes", "an ISO3 code in UN M49"),
         known("currencies_known", "currency_code", "currencies", "an ISO 4217 currency code in use"),
         years_in_range(),
@@ -652,6 +671,8 @@ def _suites() -> dict[str, Suite]:
                     derive=value_or_range("loss_lcu", "loss_lcu_low", "loss_lcu_high"), columns=("loss_lcu",)),
         non_negative("loss_lcu", "loss_lcu_low", "loss_lcu_high", "loss_usd_nominal", name="no_negative_losses",
                      what="losses of at least 0"),
+        Expectation("local_currency_losses_plausible", "between", _LOCAL_LOSS_BOUND,
+                    columns=("loss_lcu", "loss_lcu_low", "loss_lcu_high"), max_value=MAX_LOSS_LOCAL_CURRENCY),
         years_in_range(),
         keys_unique("source_file", "source_row", what="source row"),
     ), pointer=("source_file", "source_row"))

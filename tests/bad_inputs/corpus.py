@@ -249,6 +249,11 @@ CASES: list[Case] = [
     bad("currency_unknown", "national_figures", NATIONAL_DIR, ".csv",
         csv_transform(NATIONAL, set_cell(2, "currency", "XYZ")),
         "{file}, row 2, column 'currency': expectation currencies_known failed", "found 'XYZ'", validate=True),
+    # No USD conversion would catch it (no GBP rate for 2024): the bound holds in any currency.
+    bad("loss_absurd_in_local_currency", "national_figures", NATIONAL_DIR, ".csv",
+        csv_transform(NATIONAL, set_cell(77, "value", "1.17e21")),
+        "{file}, row 77, column 'value': expectation losses_plausible failed: expected a loss of at most 1e20 in its "
+        "own currency", "found '1.17e+21'", validate=True),
     bad("currency_symbol_in_value", "national_figures", NATIONAL_DIR, ".csv",
         csv_transform(NATIONAL, set_cell(2, "value", "$489.7m")),
         "{file}, row 2, column 'value': expected a number, found '$489.7m'", READABLE),

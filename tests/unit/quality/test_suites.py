@@ -1,5 +1,6 @@
 """The suites cover every staging table and every mart, and are well formed."""
 
+import polars as pl
 import pytest
 
 from pipelines.quality.suites import BLOCKING, KINDS, OBSERVATION_SOURCES, SUITES, WARN, suite_for
@@ -62,3 +63,46 @@ def test_reference_needs_follow_the_expectations() -> None:
     assert union.needs() == []  # the crosswalk is optional: its absence is reported, not waited for
     assert union.needs(optional=True) == [("staging", "stg_offence_crosswalk__mappings")]
     assert suite_for("staging", "stg_un_m49__areas").needs() == []
+
+
+NATIONAL = "sources/national_figures/2026-11-22/national_headline_figures.csv"
+
+
+def _by_name(suite, name: str) -> list:
+    return [e for e in suite.expectations if e.name == name]
+
+
+def test_an_absurd_loss_in_local_currency_fails_in_staging_and_in_the_mart(tmp_path) -> None:
+    """GBR 2024 typed as 1.17e21 GBP has no USD conversion to catch it (no GBP rate for 2024)."""
+    from pipelines.quality.runner import run_suite
+    from pipelines.sources import national_figures
+    from tests.conftest import BUNDLED
+
+    path = tmp_path / "national.csv"
+    path.write_text((BUNDLED / NATIONAL).read_text(encoding="utf-8").replace(
+        "calendar_year,loss,1170000000,,,GBP,reported,as_published,,UK Finance,Annual Fraud Report 2025",
+        "calendar_year,loss,1.17e21,,,GBP,reported,as_published,,UK Finance,Annual Fraud Report 2025"),
+        encoding="utf-8")
+    staging = suite_for("staging", "stg_national_figures__observations")
+    good = national_figures.read(BUNDLED / NATIONAL, NATIONAL, "2026-11-22")
+    assert all(r.success for r in run_suite(good, staging, None, _by_name(staging, "losses_plausible")))
+    bad = national_figures.read(path, "national.csv", "2026-11-22")
+    [value, *_] = run_suite(bad, staging, None, _by_name(staging, "losses_plausible"))
+    assert (value.column, value.success, value.unexpected_count, value.files[0].rows) == ("value", False, 1, (77,))
+    assert value in [r for r in run_suite(bad, staging, None, staging.screening()) if not r.success]  # quarantines
+
+    mart = suite_for("marts", "losses_by_country_year")
+    losses = pl.DataFrame({"loss_lcu": [1.17e21, 3.9e14, None], "loss_lcu_low": [None, 8e12, 1.0],
+                           "loss_lcu_high": [None, 1e13, 2.0], "source_file": ["n.csv"] * 3, "source_row": [77, 5, 6]})
+    results = run_suite(losses, mart, None, _by_name(mart, "local_currency_losses_plausible"))
+    assert [(r.column, r.success, r.unexpected_count) for r in results] == [
+        ("loss_lcu", False, 1), ("loss_lcu_low", True, 0), ("loss_lcu_high", True, 0)]
+
+
+def test_the_local_currency_bound_leaves_every_real_national_figure_far_below_it(facts) -> None:
+    from pipelines.quality.suites import MAX_LOSS_LOCAL_CURRENCY
+
+    figures = pl.read_csv(facts / "national_headline_figures.csv", infer_schema_length=0)
+    largest = max(figures[c].cast(pl.Float64, strict=False).max() for c in ("value", "value_low", "value_high"))
+    assert largest == 3.9e14  # VND, Viet Nam 2023
+    assert largest * 100_000 < MAX_LOSS_LOCAL_CURRENCY
