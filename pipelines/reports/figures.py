@@ -19,11 +19,26 @@ import polars as pl
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+#: Colours for lines and point markers: the palette without its yellow, which a thin line on white
+#: barely shows (contrast 1.2:1). Series beyond these seven change dash and marker as well.
+LINE_PALETTE = [c for c in PALETTE if c != "#F0E442"]
+LINE_DASHES = ("solid", "dash", "dot", "dashdot")
+MARKER_SYMBOLS = ("circle", "square", "diamond", "triangle-up")
 #: Sequential colour-blind-safe scale for maps (viridis-like, light = low).
 MAP_SCALE = [[0.0, "#fde725"], [0.25, "#5ec962"], [0.5, "#21918c"], [0.75, "#3b528b"], [1.0, "#440154"]]
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 #: Name under which the vendored topology is injected (plotly.js: <scope>_<resolution>m).
 GEO_RESOLUTION = 50
+
+
+@dataclass(frozen=True)
+class Table:
+    """A further data table shown with a chart (e.g. the points behind small multiples)."""
+
+    caption: str
+    frame: pl.DataFrame
+    headers: dict[str, str]
+    formats: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -35,6 +50,21 @@ class Chart:
     table: pl.DataFrame
     table_headers: dict[str, str]
     formats: dict[str, str] = field(default_factory=dict)  # column -> usd | pct | num | text
+    more_tables: tuple[Table, ...] = ()
+    config: dict = field(default_factory=dict)  # plotly.js config overrides (e.g. no mode bar)
+
+    @property
+    def uses_geo(self) -> bool:
+        """The chart draws a map (its page must load the world topology)."""
+        return any(t.get("type") in ("choropleth", "scattergeo") for t in self.figure.get("data", []))
+
+
+def series_style(i: int) -> dict:
+    """Line and marker of the i-th series: seven colours, then the same colours dashed with other markers."""
+    colour = LINE_PALETTE[i % len(LINE_PALETTE)]
+    cycle = (i // len(LINE_PALETTE)) % len(LINE_DASHES)
+    return {"line": {"color": colour, "dash": LINE_DASHES[cycle], "width": 2},
+            "marker": {"color": colour, "symbol": MARKER_SYMBOLS[cycle], "size": 7}}
 
 
 def esc(value: object) -> str:

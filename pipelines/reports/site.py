@@ -10,6 +10,7 @@ the run timestamp shown on each page (and recorded in build-info.json).
 
 import hashlib
 import json
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,6 +53,11 @@ class Page:
     def root(self) -> str:
         return "../" * self.path.count("/")
 
+    @property
+    def uses_geo(self) -> bool:
+        """Only pages with a map load the 1.1 MB world topology."""
+        return any(c.uses_geo for c in self.charts)
+
 
 @dataclass(frozen=True)
 class SiteResult:
@@ -76,6 +82,12 @@ class SiteData:
                 [name]).fetchall()) for name in self.marts}
         self.table_comments = dict(con.execute(
             "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall())
+        #: meta.publication of a published warehouse (None for a build database not yet published).
+        self.publication: dict | None = None
+        if _exists(con, "meta", "publication"):
+            row = con.execute("SELECT run_id, published_at FROM meta.publication").fetchone()
+            if row:
+                self.publication = {"run_id": row[0], "published_at": str(row[1])[:16] + " UTC"}
 
     def mart(self, name: str) -> pl.DataFrame:
         return self.marts.get(name, pl.DataFrame())
@@ -88,7 +100,8 @@ def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
 
 def chart_json(chart: Chart) -> str:
     spec = chart.figure
-    text = json.dumps({"data": spec.get("data", []), "layout": spec.get("layout", {}), "config": PLOTLY_CONFIG},
+    config = {**PLOTLY_CONFIG, **chart.config}
+    text = json.dumps({"data": spec.get("data", []), "layout": spec.get("layout", {}), "config": config},
                       sort_keys=True, default=str, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
@@ -277,8 +290,12 @@ def methodology_page(data: SiteData) -> Page:
 
 def sources_page(data: SiteData) -> Page:
     files = data.mart("source_files")
-    return Page("sources.html", "sources.html", "Sources and licences",
-                {"files": files.to_dicts() if files.height else []})
+    groups = []
+    if files.height:
+        ordered = files.sort("kind", "source_id", "relpath", descending=[True, False, False])
+        for (source_id, kind), sub in ordered.group_by(["source_id", "kind"], maintain_order=True):
+            groups.append({"source_id": source_id, "kind": kind, "files": sub.to_dicts()})
+    return Page("sources.html", "sources.html", "Sources and licences", {"groups": groups})
 
 
 def downloads_page(data: SiteData, downloads: list[Download]) -> Page:
@@ -288,13 +305,30 @@ def downloads_page(data: SiteData, downloads: list[Download]) -> Page:
 
 # --- assembly --------------------------------------------------------------------------------------
 
+#: A release folder named by a commit of the repository the file came from (e.g. ``a1f785a``): it says
+#: nothing about when the data were released, so the sidecar's retrieval date is shown beside it.
+GIT_RELEASE = re.compile(r"^[0-9a-f]{7,40}$")
+
+
+def release_text(release: str, retrieved: str | None) -> str:
+    if GIT_RELEASE.match(release or ""):
+        return f"{release} (repository snapshot, retrieved {retrieved or 'on an unknown date'})"
+    return release
+
+
 def freshness(data: SiteData) -> list[dict]:
     files = data.mart("source_files")
     if files.height == 0:
         return []
-    return (files.group_by("source_id", "kind").agg(releases=pl.col("release").unique().sort().str.join(", "),
-                                                     files=pl.len(), publisher=pl.col("publisher").first())
-            .sort("kind", "source_id", descending=[True, False]).to_dicts())
+    rows = []
+    for (source_id, kind), sub in files.sort("kind", "source_id", "release", descending=[True, False, False]).group_by(
+            ["source_id", "kind"], maintain_order=True):
+        releases = sub.select("release", "retrieved").unique().sort("release", "retrieved", nulls_last=True)
+        rows.append({"source_id": source_id, "kind": kind, "files": sub.height,
+                     "publisher": next(iter(sub["publisher"].drop_nulls().to_list()), None),
+                     "releases": ", ".join(dict.fromkeys(release_text(r, d) for r, d in releases.iter_rows())),
+                     "retrieved": ", ".join(sorted({d for d in sub["retrieved"].to_list() if d}))})
+    return rows
 
 
 def compare_with_previous(data: SiteData, previous: duckdb.DuckDBPyConnection | None) -> dict:
@@ -334,6 +368,11 @@ def build_site(con: duckdb.DuckDBPyConnection, out_dir: Path, run_info: dict,
     _write_assets(out_dir / "assets")
     data = SiteData(con)
     downloads = export_marts(data.marts, out_dir / "downloads", data.descriptions)
+    # The footer names the publication run: the one that published this warehouse (re-rendering it with
+    # `cyberstats report` keeps that name), or the run building it now.
+    pub = data.publication or {}
+    run_info = {**run_info, "publication_run_id": pub.get("run_id") or run_info["run_id"],
+                "published_at": pub.get("published_at")}
 
     pages = [
         overview_page(data, compare_with_previous(data, previous), freshness(data)),
@@ -416,8 +455,12 @@ def _render(env: jinja2.Environment, page: Page, run_info: dict, nav: list, sing
     def url(path: str) -> str:
         return f"#{section_id(path)}" if single else page.root + path
 
+    def uid(name: str) -> str:
+        """An element id, made unique across the sections of the single-file bundle."""
+        return f"{section_id(page.path)}--{name}" if single else name
+
     return env.get_template(page.template).render(page=page, run=run_info, nav=nav, root=page.root, url=url,
-                                                  single=single, charts=page.charts, **page.context)
+                                                  uid=uid, single=single, charts=page.charts, **page.context)
 
 
 def _main_of(html: str) -> str:

@@ -1,6 +1,8 @@
 """Site rendering: escaping of hostile names, determinism, exports safe for spreadsheets."""
 
 import csv
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
@@ -92,3 +94,92 @@ def test_export_refuses_more_rows_than_a_sheet_holds(tmp_path: Path, monkeypatch
     monkeypatch.setattr(dl, "XLSX_MAX_ROWS", 2)
     done = export_marts({"t": pl.DataFrame({"a": [1, 2, 3]})}, tmp_path)
     assert set(done[0].files) == {"csv", "parquet"}  # no truncated XLSX
+
+
+# --- the site as a reader sees it ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def built(hostile_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole site with the quality page and the single-file bundle, from the published warehouse."""
+    from pipelines.quality.report import quality_page
+
+    out = tmp_path_factory.mktemp("built") / "site"
+    with duckdb.connect(str(hostile_warehouse), read_only=True) as con:
+        build_site(con, out, RUN, single_file=True, extra_pages=[quality_page])
+    return out
+
+
+def _text(path: Path) -> str:
+    """Visible text of a page, whitespace collapsed."""
+    html = path.read_text(encoding="utf-8")
+    html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+class _Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        for name, value in attrs:
+            if name == "id":
+                self.ids.append(value)
+            elif name in ("aria-labelledby", "aria-describedby", "data-target"):
+                self.refs += value.split()
+
+
+def test_single_file_has_unique_ids_and_every_reference_resolves(built: Path) -> None:
+    parser = _Ids()
+    parser.feed((built / "cyberstats-report.html").read_text(encoding="utf-8"))
+    duplicates = sorted({i for i in parser.ids if parser.ids.count(i) > 1})
+    assert duplicates == []
+    assert len(parser.ids) > 500  # every page's sections and charts are in it
+    assert set(parser.refs) <= set(parser.ids)
+
+
+def test_pages_keep_their_plain_ids(built: Path) -> None:
+    parser = _Ids()
+    parser.feed((built / "countries" / "GBR.html").read_text(encoding="utf-8"))
+    assert "src-h" in parser.ids and "losses-gbr" in parser.ids
+
+
+def test_only_pages_with_a_map_load_the_topology(built: Path) -> None:
+    loading = sorted(p.relative_to(built).as_posix() for p in built.rglob("*.html")
+                     if "world_50m.js" in p.read_text(encoding="utf-8"))
+    assert loading == ["regional.html"]
+    assert "choropleth" in (built / "regional.html").read_text(encoding="utf-8")
+
+
+def test_footer_names_the_publication_run_and_the_fingerprint(built: Path, hostile_warehouse: Path) -> None:
+    with duckdb.connect(str(hostile_warehouse), read_only=True) as con:
+        run_id = con.execute("SELECT run_id FROM meta.publication").fetchone()[0]
+    footer = _text(built / "index.html").split("Publication run")[-1]
+    assert footer.startswith(f" {run_id} , published ")  # the whole id of the run that published the warehouse
+    assert "ffffffffffffffff" in footer and f"pages re-rendered by {RUN['run_id']}" in footer
+
+
+def test_quality_page_sentences_are_separated(built: Path) -> None:
+    text = _text(built / "quality.html")
+    assert "warning" in text
+    assert not re.search(r"failed\.\d", text)
+    assert re.search(r"failed\. \d+ warnings? \(drift", text)
+
+
+def test_sources_page_shows_every_field_of_every_file_without_a_wide_table(built: Path,
+                                                                            hostile_warehouse: Path) -> None:
+    with duckdb.connect(str(hostile_warehouse), read_only=True) as con:
+        files = con.execute("SELECT relpath, sha256, retrieved FROM marts.source_files").fetchall()
+    html = (built / "sources.html").read_text(encoding="utf-8")
+    assert "<table" not in html
+    assert html.count('<dl class="provenance">') == len(files)
+    for relpath, sha, _ in files:
+        assert relpath in html and sha in html
+    assert html.count("<dt>Licence</dt>") == html.count("<dt>Retrieved</dt>") == len(files)
+
+
+def test_freshness_dates_releases_named_by_a_commit(built: Path) -> None:
+    text = _text(built / "index.html")
+    assert re.search(r"a1f785a \(repository snapshot, retrieved \d{4}-\d{2}-\d{2}\)", text)
+    assert re.search(r"fa7d949 \(repository snapshot, retrieved \d{4}-\d{2}-\d{2}\)", text)
