@@ -245,8 +245,7 @@ def offence_rates_chart(rows: pl.DataFrame, area: str) -> Chart:
         # Missing years stay gaps: a line never bridges a year without data.
         traces.append(dict(type="scatter", name=esc(cat), x=years, y=[sub.get(y) for y in years],
                         mode="lines+markers",
-                        connectgaps=False, showlegend=True,
-                        line={"color": PALETTE[i % len(PALETTE)]},
+                        connectgaps=False, showlegend=True, **series_style(i),
                         hovertemplate="%{x}: %{y:,.1f} per 100,000<extra>" + esc(cat) + "</extra>"))
     title = f"Police-recorded offences per 100,000 population, {area} (UNODC)"
     fig = {"data": traces, "layout": _layout("Year", "Offences per 100,000 population",
