@@ -35,7 +35,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "unexpected_percent": ("DOUBLE", "unexpected_count / element_count x 100 (percent)"),
     "sample_values_json": ("VARCHAR", "JSON list of up to 10 distinct failing values"),
     "sample_rows_json": ("VARCHAR", "JSON list of up to 10 failing rows: {file, row}"),
-    "files_json": ("VARCHAR", "JSON list per file: {file, count, rows (first 5), values (first 5)}"),
+    "files_json": ("VARCHAR", "JSON list per file: {file, count, rows (first 5), values (first 5), and columns: "
+                              "the file's own column names of those rows where it has one column per year}"),
     "description": ("VARCHAR", "what was expected"),
     "gx_expectation": ("VARCHAR", "Great Expectations expectation type evaluated (null: evaluated in Python)"),
     "note": ("VARCHAR", "context (e.g. 'reference crosswalk_categories not loaded')"),
@@ -50,7 +51,8 @@ def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _row(run_id: str, started: datetime, checked: datetime, asset_key: str, r: Result) -> tuple:
-    files = [{"file": f.file, "count": f.count, "rows": list(f.rows), "values": list(f.values)} for f in r.files]
+    files = [{"file": f.file, "count": f.count, "rows": list(f.rows), "values": list(f.values),
+              **({"columns": list(f.columns)} if f.columns else {})} for f in r.files]
     return (run_id, started, checked, asset_key, r.table, r.expectation, r.column, r.severity, r.success,
             r.element_count, r.unexpected_count, r.unexpected_percent, json.dumps(list(r.sample_values)),
             json.dumps(r.sample_rows), json.dumps(files), r.description, r.gx_expectation, r.note,
@@ -85,7 +87,7 @@ def to_result(row: dict) -> Result:
     """A recorded result row back as a :class:`Result` (for checks that report earlier results)."""
     from pipelines.quality.runner import FileHits
 
-    files = tuple(FileHits(f["file"], f["count"], tuple(f["rows"]), tuple(f["values"]))
+    files = tuple(FileHits(f["file"], f["count"], tuple(f["rows"]), tuple(f["values"]), tuple(f.get("columns", ())))
                   for f in json.loads(row["files_json"] or "[]"))
     messages = tuple((row["message"] or "").splitlines()) if not row["success"] else ()
     return Result(row["table_name"], row["expectation"], row["column_name"], row["severity"], bool(row["success"]),

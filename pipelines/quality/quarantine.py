@@ -85,7 +85,7 @@ def from_results(source_id: str, results: Iterable[Result], sha256: dict[str, st
         for hit in r.files:
             if hit.file not in sha256:
                 continue  # not a source file of this table (e.g. the table itself)
-            column = r.published_column or r.column
+            column = ", ".join(hit.columns) if hit.columns else (r.published_column or r.column)
             message = next((line for line in r.lines() if line.startswith(hit.file + ",")), r.lines()[0])
             out.append(Quarantined(source_id, hit.file, sha256[hit.file], "expectation", message,
                                    expectation=r.expectation, row=hit.rows[0] if hit.rows else None,

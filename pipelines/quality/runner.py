@@ -75,6 +75,9 @@ class FileHits:
     count: int
     rows: tuple[int, ...]
     values: tuple[str, ...]
+    #: the published columns of those rows, where a table column was published in a column per row
+    #: (the year columns of a World Bank file); empty otherwise
+    columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,11 @@ class Result:
             rows = f"{noun}{'s' if len(f.rows) > 1 else ''} {', '.join(str(r) for r in f.rows)}"
             if f.count > len(f.rows):
                 rows += f" and {f.count - len(f.rows):,} more"
-            out.append(f"{f.file}, {rows}{column}: {what}, found {_join(f.values)}")
+            where = column
+            if f.columns:  # the file's own column names: one per row (a year), not the table's
+                where = (f", column{'s' if len(f.columns) > 1 else ''} {_join(f.columns)}"
+                         f" (table column {self.column!r})")
+            out.append(f"{f.file}, {rows}{where}: {what}, found {_join(f.values)}")
         return out
 
 
@@ -721,12 +728,15 @@ def _locate(plan: _Plan, e: Expectation, column: str | None, failing: pl.DataFra
             pl.col(pointer[1]).cast(pl.Int64))
     else:
         file, row = pl.lit(plan.suite.key), pl.col("__pos") + 1
-    shown = failing.select(file.alias("__file"), row.alias("__row"), value).sort("__file", "__row")
+    per_row = plan.suite.published_per_row.get(column) if column else None
+    published = (per_row if per_row is not None else pl.lit(None, dtype=pl.String)).alias("__published")
+    shown = failing.select(file.alias("__file"), row.alias("__row"), value, published).sort("__file", "__row")
     samples = [fmt(v) for v in shown["__shown"].unique(maintain_order=True).head(SAMPLE_VALUES).to_list()]
     per_file = shown.group_by("__file", maintain_order=True).agg(
         pl.len().alias("n"), pl.col("__row").head(ROWS_PER_FILE).alias("rows"),
-        pl.col("__shown").unique(maintain_order=True).head(ROWS_PER_FILE).alias("values"))
+        pl.col("__shown").unique(maintain_order=True).head(ROWS_PER_FILE).alias("values"),
+        pl.col("__published").head(ROWS_PER_FILE).drop_nulls().unique(maintain_order=True).alias("columns"))
     files = tuple(FileHits(r["__file"], int(r["n"]), tuple(int(x) for x in r["rows"]),
-                           tuple(fmt(v) for v in r["values"]))
+                           tuple(fmt(v) for v in r["values"]), tuple(r["columns"]))
                   for r in per_file.iter_rows(named=True))
     return {"sample_values": tuple(samples), "files": files}

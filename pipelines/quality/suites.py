@@ -134,6 +134,9 @@ class Suite:
     pointer: tuple[str, str] | None = None
     #: canonical column -> column name as published, for messages ("value" was "VALUE")
     published_columns: Mapping[str, str] = field(default_factory=dict)
+    #: canonical column -> expression giving, row by row, the column it was published in, for tables
+    #: unpivoted from one column per year (World Bank: "value" was the "2000" column of its row)
+    published_per_row: Mapping[str, pl.Expr] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -471,7 +474,10 @@ def _suites() -> dict[str, Suite]:
                  where=(("indicator_code", ("SP.POP.TOTL",)),)),
         positive("value", name="exchange_rates_positive", what="an exchange rate above 0",
                  where=(("indicator_code", ("PA.NUS.FCRF",)),)),
-    ), pointer=("source_file", "source_row"))
+    ), pointer=("source_file", "source_row"),
+        # The bulk CSV has one column per year: a value was published in its year's column.
+        published_columns={"country_code": "Country Code", "indicator_code": "Indicator Code"},
+        published_per_row={"value": pl.col("year").cast(pl.String), "year": pl.col("year").cast(pl.String)})
     wdi_countries = Suite("staging", "stg_worldbank_wdi__countries", (
         not_null("country_code"),
         keys_unique("country_code"),

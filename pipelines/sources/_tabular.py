@@ -62,17 +62,31 @@ def _records(text: str, limit: int) -> list[list[str]]:
     return out
 
 
-def _find_header(records: list[list[str]], marker: str, name: str, expected_header: str) -> int:
+#: Delimiters a CSV saved with another locale's settings may use instead of commas.
+OTHER_DELIMITERS = (";", "\t", "|")
+
+
+def _find_header(records: list[list[str]], marker: str, name: str, expected_header: str, text: bool = True) -> int:
+    """Index of the first record with a ``marker`` cell; else an error saying what the file holds
+    (for text files: a header split by another delimiter than the comma, or the first row)."""
     wanted = marker.strip().casefold()
     for i, rec in enumerate(records):
         if any((cell or "").strip().lstrip("\ufeff").casefold() == wanted for cell in rec):
             return i
-    raise InputError(
-        file=name,
-        expected=f"{expected_header} (a header row with a {marker!r} cell within the first "
-        f"{HEADER_SEARCH_ROWS} rows)",
-        found="no such row",
-    )
+    expected = (f"{expected_header}: a {'comma-delimited ' if text else ''}header row with a {marker!r} cell "
+                f"within the first {HEADER_SEARCH_ROWS} rows")
+    # The header may be there, split by another delimiter (a CSV saved with ';' as list separator).
+    for i, rec in enumerate(records if text else ()):
+        line = ",".join(rec)
+        for delimiter in OTHER_DELIMITERS:
+            cells = [c.strip().strip('"').lstrip("\ufeff").casefold() for c in line.split(delimiter)]
+            if len(cells) > 1 and wanted in cells:
+                shown = "TAB" if delimiter == "\t" else delimiter
+                raise InputError(file=name, row=i + 1, expected=expected,
+                                 found=f"a header delimited by {shown!r}: {line.strip()}")
+    first = next((",".join(rec).strip() for rec in records if any((c or "").strip() for c in rec)), None)
+    raise InputError(file=name, expected=expected,
+                     found=f"no such row (the first row reads {first})" if first else "no such row")
 
 
 def read_csv_table(path: Path, name: str, marker: str, expected_header: str) -> Table:
@@ -189,7 +203,7 @@ def read_xlsx_table(
         head = reader.load_sheet(0, header_row=None, n_rows=HEADER_SEARCH_ROWS, dtypes="string")
         head_rows = [[("" if v is None else str(v)) for v in row.values()]
                      for row in head.to_arrow().to_pylist()]
-        k = _find_header(head_rows, marker, name, expected_header)
+        k = _find_header(head_rows, marker, name, expected_header, text=False)
         text_sheet = reader.load_sheet(0, header_row=k, dtypes="string")
         frame = pl.DataFrame(text_sheet.to_arrow())
         frame = _strip_header(frame)

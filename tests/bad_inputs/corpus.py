@@ -130,6 +130,15 @@ def duplicate_row(relpath: str, row: int) -> Callable[[], bytes]:
     return make
 
 
+def with_delimiter(relpath: str, delimiter: str) -> Callable[[], bytes]:
+    """``relpath`` saved with another list separator (as a spreadsheet set to another locale does)."""
+    def make() -> bytes:
+        out = io.StringIO()
+        csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(_rows(bundled(relpath)))
+        return out.getvalue().encode("utf-8")
+    return make
+
+
 def long_title_block() -> bytes:
     rows = _rows(bundled(UNODC_2024))
     return _write([["UNODC"]] + [[f"note {i}"] for i in range(40)] + rows[2:])
@@ -191,8 +200,11 @@ CASES: list[Case] = [
         "{file}, row 4: expected at least one data row under the header, found 'no rows'", READABLE),
     # --- header and columns ---------------------------------------------------------------------
     bad("header_on_the_wrong_row", "unodc_cts", UNODC_DIR, ".csv", long_title_block,
-        "{file}: expected the UNODC CTS header", "(a header row with a 'Iso3_code' cell within the first 30 rows), "
-        "found 'no such row'", READABLE),
+        "{file}: expected the UNODC CTS header", "a comma-delimited header row with a 'Iso3_code' cell within the "
+        "first 30 rows, found 'no such row (the first row reads UNODC)'", READABLE),
+    bad("semicolon_delimited", "fbi_ic3", IC3_DIR, ".csv", with_delimiter(IC3_TOTALS, ";"),
+        "{file}, row 1: expected an IC3 table header", "a comma-delimited header row with a 'year' cell",
+        "found \"a header delimited by ';': year;complaints;loss_usd;", READABLE, validate=True),
     bad("column_missing", "unodc_cts", UNODC_DIR, ".csv", csv_transform(UNODC_2024, drop_column("VALUE")),
         "{file}, row 3, column 'VALUE': expected columns Iso3_code, Country", READABLE, validate=True),
     bad("column_renamed", "unodc_cts", UNODC_DIR, ".csv", csv_transform(UNODC_2024, set_cell(3, "VALUE", "Value", 3)),
