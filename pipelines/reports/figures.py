@@ -13,6 +13,8 @@ which renders a subset of HTML in hover labels and legends.
 
 import html
 import math
+import re
+import textwrap
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -293,6 +295,72 @@ def offences_mix_chart(offences: pl.DataFrame, year: int | None) -> Chart:
 
 # --- trends ----------------------------------------------------------------------------------------
 
+_CURRENCY = re.compile(r"^([A-Z]{3})\b")
+
+
+def short_unit(units: str | None) -> str:
+    """Axis title for a series unit: 'AUD, nominal (local currency)' -> 'AUD, nominal'."""
+    text = (units or "").strip()
+    if _CURRENCY.match(text):
+        text = text.replace(" (local currency)", "").replace(" prices", "")
+        return text.replace("USD,", "US$,") if text.startswith("USD,") else text
+    if "per 100,000" in text:
+        return "per 100,000 population"
+    return re.sub(r"\s*\(count\).*$", "", text) or "value"
+
+
+def format_value(value: float | None, units: str | None, per_year: bool = False, short: bool = False) -> str:
+    """A value (or a slope) with its unit: 'AUD 101 m', 'GBP -6 m', '-US$6 m', '0.52 per 100,000
+    population', '1,234 complaints'. ``short`` drops 'population' from rates (panel headings)."""
+    if value is None:
+        return "n/a"
+    text = units or ""
+    tail = " per year" if per_year else ""
+    m = _CURRENCY.match(text)
+    if m:
+        sign, v = ("-" if value < 0 else ""), abs(value)
+        if v >= 1e9:
+            number = f"{v / 1e9:,.3g} bn"
+        elif v >= 1e6:
+            number = f"{v / 1e6:,.3g} m"
+        else:
+            number = f"{v:,.0f}"
+        if m.group(1) == "USD":
+            return f"{sign}US${number}{tail}"
+        return f"{m.group(1)} {sign}{number}{tail}"
+    if "per 100,000" in text:
+        return f"{value:,.3g} per 100,000{'' if short else ' population'}{tail}"
+    noun = short_unit(text)
+    number = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
+    return f"{number} {noun}{tail}"
+
+
+def wrap_lines(text: str, width: int, max_lines: int | None) -> tuple[str, ...]:
+    """``text`` wrapped at word boundaries into lines of about ``width`` characters (raw text); past
+    ``max_lines`` the last line ends in an ellipsis."""
+    lines = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
+    if max_lines is not None and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: width - 1].rstrip() + "…"
+    return tuple(lines)
+
+
+def esc_lines(lines: tuple[str, ...]) -> str:
+    """Escaped lines joined with plotly's line break."""
+    return "<br>".join(esc(line) for line in lines)
+
+
+def panel_labels(names: list[str], width: int = 48, max_lines: int = 2) -> list[tuple[str, ...]]:
+    """Wrapped panel labels that stay distinct: a label that shortening makes equal to another one is given
+    in full (more lines) instead."""
+    short = [wrap_lines(n, width, max_lines) for n in names]
+    seen: dict[tuple[str, ...], set[str]] = {}
+    for name, label in zip(names, short, strict=True):
+        seen.setdefault(label, set()).add(name)
+    return [label if len(seen[label]) == 1 else wrap_lines(name, width, None)
+            for name, label in zip(names, short, strict=True)]
+
+
 def _theil_sen_intercept(points: list[tuple[int, float]], slope: float) -> float:
     """Conover's intercept for a Theil-Sen line: median of y - slope * x."""
     values = sorted(y - slope * x for x, y in points)
@@ -300,108 +368,439 @@ def _theil_sen_intercept(points: list[tuple[int, float]], slope: float) -> float
     return values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
 
 
+def _set_changes(years: list[int], members: list[str | None]) -> dict[int, str]:
+    """Years in which the set of reporting countries differs from the previous point's: '+ALB -BIH'."""
+    out, prev = {}, None
+    for year, text in zip(years, members, strict=True):
+        current = {c.strip() for c in (text or "").split(",") if c.strip()}
+        if prev is not None and current != prev:
+            out[year] = " ".join([f"+{c}" for c in sorted(current - prev)] + [f"−{c}" for c in sorted(prev - current)])
+        prev = current
+    return out
+
+
+COVERAGE_COLUMNS = ("countries_reporting", "countries_in_region", "population_coverage_share", "reporting_countries")
+
+
 def trend_small_multiples(trends: pl.DataFrame, points: pl.DataFrame, chart_id: str, title: str,
-                          columns: int = 3, scale: float = 1.0, unit_label: str = "") -> Chart:
+                          columns: int = 3, coverage: pl.DataFrame | None = None) -> Chart:
     """One small panel per series segment: the values, the Sen's slope line and the Mann-Kendall verdict.
 
     ``trends`` holds the segments to draw (one row each); ``points`` the trend_points of those series.
-    Panels have their own y axes: levels of different series are not comparable, their shapes are.
+    Panels have their own y axes (titled with the series' unit): levels of different series are not
+    comparable, their shapes are. ``coverage`` (area_code, series_name, year and COVERAGE_COLUMNS)
+    adds, for regional sums, the countries and population share behind every point, and marks the
+    points at which the set of reporting countries changes.
     """
     segments = trends.sort("area_name", "series_name", "segment").to_dicts()
     n = len(segments)
-    rows = max(1, math.ceil(n / columns))
-    traces, annotations = [], []
-    layout = _layout(None, None, height=max(260, 230 * rows), showlegend=False,
-                     grid={"rows": rows, "columns": columns, "pattern": "independent", "ygap": 0.55, "xgap": 0.12},
-                     margin={"l": 50, "r": 10, "t": 40, "b": 30})
+    many_areas, many_series = trends["area_name"].n_unique() > 1, trends["series_name"].n_unique() > 1
+    areas = panel_labels([s["area_name"] for s in segments], 46, 2) if many_areas else [()] * n
+    series = panel_labels([s["series_name"] + (f" (part {s['segment']})" if (s["segments_in_series"] or 1) > 1
+                                               else "") for s in segments], 48, 2)
+    if not many_series and many_areas:
+        series = [(f"part {s['segment']}",) if (s["segments_in_series"] or 1) > 1 else () for s in segments]
+    slopes = [1 if s["sen_slope_per_year"] is not None else 0 for s in segments]
+    header_lines = max([1] + [len(a) + len(b) + 1 + k for a, b, k in zip(areas, series, slopes, strict=True)])
+    header_px = 15 * header_lines + 6
+    height, domains = _panel_grid(n, columns, 170, 30, 60, 20, header_px=header_px)
+    layout = _layout(None, None, height=height, showlegend=False, margin={"l": 60, "r": 10, "t": 30, "b": 20})
     layout.pop("xaxis", None)
     layout.pop("yaxis", None)
-    for i, seg in enumerate(segments, start=1):
-        ax = "" if i == 1 else str(i)
+    traces, annotations, point_rows, change_notes = [], [], [], []
+    cov = None
+    if coverage is not None and coverage.height:
+        cov = coverage.select("area_code", "series_name", "year", *COVERAGE_COLUMNS)
+    for i, (seg, (xd, yd)) in enumerate(zip(segments, domains, strict=True)):
+        ax = "" if i == 0 else str(i + 1)
+        units = seg["units"]
         pts = points.filter(pl.col("series_id") == seg["series_id"], pl.col("segment") == seg["segment"],
                             pl.col("value").is_not_null()).sort("year")
-        xs, ys = pts["year"].to_list(), [v / scale for v in pts["value"].to_list()]
+        if cov is not None:
+            pts = pts.join(cov, on=["area_code", "series_name", "year"], how="left")
+        xs, ys = pts["year"].to_list(), pts["value"].to_list()
+        hover = [f"{x}: {format_value(y, units)}" for x, y in zip(xs, ys, strict=True)]
+        symbols = ["circle"] * len(xs)
+        changes: dict[int, str] = {}
+        if cov is not None:
+            changes = _set_changes(xs, pts["reporting_countries"].to_list())
+            for j, r in enumerate(pts.iter_rows(named=True)):
+                hover[j] += (f"<br>{r['countries_reporting']} of {r['countries_in_region']} countries reporting, "
+                             f"{pct(r['population_coverage_share'])} of population")
+                if r["year"] in changes:
+                    hover[j] += f"<br>reporting countries changed: {changes[r['year']]}"
+                    symbols[j] = "diamond-open"
+                point_rows.append({"area_name": seg["area_name"], "series_name": seg["series_name"],
+                                   "year": r["year"], "value": r["value"],
+                                   "countries_reporting": r["countries_reporting"],
+                                   "countries_in_region": r["countries_in_region"],
+                                   "population_coverage_share": r["population_coverage_share"],
+                                   "reporting_change": changes.get(r["year"], ""),
+                                   "reporting_countries": r["reporting_countries"]})
+            if changes:
+                change_notes.append(f"{seg['area_name']}, {seg['series_name']}: "
+                                    + "; ".join(f"{y} ({c})" for y, c in changes.items()))
         traces.append({"type": "scatter", "mode": "lines+markers", "x": xs, "y": ys, "xaxis": f"x{ax}",
-                       "yaxis": f"y{ax}", "line": {"color": PALETTE[0]}, "marker": {"size": 5},
-                       "hovertemplate": "%{x}: %{y:,.3~g}" + esc(unit_label) + "<extra></extra>"})
+                       "yaxis": f"y{ax}", "line": {"color": PALETTE[0]},
+                       "marker": {"size": [9 if s != "circle" else 6 for s in symbols], "symbol": symbols,
+                                  "color": PALETTE[0], "line": {"width": 2, "color": PALETTE[0]}},
+                       "text": [esc(h) for h in hover], "hovertemplate": "%{text}<extra></extra>"})
         slope = seg["sen_slope_per_year"]
         if slope is not None and len(xs) >= 2:
-            b = _theil_sen_intercept(list(zip(xs, ys, strict=True)), slope / scale)
+            b = _theil_sen_intercept(list(zip(xs, ys, strict=True)), slope)
             traces.append({"type": "scatter", "mode": "lines", "x": [xs[0], xs[-1]],
-                           "y": [b + slope / scale * xs[0], b + slope / scale * xs[-1]], "xaxis": f"x{ax}",
+                           "y": [b + slope * xs[0], b + slope * xs[-1]], "xaxis": f"x{ax}",
                            "yaxis": f"y{ax}", "line": {"color": PALETTE[3], "dash": "dash", "width": 2},
                            "hoverinfo": "skip"})
-        verdict = seg["direction"] + (f", p={seg['mk_p_value']:.3f}" if seg["mk_p_value"] is not None else "")
-        label = seg["area_name"] if trends["area_name"].n_unique() > 1 else seg["series_name"]
-        if trends["area_name"].n_unique() > 1 and trends["series_name"].n_unique() > 1:
-            label = f"{seg['area_name']}: {seg['series_name']}"
-        if seg["segments_in_series"] and seg["segments_in_series"] > 1:
-            label += f" (part {seg['segment']})"
-        layout[f"xaxis{ax}"] = {"dtick": 2 if (xs and xs[-1] - xs[0] > 6) else 1, "gridcolor": "#eeeeee",
-                                "tickfont": {"size": 10}}
-        layout[f"yaxis{ax}"] = {"rangemode": "tozero", "gridcolor": "#eeeeee", "tickfont": {"size": 10}}
-        annotations.append({"text": f"<b>{esc(label[:48])}</b><br>{esc(verdict)}", "xref": f"x{ax} domain",
-                            "yref": f"y{ax} domain", "x": 0, "y": 1.28, "showarrow": False, "xanchor": "left",
-                            "align": "left", "font": {"size": 11}})
+        verdict = [seg["direction"] + (f", p={seg['mk_p_value']:.3f}" if seg["mk_p_value"] is not None else "")]
+        if slope is not None:
+            verdict.append(f"Sen's slope {format_value(slope, units, per_year=True, short=True)}")
+        layout[f"xaxis{ax}"] = {"domain": xd, "anchor": f"y{ax}", "dtick": 2 if (xs and xs[-1] - xs[0] > 6) else 1,
+                                "gridcolor": "#eeeeee", "tickfont": {"size": 10},
+                                "title": {"text": "Year", "font": {"size": 10}, "standoff": 2}}
+        layout[f"yaxis{ax}"] = {"domain": yd, "anchor": f"x{ax}", "rangemode": "tozero", "gridcolor": "#eeeeee",
+                                "tickfont": {"size": 10}, "title": {"text": esc(short_unit(units)),
+                                                                    "font": {"size": 10}, "standoff": 4}}
+        head = [f"<b>{esc_lines(areas[i])}</b>"] if areas[i] else []
+        if series[i]:
+            head.append(esc_lines(series[i]) if areas[i] else f"<b>{esc_lines(series[i])}</b>")
+        head += [f"<i>{esc(v)}</i>" for v in verdict]
+        annotations.append({"text": "<br>".join(head), "xref": "paper", "yref": "paper", "x": xd[0], "y": yd[1],
+                            "yanchor": "bottom", "xanchor": "left", "showarrow": False, "align": "left",
+                            "font": {"size": 11}, "yshift": 4})
     layout["annotations"] = annotations
     fig = {"data": traces, "layout": layout}
-    verdicts = [f"{s['area_name']} {s['series_name']} {s['first_year']}-{s['last_year']}: {s['direction']}"
-                + (f" (Sen's slope {s['sen_slope_per_year'] / scale:,.3g}{unit_label} per year)"
+    verdicts = [f"{s['area_name']}, {s['series_name']}, {s['first_year']}-{s['last_year']} ({short_unit(s['units'])}): "
+                f"{s['direction']}"
+                + (f" (Sen's slope {format_value(s['sen_slope_per_year'], s['units'], per_year=True)})"
                    if s["sen_slope_per_year"] is not None else "") for s in segments]
-    summary = (f"{n} small charts, one per series segment, each with its own vertical scale; the dashed line is "
-               f"Sen's slope, the verdict is the Mann-Kendall test with the Hamed-Rao correction. "
-               + "; ".join(verdicts) + ".") if n else "No series to show."
+    summary = (f"{n} small charts, one per series segment, each with its own vertical scale in the series' unit; "
+               f"the dashed line is Sen's slope, the verdict is the Mann-Kendall test with the Hamed-Rao "
+               f"correction. " + "; ".join(verdicts) + ".") if n else "No series to show."
+    if cov is not None:
+        summary += (" Each point is a sum over the countries that reported that year; hover or the points table "
+                    "gives how many countries and what share of the population stand behind it. Open diamonds mark "
+                    "years in which the set of reporting countries changed"
+                    + (": " + "; ".join(change_notes) + "." if change_notes else " (none did)."))
     headers = {"area_name": "Area", "series_name": "Series", "units": "Units", "segment": "Segment",
                "first_year": "First year", "last_year": "Last year", "points": "Points",
                "sen_slope_per_year": "Sen's slope per year", "sen_slope_ci_low_per_year": "95% CI low",
                "sen_slope_ci_high_per_year": "95% CI high", "relative_slope_per_year": "Relative slope per year",
                "mk_p_value": "Mann-Kendall p", "direction": "Verdict", "cagr": "CAGR"}
     table = trends.sort("area_name", "series_name", "segment").select(list(headers))
+    more: tuple[Table, ...] = ()
+    if point_rows:
+        point_headers = {"area_name": "Area", "series_name": "Series", "year": "Year", "value": "Value",
+                         "countries_reporting": "Countries reporting", "countries_in_region": "Countries in region",
+                         "population_coverage_share": "Population covered",
+                         "reporting_change": "Change in reporting countries",
+                         "reporting_countries": "Reporting countries"}
+        more = (Table(f"{title}: every point with the countries behind it", pl.DataFrame(point_rows),
+                      point_headers, {"value": "num", "population_coverage_share": "pct"}),)
     return Chart(chart_id, title, fig, summary, table, headers,
                  {"relative_slope_per_year": "pct", "cagr": "pct", "sen_slope_per_year": "num",
-                  "sen_slope_ci_low_per_year": "num", "sen_slope_ci_high_per_year": "num", "mk_p_value": "num"})
+                  "sen_slope_ci_low_per_year": "num", "sen_slope_ci_high_per_year": "num", "mk_p_value": "num"},
+                 more_tables=more, config={"displayModeBar": False})
 
 
 # --- Convention and ICCS views ----------------------------------------------------------------------
 
 CONFIDENCE_MARK = {"exact": "", "partial": " (partial)", "proxy": " (proxy)"}
+CONFIDENCE_RANK = {"exact": 0, "partial": 1, "proxy": 2}
+#: The two parts of an article group's count: series limited to ICT-committed conduct, and series
+#: that also hold offences committed without ICT (e.g. all recorded Fraud where no Cy part exists).
+ICT_PART = "ICT-specific series"
+NON_ICT_PART = "series including non-ICT offences"
+PART_SHORT = {ICT_PART: "ICT-specific", NON_ICT_PART: "incl. non-ICT"}
+
+
+def article_key(group: str) -> tuple[int, ...]:
+    """Sort key of an article group such as '9;10': by article number, not as text."""
+    return tuple(int(p) if p.strip().isdigit() else 10_000 for p in (group or "").split(";"))
+
+
+def article_label(group: str) -> str:
+    return f"Art. {group}"
+
+
+def compact(value: float | None) -> str:
+    """Short count for a heatmap cell: 812, 45.3k, 1.32M."""
+    if value is None:
+        return ""
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:.3g}M"
+    if abs(value) >= 1e3:
+        return f"{value / 1e3:.3g}k"
+    return f"{value:,.0f}" if value >= 10 else f"{value:.2g}"
+
+
+def convention_split(rows: pl.DataFrame) -> pl.DataFrame:
+    """UNODC police-recorded offences by M49 region (and World), year, article group and part.
+
+    Country rows are summed, as the mart's region rows are, but kept apart by whether the counted
+    series is limited to ICT-committed conduct (``ICT_PART``) or also holds non-ICT offences
+    (``NON_ICT_PART``), so that a reader never takes all recorded fraud for ICT-related fraud.
+    """
+    schema = {"region_code": pl.String, "region_name": pl.String, "year": pl.Int32, "convention_articles": pl.String,
+              "part": pl.String, "recorded_count": pl.Float64, "countries": pl.UInt32,
+              "categories_counted": pl.String, "worst_mapping_confidence": pl.String,
+              "countries_in_region": pl.Int32, "countries_reporting_any": pl.UInt32, "convention_offence": pl.String,
+              "overlapping_article_groups": pl.String}
+    if rows.height == 0:
+        return pl.DataFrame(schema=schema)
+    country = rows.filter(pl.col("area_type") == "country", pl.col("source_id") == "unodc_cts",
+                          pl.col("measure") == "offences", pl.col("recorded_count").is_not_null(),
+                          pl.col("region_code").is_not_null())
+    country = country.with_columns(part=pl.when(pl.col("includes_non_ict_offences")).then(pl.lit(NON_ICT_PART))
+                                   .otherwise(pl.lit(ICT_PART)))
+    world = country.with_columns(region_code=pl.lit("001"), region_name=pl.lit("World"))
+    both = pl.concat([world, country])
+    rank = pl.col("worst_mapping_confidence").replace_strict(CONFIDENCE_RANK, default=3, return_dtype=pl.Int8)
+    split = both.group_by("region_code", "region_name", "year", "convention_articles", "part").agg(
+        recorded_count=pl.col("recorded_count").sum(), countries=pl.col("area_code").n_unique(),
+        categories_counted=pl.col("categories_counted").str.split(" | ").list.explode().unique().sort()
+        .str.join(" | "),
+        worst_mapping_confidence=pl.col("worst_mapping_confidence").sort_by(rank).last())
+    any_ = both.group_by("region_code", "year").agg(countries_reporting_any=pl.col("area_code").n_unique())
+    regions = rows.filter(pl.col("area_type") == "region", pl.col("countries_in_region").is_not_null()).select(
+        "region_code", "countries_in_region").unique("region_code", keep="first")
+    group_cols = ["convention_articles", "convention_offence"]
+    if "overlapping_article_groups" in rows.columns:
+        group_cols.append("overlapping_article_groups")
+    groups = rows.select(group_cols).drop_nulls("convention_articles").sort(group_cols, nulls_last=True).unique(
+        "convention_articles", keep="first")
+    if "overlapping_article_groups" not in groups.columns:
+        groups = groups.with_columns(overlapping_article_groups=pl.lit(None, dtype=pl.String))
+    out = (split.join(any_, on=["region_code", "year"], how="left")
+           .join(regions, on="region_code", how="left").join(groups, on="convention_articles", how="left"))
+    return out.select([pl.col(c).cast(t) for c, t in schema.items()]).sort(
+        "region_code", "year", "convention_articles", "part")
+
+
+def _wide_parts(split: pl.DataFrame) -> pl.DataFrame:
+    """One row per region, year and article group with the two parts side by side."""
+    keys = ["region_code", "region_name", "year", "convention_articles"]
+    ict = split.filter(pl.col("part") == ICT_PART).select(
+        *keys, ict_count=pl.col("recorded_count"), ict_countries=pl.col("countries"),
+        ict_categories=pl.col("categories_counted"), ict_confidence=pl.col("worst_mapping_confidence"))
+    non = split.filter(pl.col("part") == NON_ICT_PART).select(
+        *keys, non_ict_count=pl.col("recorded_count"), non_ict_countries=pl.col("countries"),
+        non_ict_categories=pl.col("categories_counted"), non_ict_confidence=pl.col("worst_mapping_confidence"))
+    info = split.select(*keys, "convention_offence", "countries_in_region", "countries_reporting_any",
+                        "overlapping_article_groups").unique(keys, keep="first")
+    wide = info.join(ict, on=keys, how="left").join(non, on=keys, how="left")
+    rank = {v: k for k, v in CONFIDENCE_RANK.items()}
+    return wide.with_columns(
+        total_count=pl.sum_horizontal(pl.col("ict_count").fill_null(0), pl.col("non_ict_count").fill_null(0)),
+        worst_mapping_confidence=pl.max_horizontal(
+            pl.col("ict_confidence").replace_strict(CONFIDENCE_RANK, default=None, return_dtype=pl.Int8),
+            pl.col("non_ict_confidence").replace_strict(CONFIDENCE_RANK, default=None, return_dtype=pl.Int8))
+        .replace_strict(rank, default=None, return_dtype=pl.String),
+    ).with_columns(ict_countries=pl.col("ict_countries").fill_null(0),
+                   non_ict_countries=pl.col("non_ict_countries").fill_null(0))
+
+
+CONVENTION_HEADERS = {
+    "region_name": "Region", "convention_articles": "Articles", "convention_offence": "Offence(s)",
+    "ict_count": "Offences, ICT-specific series", "ict_countries": "Countries (ICT-specific)",
+    "ict_categories": "ICT-specific categories", "non_ict_count": "Offences, series including non-ICT offences",
+    "non_ict_countries": "Countries (including non-ICT)", "non_ict_categories": "Categories including non-ICT offences",
+    "total_count": "Total counted", "countries_in_region": "Countries in region",
+    "worst_mapping_confidence": "Mapping confidence", "overlapping_article_groups": "Overlapping article groups",
+}
+CONVENTION_FORMATS = {"ict_count": "num", "non_ict_count": "num", "total_count": "num"}
 
 
 def convention_article_chart(rows: pl.DataFrame, year: int | None) -> Chart:
-    """UNODC police-recorded offences by Convention article group and M49 region (region rows only)."""
-    data = rows.filter(pl.col("area_type") == "region", pl.col("region_code") != "001", pl.col("year") == year,
-                       pl.col("source_id") == "unodc_cts", pl.col("measure") == "offences").sort(
-        "convention_articles", "area_name")
+    """UNODC police-recorded offences by Convention article group and M49 region in ``year``, in two
+    panels: ICT-specific series, and series that include non-ICT offences (hatched)."""
+    split = convention_split(rows)
+    split = split.filter(pl.col("year") == year) if year is not None else split.clear()
+    regional = split.filter(pl.col("region_code") != "001")
+    groups = sorted(regional["convention_articles"].unique().to_list(), key=article_key)
+    labels = [esc(article_label(g)) for g in groups]
     traces = []
-    groups = data["convention_articles"].unique().sort().to_list() if data.height else []
-    labels = {g: f"Art. {g}" for g in groups}
-    for i, region in enumerate(sorted(data["area_name"].unique().to_list()) if data.height else []):
-        sub = data.filter(pl.col("area_name") == region)
-        traces.append({
-            "type": "bar", "orientation": "h", "name": esc(region),
-            "y": [esc(labels[g]) for g in sub["convention_articles"].to_list()],
-            "x": sub["recorded_count"].to_list(), "marker": {"color": PALETTE[i % len(PALETTE)]},
-            "customdata": [[c, n, esc(w), esc(cats[:120]), "yes" if ni else "no"] for c, n, w, cats, ni in zip(
-                sub["countries_reporting"], sub["countries_in_region"], sub["worst_mapping_confidence"],
-                sub["categories_counted"], sub["includes_non_ict_offences"], strict=True)],
-            "hovertemplate": ("%{y}: %{x:,.0f} offences from %{customdata[0]} of %{customdata[1]} countries"
-                              "<br>mapping confidence: %{customdata[2]}; includes non-ICT offences: %{customdata[4]}"
-                              "<br>%{customdata[3]}<extra>" + esc(region) + "</extra>"),
-        })
-    fig = {"data": traces, "layout": _layout("Police-recorded offences (count)", None, "UN M49 region",
-                                             height=420, barmode="stack", yaxis={"automargin": True})}
+    regions = sorted(regional["region_name"].unique().to_list())
+    for i, region in enumerate(regions):
+        colour = PALETTE[i % len(PALETTE)]
+        legend_shown = False
+        for part, xaxis in ((ICT_PART, "x"), (NON_ICT_PART, "x2")):
+            sub = regional.filter(pl.col("region_name") == region, pl.col("part") == part)
+            if sub.height == 0:
+                continue
+            marker: dict = {"color": colour, "line": {"color": "#1a1a1a" if part == NON_ICT_PART else colour,
+                                                      "width": 0.5}}
+            if part == NON_ICT_PART:
+                marker["pattern"] = {"shape": "/", "fillmode": "overlay", "fgcolor": "#ffffff", "fgopacity": 0.7,
+                                     "size": 6, "solidity": 0.3}
+            traces.append({
+                "type": "bar", "orientation": "h", "name": esc(region), "legendgroup": esc(region),
+                "showlegend": not legend_shown, "xaxis": xaxis, "yaxis": "y",
+                "y": [esc(article_label(g)) for g in sub["convention_articles"].to_list()],
+                "x": sub["recorded_count"].to_list(), "marker": marker,
+                "customdata": [[c, n, esc(w), esc((cats or "")[:160]), esc(part)] for c, n, w, cats in zip(
+                    sub["countries"], sub["countries_in_region"], sub["worst_mapping_confidence"],
+                    sub["categories_counted"], strict=True)],
+                "hovertemplate": ("%{y}, %{customdata[4]}: %{x:,.0f} offences from %{customdata[0]} of "
+                                  "%{customdata[1]} countries<br>mapping confidence: %{customdata[2]}"
+                                  "<br>%{customdata[3]}<extra>" + esc(region) + "</extra>"),
+            })
+            legend_shown = True
+    axis = {"title": {"text": "Police-recorded offences (count)"}, "gridcolor": "#e5e5e5", "rangemode": "tozero"}
+    layout = _layout(None, None, "UN M49 region", height=max(360, 110 + 44 * len(groups)), barmode="stack",
+                     margin={"l": 90, "r": 20, "t": 80, "b": 60})
+    layout.update({
+        "xaxis": {**axis, "domain": [0, 0.44], "anchor": "y"},
+        "xaxis2": {**axis, "domain": [0.56, 1], "anchor": "y"},
+        "yaxis": {"automargin": True, "categoryorder": "array", "categoryarray": labels, "anchor": "x",
+                  "autorange": "reversed"},
+        "annotations": [
+            {"text": "<b>ICT-specific series</b><br>Cy-tagged parts and computer offences", "xref": "paper",
+             "yref": "paper", "x": 0, "y": 1.0, "yanchor": "bottom", "xanchor": "left", "showarrow": False,
+             "align": "left"},
+            {"text": "<b>Series including non-ICT offences</b> (hatched)<br>e.g. all recorded fraud: not Convention "
+                     "offences as such", "xref": "paper", "yref": "paper", "x": 0.56, "y": 1.0, "yanchor": "bottom",
+             "xanchor": "left", "showarrow": False, "align": "left"},
+        ],
+    })
+    fig = {"data": traces, "layout": layout}
     title = f"Police-recorded offences by UN Convention against Cybercrime article, {year} (UNODC)"
-    conf = data.group_by("convention_articles").agg(pl.col("worst_mapping_confidence").first(),
-                                                    pl.col("recorded_count").sum()).sort("convention_articles")
-    summary = (f"Stacked bars of police-recorded offences reported to UNODC for {year}, by Convention article group "
-               "and region. An article group such as 9;10 cannot be split between its articles. "
-               + "; ".join(f"Art. {g}: {c:,.0f} offences (mapping {w})" for g, w, c in conf.iter_rows())
-               + ".") if data.height else f"No offences mapped to Convention articles for {year}."
-    headers = {"area_name": "Region", "convention_articles": "Articles", "convention_offence": "Offence(s)",
-               "recorded_count": "Offences (count)", "countries_reporting": "Countries reporting",
+    world = _wide_parts(split.filter(pl.col("region_code") == "001"))
+    parts = []
+    for r in sorted(world.iter_rows(named=True), key=lambda r: article_key(r["convention_articles"])):
+        text = f"Art. {r['convention_articles']} ({r['convention_offence']}): "
+        text += (f"{r['ict_count']:,.0f} offences from ICT-specific series ({r['ict_countries']} countries)"
+                 if r["ict_countries"] else "no ICT-specific series")
+        if r["non_ict_countries"]:
+            text += (f"{' and' if r['ict_countries'] else ';'} {r['non_ict_count']:,.0f} from series that include "
+                     f"non-ICT offences ({r['non_ict_countries']} countries: {r['non_ict_categories']})")
+        text += f"; mapping {r['worst_mapping_confidence']}"
+        if r["overlapping_article_groups"]:
+            text += f"; overlaps {r['overlapping_article_groups']}"
+        parts.append(text)
+    summary = (f"Horizontal bars of police-recorded offences reported to UNODC for {year}, by Convention article "
+               "group and UN M49 region, in two panels with their own scales. Left: series limited to offences "
+               "committed with ICT (cyber-related parts and computer offences). Right, hatched: series that also "
+               "hold offences committed without ICT, counted where a country reports no cyber-related part (for "
+               "example all recorded fraud); they are not Convention offences as such and mostly hold non-ICT "
+               "offences. An article group such as 9;10 cannot be split between its articles, and groups that "
+               "share an article must not be added. " + "; ".join(parts) + ".") if parts else \
+        f"No offences mapped to Convention articles for {year}."
+    table = _wide_parts(regional).sort("region_name", pl.col("convention_articles").map_elements(
+        article_key, return_dtype=pl.List(pl.Int64)))
+    headers = dict(CONVENTION_HEADERS)
+    if table["overlapping_article_groups"].is_null().all():
+        headers.pop("overlapping_article_groups")
+    return Chart("convention-articles", title, fig, summary, table.select(list(headers)), headers, CONVENTION_FORMATS)
+
+
+def _panel_grid(n: int, columns: int, panel_px: int, top_px: int, gap_px: int, bottom_px: int,
+                header_px: int = 0) -> tuple[int, list[tuple[list[float], list[float]]]]:
+    """Figure height and (x domain, y domain) of ``n`` panels laid out in rows of ``columns``, in pixels."""
+    rows = max(1, math.ceil(n / columns))
+    row_px = header_px + panel_px + gap_px
+    height = top_px + rows * row_px + bottom_px
+    plot_h = height - top_px - bottom_px  # plotly domains are fractions of the plot area (inside margins)
+    xgap = 0.06 if columns > 1 else 0.0
+    width = (1 - xgap * (columns - 1)) / columns
+    domains = []
+    for i in range(n):
+        r, c = divmod(i, columns)
+        top = plot_h - r * row_px - header_px
+        domains.append(([round(c * (width + xgap), 4), round(c * (width + xgap) + width, 4)],
+                        [round(max(0.0, (top - panel_px) / plot_h), 4), round(min(1.0, top / plot_h), 4)]))
+    return height, domains
+
+
+def _log_colorbar(values: list[float], title: str) -> dict:
+    finite = [v for v in values if v and v > 0]
+    top = math.ceil(math.log10(max(finite))) if finite else 1
+    ticks = list(range(0, top + 1))
+    return {"colorscale": MAP_SCALE, "cmin": 0, "cmax": top,
+            "colorbar": {"title": {"text": title}, "tickvals": ticks, "ticktext": [compact(10 ** t) for t in ticks]}}
+
+
+def convention_by_year_chart(rows: pl.DataFrame) -> Chart:
+    """Small-multiple heatmaps, World and each region: article group and part by year, with coverage."""
+    split = convention_split(rows)
+    panels = (["World", *sorted(n for n in split["region_name"].unique().to_list() if n != "World")]
+              if split.height else [])
+    years = sorted(split["year"].unique().to_list()) if split.height else []
+    row_keys = sorted(split.select("convention_articles", "part").unique().rows(),
+                      key=lambda r: (article_key(r[0]), r[1] != ICT_PART)) if split.height else []
+    row_labels = [esc(f"{article_label(g)} · {PART_SHORT[p]}") for g, p in row_keys]
+    cells = {(r["region_name"], r["convention_articles"], r["part"], r["year"]): r
+             for r in split.iter_rows(named=True)}
+    coverage = {(r["region_name"], r["year"]): (r["countries_reporting_any"], r["countries_in_region"])
+                for r in split.iter_rows(named=True)}
+    height, domains = _panel_grid(len(panels), 2, 22 * max(1, len(row_keys)), 40, 86, 40, header_px=24)
+    traces, annotations = [], []
+    layout = _layout(None, None, height=height, margin={"l": 190, "r": 20, "t": 40, "b": 40})
+    layout.pop("xaxis", None)
+    layout.pop("yaxis", None)
+    for i, (panel, (xd, yd)) in enumerate(zip(panels, domains, strict=True)):
+        ax = "" if i == 0 else str(i + 1)
+        z, text, custom = [], [], []
+        for g, p in row_keys:
+            zr, tr, cr = [], [], []
+            for y in years:
+                c = cells.get((panel, g, p, y))
+                count = c["recorded_count"] if c else None
+                zr.append(math.log10(count) if count and count > 0 else None)
+                tr.append(compact(count) if c else "")
+                cr.append([f"{count:,.0f}" if count is not None else "no figure", c["countries"] if c else 0,
+                           c["worst_mapping_confidence"] if c else "", esc(p)])
+            z.append(zr)
+            text.append(tr)
+            custom.append(cr)
+        cov = [coverage.get((panel, y), (0, None)) for y in years]
+        traces.append({"type": "heatmap", "x": years, "y": row_labels, "z": z, "text": text,
+                       "texttemplate": "%{text}", "textfont": {"size": 10}, "customdata": custom,
+                       "coloraxis": "coloraxis", "xaxis": f"x{ax}", "yaxis": f"y{ax}", "xgap": 1, "ygap": 1,
+                       "hovertemplate": (f"{esc(panel)}, %{{x}}<br>%{{y}}: %{{customdata[0]}} offences from "
+                                         "%{customdata[1]} countries<br>mapping confidence: %{customdata[2]}"
+                                         "<extra></extra>")})
+        layout[f"xaxis{ax}"] = {"domain": xd, "anchor": f"y{ax}", "tickmode": "array", "tickvals": years,
+                                "ticktext": [f"{y}<br>{n}" for y, (n, _) in zip(years, cov, strict=True)],
+                                "tickfont": {"size": 10}, "side": "bottom",
+                                "title": {"text": "Year, and countries reporting any mapped offence",
+                                          "font": {"size": 10}, "standoff": 2}}
+        layout[f"yaxis{ax}"] = {"domain": yd, "anchor": f"x{ax}", "autorange": "reversed",
+                                "showticklabels": i % 2 == 0, "tickfont": {"size": 11},
+                                "categoryorder": "array", "categoryarray": row_labels}
+        in_region = next((n for _, n in cov if n), None)
+        annotations.append({"text": f"<b>{esc(panel)}</b>" + (f" ({in_region} countries)" if in_region else ""),
+                            "xref": "paper", "yref": "paper", "x": xd[0], "y": yd[1], "yanchor": "bottom",
+                            "xanchor": "left", "showarrow": False, "font": {"size": 13}})
+    layout["annotations"] = annotations
+    layout["coloraxis"] = _log_colorbar([c["recorded_count"] for c in cells.values()], "offences<br>(log scale)")
+    fig = {"data": traces, "layout": layout}
+    title = "Police-recorded offences by Convention article group, region and year (UNODC)"
+    world = split.filter(pl.col("region_code") == "001", pl.col("part") == ICT_PART)
+    trend = []
+    for g in sorted(world["convention_articles"].unique().to_list(), key=article_key) if world.height else []:
+        sub = world.filter(pl.col("convention_articles") == g).sort("year")
+        first, last = sub.row(0, named=True), sub.row(-1, named=True)
+        trend.append(f"Art. {g} {first['recorded_count']:,.0f} in {first['year']} ({first['countries']} countries) "
+                     f"to {last['recorded_count']:,.0f} in {last['year']} ({last['countries']} countries)")
+    any_world = split.filter(pl.col("region_code") == "001").select("year", "countries_reporting_any").unique().sort(
+        "year")
+    summary = ("Heatmaps, one per UN M49 region with the World first: rows are Convention article groups, each "
+               "split into ICT-specific series and series including non-ICT offences; columns are years; cells "
+               "give the police-recorded offences of the countries that reported (colour on a log scale). The "
+               "number under each year is how many countries reported any offence mapped to a Convention article "
+               "that year, so a change between years can be a change in who reports. Countries reporting any "
+               "mapped offence, World: " + ", ".join(f"{y} {n}" for y, n in any_world.iter_rows())
+               + ". World, ICT-specific series: " + "; ".join(trend) + ".") if split.height else \
+        "No offences mapped to Convention articles."
+    table = split.sort("region_code", "year", pl.col("convention_articles").map_elements(
+        article_key, return_dtype=pl.List(pl.Int64)), "part")
+    headers = {"region_name": "Region", "year": "Year", "convention_articles": "Articles", "part": "Series",
+               "recorded_count": "Offences (count)", "countries": "Countries in this figure",
+               "countries_reporting_any": "Countries reporting any mapped offence",
                "countries_in_region": "Countries in region", "worst_mapping_confidence": "Mapping confidence",
-               "includes_non_ict_offences": "Includes non-ICT offences", "categories_counted": "Categories added"}
-    return Chart("convention-articles", title, fig, summary, data.select(list(headers)), headers,
+               "categories_counted": "Categories added"}
+    return Chart("convention-by-year", title, fig, summary, table.select(list(headers)), headers,
                  {"recorded_count": "num"})
 
 
@@ -448,5 +847,88 @@ def iccs_heatmap(regional_offences: pl.DataFrame, crosswalk: pl.DataFrame, year:
                "countries_reporting": "Countries reporting", "countries_in_region": "Countries in region",
                "population_coverage_share": "Population covered", "is_publishable": "Publishable"}
     return Chart("iccs-heatmap", title, fig, summary, data.select(list(headers)), headers,
+                 {"offences_count": "num", "offences_per_100k_population_wb": "num",
+                  "population_coverage_share": "pct"})
+
+
+def _rate_text(rate: float | None) -> str:
+    """Short rate for a heatmap cell: 377, 12.6, 4.9, 0.35, 0.01."""
+    if rate is None:
+        return ""
+    if rate >= 10:
+        return f"{rate:.0f}"
+    return f"{rate:.1f}" if rate >= 1 else f"{rate:.2f}"
+
+
+def iccs_by_year_chart(regional_offences: pl.DataFrame, crosswalk: pl.DataFrame) -> Chart:
+    """Small-multiple heatmaps, World and each region: rate per 100,000 by ICCS category and year."""
+    cw = crosswalk.filter(pl.col("source_id") == "unodc_cts", pl.col("mapping_status") == "mapped").select(
+        pl.col("source_category").alias("category"), "iccs_code", "mapping_confidence").unique(
+        "category", keep="first")
+    data = (regional_offences.filter(pl.col("region_level").is_in(["world", "region"]),
+                                     pl.col("offences_per_100k_population_wb").is_not_null())
+            .join(cw, on="category", how="inner").sort("region_code", "year", "iccs_code", "category"))
+    panels = (["World", *sorted(n for n in data["region_name"].unique().to_list() if n != "World")]
+              if data.height else [])
+    years = sorted(data["year"].unique().to_list()) if data.height else []
+    cats = data.select("category", "iccs_code", "mapping_confidence").unique().sort("iccs_code", "category").rows() \
+        if data.height else []
+    labels = panel_labels([f"{c} [{code}]{CONFIDENCE_MARK.get(m, '')}" for c, code, m in cats], 46, 2)
+    labels = [esc_lines(lines) for lines in labels]
+    cells = {(r["region_name"], r["category"], r["year"]): r for r in data.iter_rows(named=True)}
+    height, domains = _panel_grid(len(panels), 2, 30 * max(1, len(cats)), 40, 60, 40, header_px=24)
+    layout = _layout(None, None, height=height, margin={"l": 300, "r": 20, "t": 40, "b": 40})
+    layout.pop("xaxis", None)
+    layout.pop("yaxis", None)
+    traces, annotations = [], []
+    for i, (panel, (xd, yd)) in enumerate(zip(panels, domains, strict=True)):
+        ax = "" if i == 0 else str(i + 1)
+        z, text, custom = [], [], []
+        for cat, _, _ in cats:
+            zr, tr, cr = [], [], []
+            for y in years:
+                r = cells.get((panel, cat, y))
+                rate = r["offences_per_100k_population_wb"] if r else None
+                zr.append(math.log10(rate) if rate and rate > 0 else None)
+                tr.append("" if r is None else f"{_rate_text(rate)}{'' if r['is_publishable'] else '*'}")
+                cr.append([r["countries_reporting"], r["countries_in_region"], pct(r["population_coverage_share"]),
+                           "publishable" if r["is_publishable"] else "below the coverage rule"] if r else
+                          [0, "", "none", "no figure"])
+            z.append(zr)
+            text.append(tr)
+            custom.append(cr)
+        traces.append({"type": "heatmap", "x": years, "y": labels, "z": z, "text": text, "texttemplate": "%{text}",
+                       "textfont": {"size": 10}, "customdata": custom, "coloraxis": "coloraxis",
+                       "xaxis": f"x{ax}", "yaxis": f"y{ax}", "xgap": 1, "ygap": 1,
+                       "hovertemplate": (f"{esc(panel)}, %{{x}}<br>%{{y}}: %{{text}} per 100,000 population of the "
+                                         "reporting countries<br>%{customdata[0]} of %{customdata[1]} countries, "
+                                         "%{customdata[2]} of population (%{customdata[3]})<extra></extra>")})
+        layout[f"xaxis{ax}"] = {"domain": xd, "anchor": f"y{ax}", "dtick": 2, "tickfont": {"size": 10}}
+        layout[f"yaxis{ax}"] = {"domain": yd, "anchor": f"x{ax}", "autorange": "reversed",
+                                "showticklabels": i % 2 == 0, "tickfont": {"size": 11},
+                                "categoryorder": "array", "categoryarray": labels}
+        annotations.append({"text": f"<b>{esc(panel)}</b>", "xref": "paper", "yref": "paper", "x": xd[0],
+                            "y": yd[1], "yanchor": "bottom", "xanchor": "left", "showarrow": False,
+                            "font": {"size": 13}})
+    layout["annotations"] = annotations
+    bar = _log_colorbar([r["offences_per_100k_population_wb"] for r in cells.values()], "per 100,000<br>(log)")
+    bar["cmin"] = -1
+    bar["colorbar"]["tickvals"] = list(range(-1, int(bar["cmax"]) + 1))
+    bar["colorbar"]["ticktext"] = [f"{10 ** t:g}" for t in range(-1, int(bar["cmax"]) + 1)]
+    layout["coloraxis"] = bar
+    fig = {"data": traces, "layout": layout}
+    title = "Offences per 100,000 population by ICCS category, region and year"
+    summary = ("Heatmaps, one per UN M49 region with the World first: rows are offence categories (ICCS code in "
+               "brackets; partial or proxy mappings marked), columns are years, cells give police-recorded offences "
+               "per 100,000 population of the countries that reported the category that year (colour on a log "
+               "scale). An asterisk marks cells below the publishable coverage rule; the data table gives the "
+               "countries reporting and the population share behind every cell. Parent and cyber-related child "
+               "categories are separate rows, never added.") if data.height else "No regional offence rates."
+    headers = {"region_name": "Region", "year": "Year", "category": "Category", "iccs_code": "ICCS code",
+               "mapping_confidence": "Mapping", "offences_count": "Offences (count)",
+               "offences_per_100k_population_wb": "Per 100,000 (reporting countries)",
+               "countries_reporting": "Countries reporting", "countries_in_region": "Countries in region",
+               "population_coverage_share": "Population covered", "is_publishable": "Publishable"}
+    return Chart("iccs-by-year", title, fig, summary, data.select(list(headers)), headers,
                  {"offences_count": "num", "offences_per_100k_population_wb": "num",
                   "population_coverage_share": "pct"})

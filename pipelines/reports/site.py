@@ -187,8 +187,11 @@ def offences_page(data: SiteData) -> Page:
     articles, crosswalk = data.mart("offences_by_convention_article"), data.mart("offence_crosswalk")
     if articles.height:
         charts.append(figures.convention_article_chart(articles, year))
-    if crosswalk.height and data.mart("regional_offences").height:
-        charts.append(figures.iccs_heatmap(data.mart("regional_offences"), crosswalk, year))
+        charts.append(figures.convention_by_year_chart(articles))
+    regional_offences = data.mart("regional_offences")
+    if crosswalk.height and regional_offences.height:
+        charts.append(figures.iccs_heatmap(regional_offences, crosswalk, year))
+        charts.append(figures.iccs_by_year_chart(regional_offences, crosswalk))
     mappings = (crosswalk.sort("source_id", "iccs_code", "source_category").select(
         "source_id", "source_category", "iccs_code", "iccs_label", "cy_tag", "convention_articles",
         "budapest_articles", "mapping_confidence", "mapping_status", "observations").to_dicts()
@@ -202,6 +205,17 @@ def convention_status(data: SiteData) -> dict | None:
     return status.row(0, named=True) if status.height else None
 
 
+def _regional_offence_coverage(regional_offences: pl.DataFrame) -> pl.DataFrame:
+    """Coverage of each regional offence sum keyed as the trend series are (area_code, series_name, year)."""
+    return regional_offences.select(
+        area_code=pl.format("{}:{}", pl.col("region_level"), pl.col("region_code")),
+        series_name=pl.concat_str([pl.col("indicator"), pl.col("category")], separator=": "),
+        year=pl.col("year"), countries_reporting=pl.col("countries_reporting"),
+        countries_in_region=pl.col("countries_in_region"),
+        population_coverage_share=pl.col("population_coverage_share"),
+        reporting_countries=pl.col("reporting_countries"))
+
+
 def trends_page(data: SiteData) -> Page:
     trends, points = data.mart("trends"), data.mart("trend_points")
     charts, yoy = [], []
@@ -213,19 +227,20 @@ def trends_page(data: SiteData) -> Page:
         if countries.height:
             charts.append(figures.trend_small_multiples(
                 countries, points, "trends-country-losses",
-                "Reported losses by country, each in its own currency (preferred series)"))
+                "Reported losses by country, each in its own currency (preferred series, nominal)"))
         ic3 = family("ic3_crime_type_loss_usd").filter(pl.col("direction") != "insufficient data",
                                                        pl.col("last_year") == pl.col("last_year").max())
         top = ic3.sort("last_value", descending=True).head(12)
         if top.height:
             charts.append(figures.trend_small_multiples(
-                top, points, "trends-ic3", "FBI IC3: losses of the 12 largest crime types (US$ m, nominal)",
-                scale=1e6, unit_label=" m"))
+                top, points, "trends-ic3", "FBI IC3: losses of the 12 largest crime types (US$, nominal)"))
         regional = family("regional_offences_rate_wb").filter(pl.col("direction") != "insufficient data")
         if regional.height:
             charts.append(figures.trend_small_multiples(
                 regional, points, "trends-regional-offences",
-                "Police-recorded offences per 100,000 population, publishable regional aggregates (UNODC)"))
+                "Police-recorded offences per 100,000 population, publishable regional aggregates (UNODC)",
+                coverage=_regional_offence_coverage(data.mart("regional_offences"))
+                if data.mart("regional_offences").height else None))
         yoy = (points.filter(pl.col("series_family").is_in(["country_loss_lcu", "ic3_total_complaints"]),
                              pl.col("yoy_change_pct").is_not_null())
                .sort("area_name", "series_name", "year").to_dicts())

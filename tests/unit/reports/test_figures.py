@@ -1,6 +1,8 @@
-"""Figure builders on small frames."""
+"""Figure builders on small frames: honest Convention views, trend panels with units and coverage,
+distinct line styles."""
 
 import polars as pl
+import pytest
 
 from pipelines.reports import figures
 
@@ -27,3 +29,156 @@ def test_country_offence_chart_with_ten_categories_repeats_no_style() -> None:
     looks = [(t["line"]["color"], t["line"]["dash"], t["marker"]["symbol"]) for t in chart.figure["data"]]
     assert len(looks) == 10 and len(set(looks)) == 10
     assert YELLOW not in str(chart.figure["data"])
+
+
+# --- Convention article views --------------------------------------------------------------------
+
+def _conv_row(area_type: str, code: str, year: int, articles: str, count: float, non_ict: bool, cats: str,
+              region: str = "150", region_name: str = "Europe", in_region: int | None = None) -> dict:
+    return {"area_type": area_type, "area_code": code, "area_name": code, "country_iso3": code,
+            "region_code": region, "region_name": region_name, "year": year, "convention_articles": articles,
+            "convention_offence": {"13": "ICT system-related theft or fraud", "7": "Illegal access"}[articles],
+            "source_id": "unodc_cts", "measure": "offences", "recorded_count": count, "categories_counted": cats,
+            "worst_mapping_confidence": "exact", "includes_non_ict_offences": non_ict,
+            "countries_in_region": in_region}
+
+
+@pytest.fixture
+def convention_rows() -> pl.DataFrame:
+    rows = []
+    for year, scale in ((2017, 1), (2018, 2)):
+        rows += [
+            # AAA reports the cyber-related part of fraud; BBB only all fraud (mostly not ICT-related).
+            _conv_row("country", "AAA", year, "13", 100.0 * scale, False, "Fraud: Cyber-related (Cy)"),
+            _conv_row("country", "BBB", year, "13", 90000.0 * scale, True, "Fraud"),
+            _conv_row("country", "AAA", year, "7", 40.0 * scale, False, "Unlawful access to a computer system"),
+            _conv_row("country", "CCC", year, "7", 5.0, False, "Unlawful access to a computer system",
+                      region="142", region_name="Asia"),
+            _conv_row("region", "150", year, "13", 90100.0 * scale, True, "Fraud | Fraud: Cyber-related (Cy)",
+                      in_region=52),
+            _conv_row("region", "150", year, "7", 40.0 * scale, False, "Unlawful access to a computer system",
+                      in_region=52),
+            _conv_row("region", "142", year, "7", 5.0, False, "Unlawful access to a computer system",
+                      region="142", region_name="Asia", in_region=51),
+        ]
+    return pl.DataFrame(rows)
+
+
+def test_convention_chart_keeps_non_ict_series_apart(convention_rows: pl.DataFrame) -> None:
+    chart = figures.convention_article_chart(convention_rows, 2018)
+    traces = chart.figure["data"]
+    left = [t for t in traces if t["xaxis"] == "x"]
+    right = [t for t in traces if t["xaxis"] == "x2"]
+    assert sum(x for t in left for x in t["x"]) == 200 + 80 + 5  # ICT-specific series only
+    assert sum(x for t in right for x in t["x"]) == 180000  # all recorded fraud, drawn apart
+    assert right and all(t["marker"].get("pattern", {}).get("shape") == "/" for t in right)
+    panels = " ".join(a["text"] for a in chart.figure["layout"]["annotations"])
+    assert "ICT-specific series" in panels and "including non-ICT offences" in panels
+    # The summary says which part is which, and never calls the fraud total a Convention offence count.
+    assert "Art. 13 (ICT system-related theft or fraud): 200 offences from ICT-specific series (1 countries)" \
+        in chart.summary
+    assert "180,000 from series that include non-ICT offences (1 countries: Fraud)" in chart.summary
+    europe = chart.table.filter(pl.col("region_name") == "Europe", pl.col("convention_articles") == "13").row(
+        0, named=True)
+    assert (europe["ict_count"], europe["non_ict_count"], europe["total_count"]) == (200, 180000, 180200)
+    assert chart.table_headers["non_ict_count"] == "Offences, series including non-ICT offences"
+
+
+def test_convention_chart_shows_overlapping_groups_when_the_mart_has_them(convention_rows: pl.DataFrame) -> None:
+    rows = convention_rows.with_columns(overlapping_article_groups=pl.when(pl.col("convention_articles") == "13")
+                                        .then(pl.lit("12;13")).otherwise(None))
+    chart = figures.convention_article_chart(rows, 2018)
+    assert "overlapping_article_groups" in chart.table_headers
+    assert "overlaps 12;13" in chart.summary
+    assert "overlapping_article_groups" not in figures.convention_article_chart(convention_rows, 2018).table_headers
+
+
+def test_convention_by_year_has_every_year_region_and_the_countries_behind_it(convention_rows) -> None:
+    chart = figures.convention_by_year_chart(convention_rows)
+    heatmaps = chart.figure["data"]
+    assert [t["type"] for t in heatmaps] == ["heatmap"] * 3  # World, Asia, Europe
+    assert heatmaps[0]["x"] == [2017, 2018]
+    assert "Art. 13 · incl. non-ICT" in heatmaps[0]["y"] and "Art. 13 · ICT-specific" in heatmaps[0]["y"]
+    # Tick labels give the countries reporting any mapped offence under each year (World: 3).
+    assert chart.figure["layout"]["xaxis"]["ticktext"] == ["2017<br>3", "2018<br>3"]
+    world = chart.table.filter(pl.col("region_name") == "World", pl.col("convention_articles") == "13")
+    assert world.select("year", "part", "recorded_count").sort("year", "part").rows() == [
+        (2017, figures.ICT_PART, 100.0), (2017, figures.NON_ICT_PART, 90000.0),
+        (2018, figures.ICT_PART, 200.0), (2018, figures.NON_ICT_PART, 180000.0)]
+
+
+# --- trends ----------------------------------------------------------------------------------------
+
+def _segment(area: str, series: str, units: str, slope: float | None, series_id: str | None = None) -> dict:
+    return {"series_id": series_id or f"f|{area}|{series}", "area_code": area[:3].upper(), "area_name": area,
+            "series_name": series, "segment": 1, "segments_in_series": 1, "units": units, "first_year": 2018,
+            "last_year": 2022, "points": 5, "sen_slope_per_year": slope, "sen_slope_ci_low_per_year": None,
+            "sen_slope_ci_high_per_year": None, "relative_slope_per_year": None, "mk_p_value": 0.01,
+            "direction": "increasing", "cagr": None}
+
+
+def _points(trends: pl.DataFrame, scale: float = 1.0) -> pl.DataFrame:
+    return pl.DataFrame([{"series_id": s["series_id"], "area_code": s["area_code"], "series_name": s["series_name"],
+                          "segment": 1, "year": y, "value": scale * (y - 2017)}
+                         for s in trends.iter_rows(named=True) for y in range(2018, 2023)])
+
+
+@pytest.mark.parametrize("value,units,expected", [
+    (1.01e8, "AUD, nominal (local currency)", "AUD 101 m per year"),
+    (-6e6, "GBP, nominal (local currency)", "GBP -6 m per year"),
+    (2.73e9, "USD, nominal", "US$2.73 bn per year"),
+    (0.52, "offences per 100,000 World Bank population of the reporting countries",
+     "0.52 per 100,000 population per year"),
+    (1234.0, "complaints (count)", "1,234 complaints per year"),
+])
+def test_slopes_carry_their_unit(value: float, units: str, expected: str) -> None:
+    assert figures.format_value(value, units, per_year=True) == expected
+
+
+def test_trend_panels_have_units_and_no_mode_bar() -> None:
+    trends = pl.DataFrame([_segment("Australia", "accc_combined", "AUD, nominal (local currency)", 1.01e8),
+                           _segment("Japan", "npa_special_fraud", "JPY, nominal (local currency)", 2e9)])
+    chart = figures.trend_small_multiples(trends, _points(trends, 1e8), "t", "Losses")
+    layout = chart.figure["layout"]
+    assert layout["yaxis"]["title"]["text"] == "AUD, nominal" and layout["yaxis2"]["title"]["text"] == "JPY, nominal"
+    assert layout["xaxis"]["title"]["text"] == "Year"
+    assert "Sen's slope AUD 101 m per year" in chart.summary and "JPY 2 bn per year" in chart.summary
+    assert chart.config == {"displayModeBar": False}
+    assert "AUD 100 m" in chart.figure["data"][0]["text"][0]  # hover states the unit
+
+
+def test_long_panel_labels_are_wrapped_and_stay_distinct() -> None:
+    names = ["Offences of sexual nature: Child pornography",
+             "Offences of sexual nature: Child pornography: Cyber-related",
+             "Offences: Unlawful interference with a computer system or computer data, a very long series name "
+             "that runs on beyond two lines of text in a small panel heading (version A)",
+             "Offences: Unlawful interference with a computer system or computer data, a very long series name "
+             "that runs on beyond two lines of text in a small panel heading (version B)"]
+    trends = pl.DataFrame([_segment("Eastern Europe", n, "offences per 100,000 population", 0.1, f"s{i}")
+                           for i, n in enumerate(names)] + [_segment("Europe", names[0], "per 100,000", 0.1, "s9")])
+    chart = figures.trend_small_multiples(trends, _points(trends), "t", "Rates")
+    heads = [a["text"] for a in chart.figure["layout"]["annotations"]]
+    series_lines = [h.split("</b><br>")[1].split("<br><i>")[0] for h in heads]
+    assert len(set(series_lines)) == 4  # the two versions differ although they share 150 characters
+    assert all(len(line) <= 50 for h in series_lines for line in h.split("<br>"))
+    assert all(n in chart.summary for n in names)  # full names in the accessible summary
+
+
+def test_regional_panels_show_coverage_and_say_when_the_reporting_set_changes() -> None:
+    trends = pl.DataFrame([_segment("Europe", "Offences: Fraud", "offences per 100,000 population", 1.0,
+                                    "r|region:150|Offences: Fraud")]).with_columns(area_code=pl.lit("region:150"))
+    points = _points(trends)
+    coverage = pl.DataFrame({
+        "area_code": ["region:150"] * 5, "series_name": ["Offences: Fraud"] * 5, "year": list(range(2018, 2023)),
+        "countries_reporting": [10, 10, 11, 11, 11], "countries_in_region": [52] * 5,
+        "population_coverage_share": [0.6, 0.6, 0.7, 0.7, 0.7],
+        "reporting_countries": ["AUT, BEL"] * 2 + ["AUT, BEL, ALB"] * 3})
+    chart = figures.trend_small_multiples(trends, points, "t", "Rates", coverage=coverage)
+    hover = chart.figure["data"][0]["text"]
+    assert "10 of 52 countries reporting, 60% of population" in hover[0]
+    assert "reporting countries changed: +ALB" in hover[2]
+    assert chart.figure["data"][0]["marker"]["symbol"][2] == "diamond-open"
+    assert "Europe, Offences: Fraud: 2020 (+ALB)" in chart.summary
+    table = chart.more_tables[0].frame
+    assert table.select("year", "countries_reporting", "reporting_change").rows()[1:3] == [
+        (2019, 10, ""), (2020, 11, "+ALB")]

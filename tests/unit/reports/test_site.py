@@ -183,3 +183,12 @@ def test_freshness_dates_releases_named_by_a_commit(built: Path) -> None:
     text = _text(built / "index.html")
     assert re.search(r"a1f785a \(repository snapshot, retrieved \d{4}-\d{2}-\d{2}\)", text)
     assert re.search(r"fa7d949 \(repository snapshot, retrieved \d{4}-\d{2}-\d{2}\)", text)
+
+
+def test_offences_page_shows_the_mix_by_year_and_the_non_ict_part(built: Path) -> None:
+    html = (built / "offences.html").read_text(encoding="utf-8")
+    for chart_id in ("convention-articles", "convention-by-year", "iccs-heatmap", "iccs-by-year"):
+        assert f'id="{chart_id}"' in html
+    text = _text(built / "offences.html")
+    assert "from series that include non-ICT offences" in text
+    assert re.search(r"Countries reporting any mapped offence, World: 2013 \d+, 2014 \d+", text)
