@@ -77,6 +77,8 @@ def esc(value: object) -> str:
 def usd(value: float | None) -> str:
     if value is None:
         return "n/a"
+    if abs(value) >= 1e12:
+        return f"US${value / 1e12:,.2f} tn"
     if abs(value) >= 1e9:
         return f"US${value / 1e9:,.2f} bn"
     if abs(value) >= 1e6:
@@ -156,14 +158,19 @@ def regional_losses_chart(regional: pl.DataFrame, measure: str = "loss_usd_nomin
     if latest is not None:
         for r in known.filter(pl.col("year") == latest).sort(measure, descending=True, nulls_last=True).iter_rows(
                 named=True):
+            left_out = r.get("not_converted_names")
             parts.append(f"{r['region_name']}: {usd(r[measure])} from {r['countries_reporting']} of "
                          f"{r['countries_in_region']} countries ({pct(r['population_coverage_share'])} of population"
-                         f"{'' if r['is_publishable'] else ', below the coverage rule'})")
+                         f"{'' if r['is_publishable'] else ', below the coverage rule'}"
+                         f"{f'; not in the sum, no US$ conversion: {left_out}' if left_out else ''})")
     summary = (f"Bar chart of reported losses by UN M49 region and year in {unit}; labels give countries reporting "
                f"out of countries in the region; faint bars are below the publishable coverage rule. In {latest}: "
                + "; ".join(parts) + "." if parts else "No regional loss figures are available.")
-    table = regions.select(list(REGIONAL_HEADERS))
-    return Chart(f"{prefix}-{'nominal' if nominal else 'constant'}", title, fig, summary, table, REGIONAL_HEADERS,
+    headers = dict(REGIONAL_HEADERS)
+    if "not_converted_names" in regions.columns:
+        headers["not_converted_names"] = "Not in the sum (no US$ conversion)"
+    table = regions.select(list(headers))
+    return Chart(f"{prefix}-{'nominal' if nominal else 'constant'}", title, fig, summary, table, headers,
                  REGIONAL_FORMATS)
 
 
@@ -932,3 +939,69 @@ def iccs_by_year_chart(regional_offences: pl.DataFrame, crosswalk: pl.DataFrame)
     return Chart("iccs-by-year", title, fig, summary, data.select(list(headers)), headers,
                  {"offences_count": "num", "offences_per_100k_population_wb": "num",
                   "population_coverage_share": "pct"})
+
+
+# --- figures published by others for regions ---------------------------------------------------------
+
+PUBLISHED_HEADERS = {
+    "area_name": "Area", "year": "Year", "period_label": "Period", "value_type": "Type", "revision": "Revision",
+    "loss_usd_nominal": "Loss (US$, nominal)", "loss_usd_nominal_low": "Range low (US$)",
+    "loss_usd_nominal_high": "Range high (US$)", "loss_lcu": "As published", "loss_lcu_low": "As published, low",
+    "loss_lcu_high": "As published, high", "currency_code": "Currency", "publisher": "Publisher",
+    "publication": "Publication", "conversion_note": "Conversion", "notes": "Notes",
+}
+
+
+def published_regional_chart(published: pl.DataFrame) -> Chart:
+    """Regional and world loss figures as their publishers state them (points and low-high ranges), on a
+    log scale: they are not sums of our country figures and are shown apart from them."""
+    rows = published.sort("area_name", "year", "publisher", "revision")
+    raw = [f"{r['area_name']}, {r['year']}: {r['publication'] or r['publisher']}" for r in rows.iter_rows(named=True)]
+    labels = [esc_lines(lines) for lines in panel_labels(raw, 52, 2)]
+    point_x, point_y, point_c, range_x, range_y, range_c = [], [], [], [], [], []
+    for label, r in zip(labels, rows.iter_rows(named=True), strict=True):
+        info = [esc(r["publisher"]), esc(r["value_type"]), esc(r["period_label"]), esc(r["conversion_note"] or "")]
+        if r["loss_usd_nominal"] is not None and r["loss_usd_nominal"] > 0:
+            point_x.append(r["loss_usd_nominal"])
+            point_y.append(label)
+            point_c.append([usd(r["loss_usd_nominal"]), *info])
+        low, high = r["loss_usd_nominal_low"], r["loss_usd_nominal_high"]
+        if low is not None and high is not None and low > 0:
+            text = f"{usd(low)} to {usd(high)}"
+            range_x += [low, high, None]
+            range_y += [label, label, None]
+            range_c += [[text, *info], [text, *info], None]
+    hover = ("%{y}<br>%{customdata[0]} (%{customdata[2]}, %{customdata[3]})<br>%{customdata[1]}"
+             "<br>%{customdata[4]}<extra></extra>")
+    traces = []
+    if range_x:
+        traces.append({"type": "scatter", "mode": "lines+markers", "name": "published range (low to high)",
+                       "x": range_x, "y": range_y, "customdata": range_c, "hovertemplate": hover,
+                       "line": {"color": PALETTE[3], "width": 4},
+                       "marker": {"symbol": "line-ns-open", "size": 14, "color": PALETTE[3]}})
+    if point_x:
+        traces.append({"type": "scatter", "mode": "markers", "name": "published figure", "x": point_x,
+                       "y": point_y, "customdata": point_c, "hovertemplate": hover,
+                       "marker": {"symbol": "diamond", "size": 11, "color": PALETTE[0],
+                                  "line": {"color": "#1a1a1a", "width": 1}}})
+    fig = {"data": traces, "layout": _layout(
+        "Reported or estimated losses (US$, nominal, log scale)", None, "Figure", height=140 + 46 * max(1, len(labels)),
+        xaxis={"type": "log", "gridcolor": "#e5e5e5"},
+        yaxis={"automargin": True, "autorange": "reversed", "categoryorder": "array", "categoryarray": labels})}
+    title = "Regional and world figures published by others (not sums of country figures)"
+    parts = []
+    for r in rows.iter_rows(named=True):
+        value = usd(r["loss_usd_nominal"]) if r["loss_usd_nominal"] is not None else None
+        if r["loss_usd_nominal_low"] is not None and r["loss_usd_nominal_high"] is not None:
+            rng = f"{usd(r['loss_usd_nominal_low'])} to {usd(r['loss_usd_nominal_high'])}"
+            value = f"{value} (range {rng})" if value else f"range {rng}"
+        parts.append(f"{r['area_name']} {r['year']}: {value or 'not converted'} ({r['value_type']}, "
+                     f"{r['publisher']}, {r['publication']})")
+    summary = ("Points and ranges on a logarithmic scale: loss figures that publishers state for a region or the "
+               "world, converted to nominal US$ where they were published in another currency. They come from "
+               "other methods (surveys, payment-fraud returns) and are not sums of the country figures above. "
+               + "; ".join(parts) + ".") if parts else "No published regional figures."
+    headers = {k: v for k, v in PUBLISHED_HEADERS.items() if k in rows.columns}
+    return Chart("published-regional", title, fig, summary, rows.select(list(headers)), headers, {
+        "loss_usd_nominal": "usd", "loss_usd_nominal_low": "usd", "loss_usd_nominal_high": "usd", "loss_lcu": "num",
+        "loss_lcu_low": "num", "loss_lcu_high": "num"})

@@ -144,8 +144,53 @@ def _latest_known_world(regional: pl.DataFrame) -> dict | None:
     return world.filter(pl.col("year") == world["year"].max()).to_dicts()[0]
 
 
+def _country_names(data: SiteData) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for mart, code, name in (("losses_by_country_year", "country_iso3", "country_name"),
+                             ("offences_by_country_year", "area_code", "area_name")):
+        frame = data.mart(mart)
+        if frame.height:
+            for k, v in frame.select(code, name).drop_nulls().unique(code, keep="first").sort(code).iter_rows():
+                names.setdefault(k, v)
+    return names
+
+
+def with_not_converted_names(regional: pl.DataFrame, losses: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
+    """Add ``not_converted_names``: the countries whose preferred figure is left out of a regional sum
+    because it has no US$ conversion, by name and with the reason ('Nigeria (NGA): no NGN per USD rate
+    for 2024'). Read from ``not_converted_countries`` where the mart has it, else from the country losses."""
+    if regional.height == 0:
+        return regional.with_columns(not_converted_names=pl.lit(None, dtype=pl.String))
+    missing = (losses.filter(pl.col("is_preferred"), pl.col("loss_usd_nominal").is_null(),
+                             pl.col("loss_lcu").is_not_null() if "loss_lcu" in losses.columns else pl.lit(True))
+               if losses.height else pl.DataFrame())
+    notes = {(r["country_iso3"], r["year"]): r["conversion_note"] for r in missing.iter_rows(named=True)} \
+        if missing.height else {}
+    out = []
+    for r in regional.iter_rows(named=True):
+        codes: list[str] = []
+        if r.get("not_converted_countries"):
+            codes = [c.strip() for c in r["not_converted_countries"].split(",") if c.strip()]
+        elif r.get("countries_not_converted") and missing.height:
+            level, name = r.get("region_level"), r.get("region_name")
+            sub = missing.filter(pl.col("year") == r["year"])
+            if level == "region":
+                sub = sub.filter(pl.col("region_name") == name)
+            elif level == "subregion":
+                sub = sub.filter(pl.col("subregion_name") == name)
+            codes = sorted(sub["country_iso3"].unique().to_list())
+        out.append("; ".join(f"{names.get(c, c)} ({c})" + (f": {notes[(c, r['year'])]}" if notes.get((c, r["year"]))
+                                                            else "") for c in codes) or None)
+    return regional.with_columns(pl.Series("not_converted_names", out, dtype=pl.String))
+
+
+def _regional(data: SiteData) -> pl.DataFrame:
+    return with_not_converted_names(data.mart("regional_losses"), data.mart("losses_by_country_year"),
+                                    _country_names(data))
+
+
 def overview_page(data: SiteData, changes: dict, freshness: list[dict]) -> Page:
-    regional, losses = data.mart("regional_losses"), data.mart("losses_by_country_year")
+    regional, losses = _regional(data), data.mart("losses_by_country_year")
     world = _latest_known_world(regional) if regional.height else None
     offences = data.mart("offences_by_country_year")
     headline = {
@@ -164,14 +209,22 @@ def overview_page(data: SiteData, changes: dict, freshness: list[dict]) -> Page:
 
 
 def regional_page(data: SiteData) -> Page:
-    regional, losses = data.mart("regional_losses"), data.mart("losses_by_country_year")
+    regional, losses = _regional(data), data.mart("losses_by_country_year")
     world = _latest_known_world(regional)
     year = world["year"] if world else None
     charts = [figures.loss_map(losses, year), figures.regional_losses_chart(regional, "loss_usd_nominal"),
               figures.regional_losses_chart(regional, "loss_usd_constant")]
     coverage = regional.filter(pl.col("region_level").is_in(["world", "region"])).sort("region_code", "year").to_dicts()
-    return Page("regional.html", "regional.html", "Regional losses", {"coverage": coverage, "map_year": year,
-                                                                        "world": world}, charts)
+    parents = dict(regional.filter(pl.col("region_level").is_in(["world", "region"]))
+                   .select("region_code", "region_name").unique("region_code").iter_rows()) if regional.height else {}
+    subregions = (regional.filter(pl.col("region_level") == "subregion")
+                  .with_columns(parent_name=pl.col("parent_region_code").replace_strict(parents, default=None))
+                  .sort("parent_name", "region_name", "year").to_dicts()) if regional.height else []
+    published = data.mart("regional_losses_published")
+    published_chart = figures.published_regional_chart(published) if published.height else None
+    return Page("regional.html", "regional.html", "Regional losses", {
+        "coverage": coverage, "map_year": year, "world": world, "subregions": subregions,
+        "published_chart": published_chart}, charts)
 
 
 def offences_page(data: SiteData) -> Page:

@@ -1,10 +1,13 @@
 """Figure builders on small frames: honest Convention views, trend panels with units and coverage,
-distinct line styles."""
+distinct line styles, published regional figures, not-converted countries by name."""
+
+import re
 
 import polars as pl
 import pytest
 
 from pipelines.reports import figures
+from pipelines.reports.site import with_not_converted_names
 
 YELLOW = "#F0E442"
 
@@ -182,3 +185,38 @@ def test_regional_panels_show_coverage_and_say_when_the_reporting_set_changes() 
     table = chart.more_tables[0].frame
     assert table.select("year", "countries_reporting", "reporting_change").rows()[1:3] == [
         (2019, 10, ""), (2020, 11, "+ALB")]
+
+
+# --- published regional figures and not-converted countries ----------------------------------------
+
+def test_published_regional_figures_show_ranges_and_publishers() -> None:
+    published = pl.DataFrame({
+        "area_code": ["R_ASIA", "R_WORLD"], "area_name": ["East and Southeast Asia", "World"], "year": [2023, 2024],
+        "period_label": ["2023", "12 months"], "value_type": ["estimate", "estimate"], "revision": ["a", "a"],
+        "loss_usd_nominal": [None, 1.03e12], "loss_usd_nominal_low": [1.8e10, None],
+        "loss_usd_nominal_high": [3.7e10, None], "loss_lcu": [None, 1.03e12], "loss_lcu_low": [1.8e10, None],
+        "loss_lcu_high": [3.7e10, None], "currency_code": ["USD", "USD"], "publisher": ["UNODC <b>", "GASA"],
+        "publication": ["Report A", "Report B"], "conversion_note": [None, None], "notes": [None, None]})
+    chart = figures.published_regional_chart(published)
+    ranges = next(t for t in chart.figure["data"] if t["name"].startswith("published range"))
+    assert ranges["x"][:2] == [1.8e10, 3.7e10]
+    assert chart.figure["layout"]["xaxis"]["type"] == "log"
+    assert "range US$18.00 bn to US$37.00 bn" in chart.summary and "US$1.03 tn (estimate, GASA" in chart.summary
+    assert "UNODC &lt;b&gt;" in str(ranges["customdata"])  # publisher text is escaped for plotly
+
+
+def test_not_converted_countries_are_named_from_the_new_column_or_the_country_losses() -> None:
+    losses = pl.DataFrame({"country_iso3": ["NGA", "GBR"], "country_name": ["Nigeria", "United Kingdom"],
+                           "region_name": ["Africa", "Europe"], "subregion_name": ["Western Africa", "Northern Europe"],
+                           "year": [2024, 2024], "is_preferred": [True, True], "loss_usd_nominal": [None, None],
+                           "loss_lcu": [1.0, 2.0], "conversion_note": ["no NGN per USD rate for 2024", "no GBP"]})
+    regional = pl.DataFrame({"region_level": ["world", "region"], "region_name": ["World", "Africa"],
+                             "year": [2024, 2024], "countries_not_converted": [2, 1]})
+    named = with_not_converted_names(regional, losses, {"NGA": "Nigeria", "GBR": "United Kingdom"})
+    assert named["not_converted_names"].to_list() == [
+        "United Kingdom (GBR): no GBP; Nigeria (NGA): no NGN per USD rate for 2024",
+        "Nigeria (NGA): no NGN per USD rate for 2024"]
+    with_column = regional.with_columns(not_converted_countries=pl.Series(["NGA", None]))
+    named = with_not_converted_names(with_column, losses, {"NGA": "Nigeria"})
+    assert named["not_converted_names"].to_list()[0] == "Nigeria (NGA): no NGN per USD rate for 2024"
+    assert re.search(r"Nigeria", named["not_converted_names"].to_list()[1] or "")  # falls back to the losses

@@ -192,3 +192,25 @@ def test_offences_page_shows_the_mix_by_year_and_the_non_ict_part(built: Path) -
     text = _text(built / "offences.html")
     assert "from series that include non-ICT offences" in text
     assert re.search(r"Countries reporting any mapped offence, World: 2013 \d+, 2014 \d+", text)
+
+
+def test_regional_page_shows_published_figures_apart_and_subregions(built: Path) -> None:
+    text = _text(built / "regional.html")
+    assert "Figures published by others for regions and the world" in text
+    published = text.split("Figures published by others for regions and the world")[1]
+    assert "Global Anti-Scam Alliance" in published and "range US$18.00 bn to US$37.00 bn" in published
+    assert "Sub-regions" in text and "Australia and New Zealand" in text
+
+
+def test_excluded_countries_are_named_where_the_sum_leaves_them_out(built: Path,
+                                                                    hostile_warehouse: Path) -> None:
+    with duckdb.connect(str(hostile_warehouse), read_only=True) as con:
+        missing = con.execute(
+            "SELECT DISTINCT l.country_name FROM marts.losses_by_country_year l WHERE l.is_preferred AND "
+            "l.loss_usd_nominal IS NULL AND l.loss_lcu IS NOT NULL AND l.year = (SELECT max(year) FROM "
+            "marts.regional_losses WHERE region_code = '001' AND population_coverage_share IS NOT NULL)").fetchall()
+    assert missing  # the bundled references have no 2024 rate for some currencies
+    headline = _text(built / "index.html").split("Headline")[1].split("Reported losses by region")[0]
+    regional = _text(built / "regional.html")
+    for (name,) in missing:
+        assert name in headline and name in regional
