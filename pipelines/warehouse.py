@@ -5,6 +5,8 @@
   with ``STORAGE_VERSION 'v1.0.0'`` so DuckDB 1.x clients can open it, checks the copy, then
   ``os.replace``-s it over the published path. Readers holding the old file keep reading it; a
   failed or interrupted run never touches the published file.
+  It adds ``meta.publication`` (fingerprint, time, run id, versions) and, when given,
+  ``meta.publication_changes`` (what changed since the publication it replaces).
 * :func:`connect_readonly` is the only way analysts' queries reach a warehouse.
 """
 
@@ -148,8 +150,19 @@ def published_fingerprint(path: Path) -> str | None:
         return None
 
 
-def publish(build_db: Path, target: Path, fingerprint: str, run_id: str, pipeline_version: str) -> Publication:
-    """Atomically replace ``target`` with a copy of ``build_db`` (unless nothing changed)."""
+#: Tables the publication step adds to the copy of the build database.
+PUBLICATION_TABLES = ("publication", "publication_changes")
+
+
+def publish(build_db: Path, target: Path, fingerprint: str, run_id: str, pipeline_version: str,
+            changes: pl.DataFrame | None = None, changes_description: str | None = None,
+            changes_columns: dict[str, str] | None = None) -> Publication:
+    """Atomically replace ``target`` with a copy of ``build_db`` (unless nothing changed).
+
+    ``changes`` (what changed since the publication being replaced, computed by the caller while
+    that one still exists) is stored as ``meta.publication_changes``, so that a site rendered
+    later from this warehouse alone can still say what this publication changed.
+    """
     if published_fingerprint(target) == fingerprint:
         with connect(target, read_only=True, retries=3) as con:
             n = con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()[0]
@@ -176,11 +189,25 @@ def publish(build_db: Path, target: Path, fingerprint: str, run_id: str, pipelin
                 "COMMENT ON TABLE pub.meta.publication IS "
                 "'One row: what this published warehouse was built from (input+code fingerprint) and when.'"
             )
+            if changes is not None:
+                arrow = changes.to_arrow()  # noqa: F841  (DuckDB reads the local variable by name)
+                con.execute("CREATE OR REPLACE TABLE pub.meta.publication_changes AS SELECT * FROM arrow")
+                if changes_description:
+                    con.execute(f"COMMENT ON TABLE pub.meta.publication_changes IS "
+                                f"{quote_literal(changes_description)}")
+                for col, text in (changes_columns or {}).items():
+                    con.execute(f"COMMENT ON COLUMN pub.meta.publication_changes.{ident(col)} IS "
+                                f"{quote_literal(text)}")
+            ours = [list(PUBLICATION_TABLES)]
             built = con.execute(
-                "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'build'").fetchone()[0]
+                "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'build' AND NOT "
+                "(schema_name = 'meta' AND list_contains(?::VARCHAR[], table_name))", ours).fetchone()[0]
             copied = con.execute(
                 "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'pub' AND NOT "
-                "(schema_name = 'meta' AND table_name = 'publication')").fetchone()[0]
+                "(schema_name = 'meta' AND list_contains(?::VARCHAR[], table_name))", ours).fetchone()[0]
+            added = con.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'pub' AND schema_name = 'meta' AND "
+                "list_contains(?::VARCHAR[], table_name)", ours).fetchone()[0]
             con.execute("DETACH pub")
             con.execute("DETACH build")
         finally:
@@ -200,7 +227,7 @@ def publish(build_db: Path, target: Path, fingerprint: str, run_id: str, pipelin
     finally:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
-    return Publication(True, target, fingerprint, copied + 1)
+    return Publication(True, target, fingerprint, copied + added)
 
 
 def _fsync_dir(path: Path) -> None:

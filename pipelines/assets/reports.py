@@ -9,6 +9,7 @@ import duckdb
 from pipelines.assets.resources import CyberstatsResource
 from pipelines.fingerprint import pipeline_version, run_fingerprint
 from pipelines.quality.report import quality_page
+from pipelines.reports import changes
 from pipelines.reports.publish import publish_site, published_site_fingerprint
 from pipelines.reports.site import build_site, run_info
 from pipelines.settings import Settings
@@ -72,8 +73,14 @@ def publication(context: dg.AssetExecutionContext, cyberstats: CyberstatsResourc
     settings = cyberstats.settings()
     with connect(settings.build_db, read_only=True) as con:
         fingerprint, _ = build_fingerprint(con, settings)
+        # What this publication changes, recorded in it: the publication it replaces is gone afterwards.
+        with previous_publication(settings) as before:
+            changed = changes.compare(con, before)
+            changed_rows = changes.to_frame(changed, con, before)
     previous = published_fingerprint(settings.warehouse) or ""
-    wh = publish(settings.build_db, settings.warehouse, fingerprint, context.run.run_id, pipeline_version())
+    wh = publish(settings.build_db, settings.warehouse, fingerprint, context.run.run_id, pipeline_version(),
+                 changes=changed_rows, changes_description=changes.DESCRIPTION,
+                 changes_columns=changes.COLUMN_DESCRIPTIONS)
     site_changed = published_site_fingerprint(settings.site_dir) != fingerprint
     if site_changed:
         publish_site(settings.site_build_dir, settings.site_dir)

@@ -21,6 +21,7 @@ import jinja2
 import polars as pl
 
 from pipelines import sql
+from pipelines.reports import changes as publication_changes
 from pipelines.reports import figures
 from pipelines.reports.downloads import Download, export_marts
 from pipelines.reports.figures import Chart
@@ -400,30 +401,15 @@ def freshness(data: SiteData) -> list[dict]:
 
 
 def compare_with_previous(data: SiteData, previous: duckdb.DuckDBPyConnection | None) -> dict:
-    """What changed since the previous publication: input files, mart sizes, the world headline."""
-    if previous is None or not _exists(previous, "marts", "source_files"):
-        return {"previous": None}
-    prev_pub = previous.execute("SELECT fingerprint, published_at FROM meta.publication").fetchone() \
-        if _exists(previous, "meta", "publication") else None
-    old = dict(previous.execute("SELECT relpath, sha256 FROM marts.source_files").fetchall())
-    new = dict(data.mart("source_files").select("relpath", "sha256").iter_rows()) if data.mart("source_files").height \
-        else {}
-    rows = {}
-    for name in sorted(data.marts):
-        before = previous.execute(f"SELECT count(*) FROM marts.{name}").fetchone()[0] \
-            if _exists(previous, "marts", name) else None  # noqa: S608
-        rows[name] = (before, data.marts[name].height)
-    old_world = None
-    if _exists(previous, "marts", "regional_losses"):
-        old_world = _latest_known_world(previous.execute("SELECT * FROM marts.regional_losses").pl())
-    return {
-        "previous": {"fingerprint": prev_pub[0], "published_at": str(prev_pub[1])[:16]} if prev_pub else {},
-        "added": sorted(set(new) - set(old)), "removed": sorted(set(old) - set(new)),
-        "changed": sorted(k for k in set(old) & set(new) if old[k] != new[k]),
-        "rows": [{"mart": k, "before": b, "after": a} for k, (b, a) in rows.items() if b != a],
-        "world_before": old_world, "world_after": _latest_known_world(data.mart("regional_losses"))
-        if data.mart("regional_losses").height else None,
-    }
+    """What changed since the previous publication.
+
+    Comparing live (``previous`` is the publication this build is about to replace) during a run;
+    otherwise (``cyberstats report`` renders from the published warehouse alone) the comparison the
+    publication step recorded in ``meta.publication_changes``.
+    """
+    if previous is not None:
+        return publication_changes.compare(data.con, previous)
+    return publication_changes.stored(data.con) or {"previous": None}
 
 
 def build_site(con: duckdb.DuckDBPyConnection, out_dir: Path, run_info: dict,
