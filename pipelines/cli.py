@@ -291,7 +291,9 @@ def neutralise(value: object) -> object:
 def cmd_query(args: argparse.Namespace) -> int:
     from pipelines.warehouse import connect_readonly
 
-    path = _warehouse_path(args)
+    if args.max_rows < 0:
+        raise ConfigError(f"--max-rows {args.max_rows}: expected a number of rows of at least 1 (0: all)")
+    path = _published_warehouse(args)
     import duckdb
 
     try:
@@ -300,15 +302,31 @@ def cmd_query(args: argparse.Namespace) -> int:
             if cursor.description is None:
                 return EXIT_OK
             columns = [d[0] for d in cursor.description]
-            rows = cursor.fetchmany(args.max_rows) if args.max_rows else cursor.fetchall()
+            total = None
+            if args.max_rows:
+                rows = cursor.fetchmany(args.max_rows)
+                total = len(rows) + _count_rest(cursor) if len(rows) == args.max_rows else None
+            else:
+                rows = cursor.fetchall()
     except duckdb.Error as exc:
         _print(f"query failed: {str(exc).splitlines()[0]}", err=True)
         return EXIT_FAILED
-    _emit(columns, rows, args.format)
+    shown_all = total is None or total == len(rows)
+    _emit(columns, rows, args.format, total=None if shown_all else total)
+    if not shown_all and args.format != "table":  # the table says so in its footer
+        _print(f"(first {len(rows):,} of {total:,} rows: --max-rows {args.max_rows})", err=True)
     return EXIT_OK
 
 
-def _emit(columns: list[str], rows: list[tuple], fmt: str) -> None:
+def _count_rest(cursor, chunk: int = 100_000) -> int:
+    """Rows the cursor still holds (read in chunks and dropped, to say how many were not shown)."""
+    rest = 0
+    while batch := cursor.fetchmany(chunk):
+        rest += len(batch)
+    return rest
+
+
+def _emit(columns: list[str], rows: list[tuple], fmt: str, total: int | None = None) -> None:
     out = sys.stdout
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
@@ -318,11 +336,18 @@ def _emit(columns: list[str], rows: list[tuple], fmt: str) -> None:
         json.dump([dict(zip(columns, row, strict=True)) for row in rows], out, default=str, indent=1)
         out.write("\n")
     else:
-        out.write(format_table(columns, rows) + "\n")
+        out.write(format_table(columns, rows, total) + "\n")
     out.flush()
 
 
-def format_table(columns: list[str], rows: Sequence[tuple]) -> str:
+#: Widest column of ``--format table``; longer cells are cut and end in TRUNCATED.
+MAX_CELL = 90
+TRUNCATED = "\u2026"
+
+
+def format_table(columns: list[str], rows: Sequence[tuple], total: int | None = None) -> str:
+    """A plain-text table. Cells longer than MAX_CELL characters are cut and end in '…' (and the
+    footer says so); ``total``: the number of rows the query returned when only ``rows`` are shown."""
     def cell(v: object) -> str:
         if v is None:
             return "NULL"
@@ -331,38 +356,75 @@ def format_table(columns: list[str], rows: Sequence[tuple]) -> str:
         return str(v).replace("\n", " ")
 
     body = [[cell(v) for v in row] for row in rows]
-    widths = [min(max([len(c)] + [len(r[i]) for r in body]), 90) for i, c in enumerate(columns)]
+    widths = [min(max([len(c)] + [len(r[i]) for r in body]), MAX_CELL) for i, c in enumerate(columns)]
+    cut = False
+
+    def fit(value: str, width: int) -> str:
+        nonlocal cut
+        if len(value) <= width:
+            return value.ljust(width)
+        cut = True
+        return value[:width - 1] + TRUNCATED
 
     def line(values: list[str]) -> str:
-        return " | ".join(v[:w].ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
+        return " | ".join(fit(v, w) for v, w in zip(values, widths, strict=True)).rstrip()
 
     sep = "-+-".join("-" * w for w in widths)
-    return "\n".join([line(columns), sep, *(line(r) for r in body), f"({len(rows)} row{'s' * (len(rows) != 1)})"])
+    lines = [line(columns), sep, *(line(r) for r in body)]
+    plural = "s" * (len(rows) != 1)
+    footer = (f"(first {len(rows):,} of {total:,} rows)" if total is not None and total != len(rows)
+              else f"({len(rows):,} row{plural})")
+    if cut:
+        footer += (f"; values longer than {MAX_CELL} characters are cut and end in {TRUNCATED} "
+                   "(--format csv or json shows them whole)")
+    return "\n".join([*lines, footer])
 
 
 # --- sources ---------------------------------------------------------------------------------------
 
 def cmd_sources(args: argparse.Namespace) -> int:
+    import polars as pl
+
     from pipelines.warehouse import connect_readonly, raw_files
 
-    path = _warehouse_path(args)
+    path = _published_warehouse(args)
     with connect_readonly(path) as con:
         files = raw_files(con)
         if files.height == 0:
             _print("The published warehouse records no input files.")
             return EXIT_OK
-        columns = [c for c in files.columns if c not in ("title", "url")]
-        rows = files.select(columns).rows()
+        original = _original_sha256(con)
         pub = con.execute("SELECT fingerprint, published_at, pipeline_version FROM meta.publication").fetchone()
         counts = dict(con.execute(
             "SELECT source_file, count(*) FROM staging.observations GROUP BY 1").fetchall())
+    files = files.with_columns(pl.col("relpath").replace_strict(original, default=None, return_dtype=pl.String)
+                               .alias("original_sha256"))
+    columns, rows = files.columns, files.rows()
     if args.format == "table":
         _print(f"Published {pub[1]} by cyberstats {pub[2]} (fingerprint {pub[0][:16]})\n")
         rows = [(r["source_id"], r["release"], r["relpath"], counts.get(r["relpath"], ""), r["sha256"][:12],
-                 r["publisher"], r["licence"]) for r in files.iter_rows(named=True)]
-        columns = ["source_id", "release", "file", "observations", "sha256", "publisher", "licence"]
+                 (r["original_sha256"] or "")[:12], r["publisher"], r["licence"], r["title"], r["url"])
+                for r in files.iter_rows(named=True)]
+        columns = ["source_id", "release", "file", "observations", "sha256", "original_sha256", "publisher",
+                   "licence", "title", "url"]
     _emit(columns, rows, args.format)
+    if args.format == "table":
+        _print("sha256: of the file loaded; original_sha256: of the publisher's file it was extracted from (first 12 "
+               "hex digits; --format json shows them whole).")
     return EXIT_OK
+
+
+def _original_sha256(con) -> dict[str, str]:
+    """relpath -> sha256 of the publisher's original file, from the raw manifests that record it."""
+    tables = [t for (t,) in con.execute(
+        "SELECT table_name FROM duckdb_columns() WHERE schema_name = 'raw' AND column_name = 'original_sha256' "
+        "ORDER BY 1").fetchall()]
+    if not tables:
+        return {}
+    from pipelines.warehouse import ident
+
+    union = " UNION ALL ".join(f"SELECT relpath, original_sha256 FROM raw.{ident(t)}" for t in tables)  # noqa: S608
+    return {relpath: sha for relpath, sha in con.execute(union).fetchall() if sha}
 
 
 # --- report --------------------------------------------------------------------------------------
@@ -376,8 +438,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from pipelines.warehouse import connect
 
     settings = _settings(args)
-    if not settings.warehouse.is_file():
-        raise CyberstatsError(f"no published warehouse at {settings.warehouse}; run `cyberstats run` first")
+    _require_warehouse(settings.warehouse)
     with run_lock(settings):
         with connect(settings.warehouse, read_only=True) as con:
             fingerprint = con.execute("SELECT fingerprint FROM meta.publication").fetchone()[0]
@@ -425,13 +486,14 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     from pipelines.quality.quarantine import latest_run, listing
 
     if args.published:
-        path = _warehouse_path(args)
+        path = _published_warehouse(args)
         where = "published warehouse"
     else:
         path = _settings(args).build_db
         where = "build database"
     if not path.is_file():
-        raise CyberstatsError(f"no {where} at {path}; run `cyberstats run` first")
+        raise ConfigError(f"no {where} at {path}; run `cyberstats run` first"
+                          + ("" if args.published else " (or pass the --warehouse or --work-dir it used)"))
     try:
         with duckdb.connect(str(path), read_only=True) as con:
             records = listing(con)
@@ -473,6 +535,18 @@ def _warehouse_path(args: argparse.Namespace) -> Path:
     return _settings(args).warehouse
 
 
+def _require_warehouse(path: Path) -> Path:
+    """A missing warehouse is a configuration error (exit 2): wrong path, or nothing published yet."""
+    if not path.is_file():
+        raise ConfigError(f"no published warehouse at {path}; run `cyberstats run` first, or point --warehouse "
+                          f"(env {ENV_WAREHOUSE}) at a published .duckdb file")
+    return path
+
+
+def _published_warehouse(args: argparse.Namespace) -> Path:
+    return _require_warehouse(_warehouse_path(args))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cyberstats", description="Cybercrime statistics pipeline.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -501,7 +575,8 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("sql")
     paths(query)
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    query.add_argument("--max-rows", type=int, default=0, help="stop after N rows (default: all)")
+    query.add_argument("--max-rows", type=int, default=0,
+                       help="show the first N rows and say how many the query returned (default: all)")
     query.set_defaults(func=cmd_query)
 
     report = sub.add_parser("report", help="rebuild and republish the report site from the published warehouse")
