@@ -1,10 +1,13 @@
 """Headless Chromium (Debian's chromium + chromedriver) with the network cut off.
 
 Every request the page makes is captured from the DevTools performance log; anything that is not
-file:, data:, blob: or about: counts as a request leaving the machine. Screenshots go to
-test-artifacts/screenshots/ (git-ignored; CI keeps them as artifacts).
+file:, data:, blob:, about: or the browser's own chrome: pages counts as a request leaving the
+machine. The browser starts on about:blank, so its new-tab page never loads. Screenshots (full page
+height) go to test-artifacts/screenshots/ (git-ignored; CI keeps them as artifacts) or to
+$CYBERSTATS_ARTIFACTS_DIR.
 """
 
+import base64
 import json
 import os
 import shutil
@@ -14,12 +17,18 @@ import pytest
 
 CHROMIUM = os.environ.get("CYBERSTATS_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CYBERSTATS_CHROMEDRIVER", "/usr/bin/chromedriver")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:", "chrome-error:", "devtools:")
+ARTIFACTS = Path(os.environ.get("CYBERSTATS_ARTIFACTS_DIR")
+                 or Path(__file__).resolve().parents[2] / "test-artifacts") / "screenshots"
+#: Schemes that never leave the machine: local files and the browser's own pages (chrome://new-tab-page
+#: and its chrome-untrusted:// frames can be requested by a fresh profile before the first navigation).
+LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:", "chrome:", "chrome-untrusted:", "chrome-error:",
+                 "devtools:")
 
 
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory: pytest.TempPathFactory):
+    for stale in ARTIFACTS.glob("*.png"):  # CI keeps this session's screenshots, not an earlier one's
+        stale.unlink()
     if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
         pytest.fail(f"Chromium ({CHROMIUM}) and chromedriver ({CHROMEDRIVER}) are required for the browser tests; "
                     "`.ci/run` installs the Debian packages chromium and chromium-driver")
@@ -38,6 +47,10 @@ def browser(tmp_path_factory: pytest.TempPathFactory):
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
+    driver.set_script_timeout(120)
+    driver.get("about:blank")  # leave the new-tab page before any page under test is opened
+    driver.get_log("performance")
+    driver.get_log("browser")
     try:
         yield driver
     finally:
@@ -72,11 +85,22 @@ class Visit:
     def remote_requests(self) -> list[str]:
         return [u for u in self.requests if not u.startswith(LOCAL_SCHEMES)]
 
-    def screenshot(self, name: str) -> Path:
+    def screenshot(self, name: str, max_height: int | None = None) -> Path:
+        """The whole page, however tall, at the window's width (DevTools captures beyond the viewport);
+        ``max_height`` only for the single-file bundle, whose every page is also shot on its own."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        height = self.driver.execute_script("return Math.min(document.body.scrollHeight, 6000)")
-        self.driver.set_window_size(1280, max(800, height))
+        width, height = self.driver.execute_script(
+            "const e = document.documentElement; return [e.scrollWidth, e.scrollHeight]")
+        height = min(height, max_height or height)
+        shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})
         path = ARTIFACTS / f"{name}.png"
-        self.driver.save_screenshot(str(path))
-        self.driver.set_window_size(1280, 1600)
+        path.write_bytes(base64.b64decode(shot["data"]))
         return path
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk."""
+    head = path.read_bytes()[16:24]
+    return int.from_bytes(head[:4], "big"), int.from_bytes(head[4:], "big")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import Visit
+from tests.browser.conftest import ARTIFACTS, Visit, png_size
 from tests.conftest import copy_bundled
 from tests.integration.helpers import run_cli, site
 
@@ -12,6 +12,9 @@ pytestmark = pytest.mark.browser
 
 #: A page may weigh at most this much, not counting the shared plotly.js and map topology.
 PAGE_BUDGET_BYTES = 1_000_000
+#: Every page is opened and checked; these country pages are also kept as screenshots (with every
+#: top-level page), which keeps the CI artifacts to a few megabytes.
+SCREENSHOT_COUNTRIES = ("index", "USA", "GBR", "IND", "AUS", "DEU", "ALB", "NGA", "SGP")
 
 
 @pytest.fixture(scope="module")
@@ -28,18 +31,25 @@ def pages(root: Path) -> list[Path]:
 
 
 def test_every_page_loads_offline_without_errors(browser, published_site: Path) -> None:
-    problems = {}
-    # Every top-level page and a sample of country pages (all of them take minutes).
-    sample = [p for p in pages(published_site) if p.parent == published_site or p.stem in
-              ("index", "USA", "GBR", "IND", "AUS", "DEU", "ALB")]
-    assert len(sample) >= 12
-    for page in sample:
-        visit = Visit(browser, page.as_uri())
-        name = page.relative_to(published_site).as_posix().replace("/", "_").removesuffix(".html")
-        visit.screenshot(name)
+    """Every page (about 140, a few minutes): charts drawn, no console error, nothing fetched remotely."""
+    problems, topology, shots = {}, [], {}
+    every = [p for p in pages(published_site) if p.name != "cyberstats-report.html"]
+    assert len(every) >= 100
+    for page in every:
+        visit = Visit(browser, page.as_uri())  # waits until every chart on the page is drawn
+        rel = page.relative_to(published_site).as_posix()
         if visit.remote_requests or visit.console:
-            problems[name] = {"remote": visit.remote_requests, "console": visit.console}
+            problems[rel] = {"remote": visit.remote_requests, "console": visit.console}
+        if any(u.endswith("/assets/world_50m.js") for u in visit.requests):
+            topology.append(rel)
+        if page.parent == published_site or page.stem in SCREENSHOT_COUNTRIES:
+            height = browser.execute_script("return document.documentElement.scrollHeight")
+            shots[rel] = (png_size(visit.screenshot(rel.replace("/", "_").removesuffix(".html"))), height)
     assert problems == {}
+    assert topology == ["regional.html"]  # only the page with a map loads the 1.1 MB topology
+    # Screenshots hold the whole page, however tall (the trends page is well over 6,000 px).
+    assert {rel: size for rel, (size, height) in shots.items() if size[1] != height} == {}
+    assert max(height for _, height in shots.values()) > 6000
 
 
 def test_map_is_drawn(browser, published_site: Path) -> None:
@@ -60,7 +70,7 @@ def test_single_file_works_alone(browser, published_site: Path, tmp_path: Path) 
     alone.parent.mkdir()
     alone.write_bytes((published_site / "cyberstats-report.html").read_bytes())
     visit = Visit(browser, alone.as_uri())
-    visit.screenshot("single-file")
+    visit.screenshot("single-file", max_height=5000)  # its first pages; all pages are shot one by one
     assert visit.remote_requests == [] and visit.console == []
     assert [u for u in visit.requests if u.startswith("file:")] == [alone.as_uri()]  # nothing else loaded
     assert browser.execute_script("return document.querySelectorAll('path.choroplethlocation').length") >= 5
@@ -85,8 +95,9 @@ def test_pages_pass_an_accessibility_audit(browser, published_site: Path) -> Non
         pytest.fail("CYBERSTATS_AXE_JS must point to axe.min.js; `make test` fetches axe-core at set-up time")
     axe = Path(axe_path).read_text(encoding="utf-8")
     found = {}
-    for rel in ("index.html", "regional.html", "offences.html", "methodology.html", "sources.html", "downloads.html",
-                "countries/index.html", "countries/USA.html", "countries/GBR.html"):
+    for rel in ("index.html", "regional.html", "trends.html", "offences.html", "quality.html", "methodology.html",
+                "sources.html", "downloads.html", "countries/index.html", "countries/USA.html", "countries/GBR.html",
+                "countries/ALB.html"):
         Visit(browser, (published_site / rel).as_uri())
         browser.execute_script(axe)
         result = browser.execute_async_script(
@@ -97,3 +108,18 @@ def test_pages_pass_an_accessibility_audit(browser, published_site: Path) -> Non
         if result:
             found[rel] = result
     assert found == {}
+
+
+def test_screenshots_are_kept_out_of_git() -> None:
+    """CI uploads the screenshots as artifacts; they must never be committed."""
+    import subprocess
+
+    repo = Path(__file__).resolve().parents[2]
+    if not ARTIFACTS.resolve().is_relative_to(repo):
+        return  # written outside the repository ($CYBERSTATS_ARTIFACTS_DIR)
+    probe = ARTIFACTS.resolve().relative_to(repo) / "probe.png"
+    ignored = subprocess.run(["git", "check-ignore", "-q", str(probe)], cwd=repo, check=False)
+    assert ignored.returncode == 0, f"{probe.parent} is not git-ignored"
+    tracked = subprocess.run(["git", "ls-files", str(probe.parent)], cwd=repo, capture_output=True, text=True,
+                             check=True)
+    assert tracked.stdout == ""
