@@ -19,17 +19,18 @@ not_null on numeric    two rows: one of the column's values with the number   a 
 columns                of non-null rows, and null with the number of nulls
 between on integers    the distinct values, as above                          as above
 between on floats      first the column's extremes (the rows holding its      all values are in range iff
-(and derived values)   minimum and maximum); if either is out of range, the   both extremes are; the
-                       whole column, to count and name every failing row      counts come from the full
-                                                                              evaluation
+(and derived values)   minimum and maximum); if either is out of range, every both extremes are; a row
+                       row not strictly inside the bounds, to count and name  strictly inside passes,
+                       every failing row                                      whatever the strictness
 unique (compound key)  one Int64 per row that is equal for two rows iff all   exact: a mixed-radix code
                        their key values are equal (dictionary codes of each   of per-column dictionary
                        column combined; columns constant in the table left    codes, no hashing. Keys are
                        out, nulls are a value of their own; rows whose key    distinct iff the sorted
                        is entirely null are skipped, as GX does). First GX    codes never repeat; the
                        sees the smallest gap between consecutive sorted       duplicates are named by GX's
-                       codes (>= 1 iff all distinct); if not, every code      uniqueness expectation
-                       goes to expect_column_values_to_be_unique
+                       codes (>= 1 iff all distinct); if not, the codes that  uniqueness expectation (a
+                       occur more than once go to                             code seen once is unique)
+                       expect_column_values_to_be_unique
 schema                 one row per column: expected type, found type          the table's schema
 row_count              an empty frame with the table's number of rows         the row count
 derived_*              the per-row value of a documented formula (e.g.        computed per row; GX
@@ -366,9 +367,10 @@ def _plan_expectation(plan: _Plan, e: Expectation) -> None:
             part = pl.concat([_nullness(rows, c, family) for c in columns])
             plan.jobs.append(_Job(e, tuple(columns), gx_type, kwargs, "distinct", part, rows=covered))
         elif strategy == "extremes":
-            def full(columns=columns, rows=rows) -> tuple[str, pl.DataFrame]:
-                return "rows", pl.concat([rows.select(pl.lit(c).alias("__column"), "__pos",
-                                                      pl.col(c).cast(pl.Float64).alias("__value")) for c in columns])
+            def full(columns=columns, rows=rows, e=e) -> tuple[str, pl.DataFrame]:
+                return "rows", _candidates(pl.concat([rows.select(pl.lit(c).alias("__column"), "__pos",
+                                                                  pl.col(c).cast(pl.Float64).alias("__value"))
+                                                      for c in columns]), e)
             part = _extremes(rows, columns, lambda c: pl.col(c).cast(pl.Float64))
             plan.jobs.append(_Job(e, tuple(columns), gx_type, kwargs, "rows", part, full, covered))
         elif strategy == "longest":
@@ -453,8 +455,8 @@ def _plan_derived(plan: _Plan, e: Expectation) -> None:
     else:
         everything = derived.select(label, "__pos", "__value")
         extremes = _extremes(derived, ["__value"], lambda c: pl.col(c)).with_columns(label)
-        plan.jobs.append(_Job(e, (column,), gx_type, kwargs, "rows", extremes, lambda: ("rows", everything),
-                              {column: derived}, note=note))
+        plan.jobs.append(_Job(e, (column,), gx_type, kwargs, "rows", extremes,
+                              lambda: ("rows", _candidates(everything, e)), {column: derived}, note=note))
 
 
 def _plan_unique(plan: _Plan, e: Expectation) -> None:
@@ -472,12 +474,33 @@ def _plan_unique(plan: _Plan, e: Expectation) -> None:
     everything = pl.DataFrame({"__column": pl.Series([None] * rows.height, dtype=pl.String),
                                "__pos": rows["__pos"], "__value": codes})
     # First GX checks the smallest gap between consecutive sorted codes: keys are all distinct iff it
-    # is at least 1. Only if it is not does GX check every row's code, to name the duplicates.
+    # is at least 1. Only if it is not does GX check the codes that occur more than once, to name the
+    # duplicates (a code that occurs once is unique in any projection that keeps every row holding it).
     gaps = codes.drop_nulls().sort().diff().drop_nulls()
     smallest = pl.DataFrame({"__column": pl.Series([None], dtype=pl.String), "__pos": pl.Series([0], dtype=pl.Int64),
                              "__value": [gaps.min() if gaps.len() else 1]})
+
+    def repeated() -> tuple:
+        candidates = everything.filter(pl.col("__value").is_duplicated() & pl.col("__value").is_not_null())
+        return "rows", candidates if candidates.height else everything, "ExpectColumnValuesToBeUnique", {}
+
     plan.jobs.append(_Job(e, (None,), "ExpectColumnValuesToBeBetween", {"min_value": 1}, "rows", smallest,
-                          lambda: ("rows", everything, "ExpectColumnValuesToBeUnique", {}), rows={None: rows}))
+                          repeated, rows={None: rows}))
+
+
+def _candidates(part: pl.DataFrame, e: Expectation) -> pl.DataFrame:
+    """The rows of a failed range check that GX evaluates one by one: every value not strictly inside
+    the bounds (boundary values and NaN included, so GX's own rules decide on them). A value strictly
+    inside passes whatever the bound's strictness, and GX never counts a missing value against a
+    range, so leaving those rows out changes no count: the failure path then costs the failing rows,
+    not the table. Whole ``part`` if nothing is left (GX then reports why the first pass failed)."""
+    inside = pl.lit(True)
+    if e.min_value is not None:
+        inside = inside & (pl.col("__value") > e.min_value)
+    if e.upper() is not None:
+        inside = inside & (pl.col("__value") < e.upper())
+    candidates = part.filter(~inside)  # a null value gives null, which the filter drops
+    return candidates if candidates.height else part
 
 
 def _column_codes(plan: _Plan, column: str) -> tuple[pl.Series, int] | None:

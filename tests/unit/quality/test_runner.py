@@ -159,3 +159,42 @@ def test_schema_expectation_names_the_wrong_column() -> None:
     (r,) = run_suite(frame, _suite(columns_match({"a": pl.Int64(), "b": pl.Float64(), "c": pl.String()}, "t")))
     assert not r.success
     assert r.sample_values == ("a: expected Int64, found String", "c: expected String, found (missing)")
+
+
+def test_the_failure_path_gives_gx_only_the_rows_that_can_fail_with_the_same_results(monkeypatch) -> None:
+    """A failed range or key check is evaluated row by row on the rows that can fail (not strictly
+    inside the bounds; keys seen more than once), not on the whole table: same counts, rows, values."""
+    from pipelines.quality import runner
+
+    rng = random.Random(11)
+    n = 20_000
+    frame = pl.DataFrame({
+        "value": [rng.choice([0.0, 1e-9, -1e-9, 5.0, 100.0, 100.0 + 1e-9, float("nan"), None, 42.5])
+                  for _ in range(n)],
+        "k1": [rng.choice("abcdefghij") for _ in range(n)], "k2": [rng.randrange(3_000) for _ in range(n)],
+        "source_file": [f"f{i % 4}.csv" for i in range(n)], "source_row": [i // 4 + 2 for i in range(n)],
+    })
+    suite = _suite(
+        Expectation("non_negative", "between", ">= 0", columns=("value",), min_value=0),
+        Expectation("positive", "between", "> 0", columns=("value",), min_value=0, strict_min=True),
+        Expectation("at_most_100", "between", "<= 100", columns=("value",), max_value=100),
+        keys_unique("k1", "k2"))
+    sizes = []
+    real = runner._candidates
+
+    def spy(part, e):
+        out = real(part, e)
+        sizes.append((e.name, out.height, part.height))
+        return out
+
+    monkeypatch.setattr(runner, "_candidates", spy)
+    fast = run_suite(frame, suite)
+    monkeypatch.setattr(runner, "_candidates", lambda part, e: part)  # GX sees every row, as before
+    whole = run_suite(frame, suite)
+    assert fast == whole
+    assert [r.unexpected_count for r in fast] == [
+        frame.filter(pl.col("value") < 0).height, frame.filter(pl.col("value") <= 0).height,
+        frame.filter(pl.col("value") > 100, ~pl.col("value").is_nan()).height,  # NaN is missing to GX
+        frame.filter(pl.struct("k1", "k2").is_duplicated()).height]
+    assert all(0 < r.unexpected_count for r in fast)
+    assert sizes and all(small < total for _, small, total in sizes)
