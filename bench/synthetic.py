@@ -7,6 +7,10 @@ UNODC sex and age bands (the 10-17 band written as Excel mangles it, "Oct-17", a
 Excel-saved 2022 release), years 2003-2023. Keys are unique; each series-year has a Counts row and
 a Rate row, and the rate is count x 100,000 / population (World Bank population where the bundled
 reference has it, so the population-consistency warning stays quiet).
+
+Two broken variants measure validation of bad data (the failure path): ``invalid_share`` of the rows
+get a negative VALUE; ``duplicate_share`` of the rows are overwritten with copies of other rows
+(their keys then occur twice). The file keeps its number of rows either way.
 """
 
 from pathlib import Path
@@ -47,8 +51,10 @@ def vocabulary(data_dir: Path) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame
     return areas, triples, pl.concat(population)
 
 
-def generate(path: Path, rows: int, data_dir: Path, seed: int = 20261122) -> Path:
-    """Write ``rows`` data rows (an even number: count and rate pairs) under two title rows."""
+def generate(path: Path, rows: int, data_dir: Path, seed: int = 20261122, invalid_share: float = 0.0,
+             duplicate_share: float = 0.0) -> Path:
+    """Write ``rows`` data rows (an even number: count and rate pairs) under two title rows;
+    ``invalid_share`` of them with a negative VALUE, ``duplicate_share`` of them copies of others."""
     if "synthetic" not in path.name:
         raise ValueError("synthetic data files must say so in their name")
     areas, triples, population = vocabulary(data_dir)
@@ -85,8 +91,29 @@ def generate(path: Path, rows: int, data_dir: Path, seed: int = 20261122) -> Pat
         base.with_columns(pl.lit("Rate per 100,000 population").alias("Unit of measurement"),
                           pl.Series("VALUE", rates).cast(pl.String)),
     ]).with_columns(pl.lit("CTS").alias("Source")).select(HEADER)
+    table = _break(table, rng, invalid_share, duplicate_share)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as fh:
         fh.write("UNODC,synthetic benchmark data (not published figures)\n22/11/2026\n")
         table.write_csv(fh, line_terminator="\n")
     return path
+
+
+def _break(table: pl.DataFrame, rng: np.random.Generator, invalid_share: float, duplicate_share: float
+           ) -> pl.DataFrame:
+    """Negative values in ``invalid_share`` of the rows; ``duplicate_share`` of the rows replaced by
+    copies of other rows (a key seen twice), each set drawn at random from the whole table."""
+    n = table.height
+    if invalid_share:
+        bad = np.zeros(n, dtype=bool)
+        bad[rng.choice(n, size=round(n * invalid_share), replace=False)] = True
+        table = table.with_columns(pl.when(pl.Series(bad)).then(pl.concat_str(pl.lit("-"), pl.col("VALUE"))
+                                                                     .replace({"-0": "-1", "-0.0": "-1"}))
+                                   .otherwise(pl.col("VALUE")).alias("VALUE"))
+    if duplicate_share:
+        k = round(n * duplicate_share)
+        picked = rng.choice(n, size=2 * k, replace=False)  # k rows overwritten by k other rows
+        order = np.arange(n)
+        order[picked[:k]] = picked[k:]
+        table = table[order]
+    return table
