@@ -424,10 +424,13 @@ def _extremes(rows: pl.DataFrame, columns: Sequence[str], value, by=None, smalle
     """Per column, the rows holding its smallest and largest value (or only the largest ``by``):
     every value passes a range check iff these do."""
     out = []
-    for c in columns:
+    exprs = []  # one query for every column: Polars scans the columns in parallel
+    for i, c in enumerate(columns):
         key = (by or value)(c)
-        picks = rows.select(key.arg_max().alias("hi"), *([key.arg_min().alias("lo")] if smallest else []))
-        idx = sorted({i for i in picks.row(0) if i is not None})
+        exprs += [key.arg_max().alias(f"hi{i}"), *([key.arg_min().alias(f"lo{i}")] if smallest else [])]
+    picks = rows.select(exprs).row(0, named=True) if exprs else {}
+    for i, c in enumerate(columns):
+        idx = sorted({picks[k] for k in (f"hi{i}", f"lo{i}") if picks.get(k) is not None})
         if idx:
             out.append(rows[idx].select(pl.lit(c).alias("__column"), "__pos", value(c).alias("__value")))
     if not out:
