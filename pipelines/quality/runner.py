@@ -244,13 +244,24 @@ class _Plan:
         return _combine(self, columns)
 
 
-def _filtered(plan: _Plan, where: tuple) -> pl.DataFrame:
-    """The table's rows (with their position ``__pos``) that an expectation's ``where`` selects."""
-    key = ("where", where)
+def _filtered(plan: _Plan, where: tuple, e: Expectation | None = None) -> pl.DataFrame:
+    """The table's rows (with their position ``__pos``) that an expectation's ``where`` selects.
+
+    A filter copies every column it keeps, so a filtered frame keeps only what ``e`` reads and its
+    messages show: its columns, the file pointer and the columns naming the published column."""
+    columns = None
+    if where and e is not None:
+        per_row = [n for c in e.columns if c in plan.suite.published_per_row
+                   for n in plan.suite.published_per_row[c].meta.root_names()]
+        wanted = [*e.columns, *(plan.suite.pointer or ()), *per_row]
+        columns = tuple(c for c in dict.fromkeys(wanted) if c in plan.frame.columns)
+    key = ("where", where, columns)
     if key not in plan.cache:
         frame = plan.frame.with_row_index("__pos").with_columns(pl.col("__pos").cast(pl.Int64))
-        for column, allowed in where:
-            frame = frame.filter(pl.col(column).is_in(list(allowed)))
+        if where:
+            keep = pl.all_horizontal(pl.col(column).is_in(list(allowed)) for column, allowed in where)
+            frame = frame.filter(keep) if columns is None else frame.select("__pos", *columns, keep.alias(
+                "__keep")).filter("__keep").drop("__keep")
         plan.cache[key] = frame
     return plan.cache[key]
 
@@ -359,7 +370,7 @@ def _plan_expectation(plan: _Plan, e: Expectation) -> None:
         family = "text" if dtype == pl.String else ("number" if dtype in _NUMERIC else str(dtype))
         gx_type, kwargs = _gx_spec(e, column)
         groups.setdefault((_strategy(e, dtype), family, gx_type, repr(sorted(kwargs.items()))), []).append(column)
-    rows = _filtered(plan, e.where)
+    rows = _filtered(plan, e.where, e)
     for (strategy, family, gx_type, _), columns in groups.items():
         kwargs = _gx_spec(e, columns[0])[1]
         covered = dict.fromkeys(columns, rows)
