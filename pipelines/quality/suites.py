@@ -725,10 +725,31 @@ def _suites() -> dict[str, Suite]:
         keys_unique("relpath", what="file"),
         non_negative("size_bytes", what="a size of at least 0 bytes"),
     ))
+    national_totals = Suite("marts", "national_totals_from_parts", (
+        not_null("source_id", "dataset", "country_iso3", "category", "measure", "year", "count_sum_of_parts",
+                 "parts_summed", "source_file"),
+        keys_unique("source_id", "release", "dataset", "indicator", "category", "measure", "year",
+                    what="table, category and year"),
+        years_in_range(),
+        non_negative("count_sum_of_parts", "count_published_total", "parts_summed", "subtotal_rows_not_summed",
+                     what="counts of at least 0"),
+        Expectation("difference_consistent", "derived_in_set",
+                    "difference_count = count_sum_of_parts - count_published_total, and matches_published true "
+                    "exactly when it is 0", values=(True,), columns=("difference_count",),
+                    derive=flag(pl.when(pl.col("count_published_total").is_null())
+                                .then(pl.col("difference_count").is_null() & pl.col("matches_published").is_null())
+                                .otherwise((pl.col("difference_count") == pl.col("count_sum_of_parts")
+                                            - pl.col("count_published_total"))
+                                           & (pl.col("matches_published") == (pl.col("difference_count") == 0)))
+                                )),
+        Expectation("totals_match_parts", "in_set",
+                    "the publisher's national row equal to the sum of its State and UT rows", severity=WARN,
+                    columns=("matches_published",), values=(True,)),
+    ), pointer=("source_file", "published_total_source_row"))
     suites = [m49, currencies, wdi_values, wdi_countries, fred, cpi, headlines, crosswalk, convention_events,
               *observations, union, fx, population, areas, losses, offences, regional, incidents, articles,
               crosswalk_mart, status, source_files, regional_offences, published_regional, reconciliation,
-              reconciliation_summary, trends, trend_points]
+              reconciliation_summary, trends, trend_points, national_totals]
     return {s.key: s for s in suites}
 
 

@@ -102,8 +102,8 @@ def test_unodc_published_rates_reproduced_within_the_tolerance(published: Path) 
 
 
 def test_ncrb_all_india_totals_from_state_rows(published: Path, facts: Path) -> None:
-    rows = q(published, "SELECT dataset, category, year, parts_sum, published_total, matches_published, "
-                        "subtotal_rows_not_summed FROM intermediate.int_national_totals_from_parts")
+    rows = q(published, "SELECT dataset, category, year, count_sum_of_parts, count_published_total, "
+                        "matches_published, subtotal_rows_not_summed FROM marts.national_totals_from_parts")
     with_total = [r for r in rows if r[4] is not None]
     assert len(with_total) == 30 and all(r[5] and r[6] == 2 for r in with_total)
     state_table = {r[2]: r[3] for r in rows if r[0] == "cyber_crimes_state_2016_2018"}
