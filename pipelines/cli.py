@@ -352,6 +352,8 @@ def format_table(columns: list[str], rows: Sequence[tuple], total: int | None = 
         if v is None:
             return "NULL"
         if isinstance(v, float):
+            if v.is_integer() and abs(v) < 1e15:  # counts stored as DOUBLE: 12,317 not 12,317.00
+                return f"{int(v):,}"
             return f"{v:,.2f}" if abs(v) >= 1000 else f"{v:.6g}"
         return str(v).replace("\n", " ")
 
@@ -629,6 +631,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _print("cyberstats: interrupted; the published warehouse and site were not changed.", err=True)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`cyberstats query ... | head`): not an error of ours.
+        # Point stdout at /dev/null so that the interpreter's final flush does not complain again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -115,3 +115,23 @@ def test_sources_show_title_url_and_the_originals_sha256(published, capsys: pyte
     [row] = json.loads(capsys.readouterr().out)
     assert (row["title"], row["url"], row["sha256"], row["original_sha256"]) == (
         "Internet Crime Report 2024", "https://www.ic3.gov/AnnualReport", "a" * 64, "b" * 64)
+
+
+def test_whole_numbers_stored_as_doubles_print_as_counts() -> None:
+    from pipelines.cli import format_table
+
+    body = format_table(["count", "share", "usd"], [(12_317.0, 0.256746, 24_768_517_316.22)]).splitlines()[2]
+    assert body.split(" | ") == ["12,317", "0.256746", "24,768,517,316.22"]
+
+
+def test_a_reader_that_stops_early_is_not_an_error(published) -> None:
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "pipelines.cli", "query", "SELECT * FROM range(200000)", "--format", "csv",
+           "--warehouse", str(published["wh"])]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=Path(__file__).parents[2])
+    assert proc.stdout.readline() == b"range\n"
+    proc.stdout.close()  # as `| head -1` does
+    assert proc.wait(timeout=60) == 0
+    assert proc.stderr.read() == b""
