@@ -63,6 +63,10 @@ class _Progress(logging.Handler):
             extra = f"  {int(rows.value):>9,} rows" if rows is not None else ""
             took = time.monotonic() - self.started.get(step, time.monotonic())
             _print(f"  ok  {'/'.join(mat.asset_key.path):<58}{extra}  {took:5.1f}s")
+            aside = mat.metadata.get("set_aside")
+            if aside is not None and aside.value != "none":
+                for note in str(aside.value).split("; "):
+                    _print(f"      not read: {note}")
         elif kind == "ASSET_CHECK_EVALUATION":
             self._check(event.event_specific_data)
         elif kind == "STEP_FAILURE":
