@@ -11,8 +11,8 @@ COMPAT2 := .venv-duckdb2
 
 .PHONY: run test lint dev bench lock extracts report clean browser-deps
 
-# pip >= 24: the machine's Python ships pip 23.2, which resolves this lock far more slowly and
-# cannot install the project editable from pyproject.toml alone without warnings.
+# pip >= 24: the machine's Python ships pip 23.2; the lock is made and tested with a current pip,
+# so installs use one too.
 $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
