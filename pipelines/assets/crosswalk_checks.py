@@ -1,6 +1,7 @@
 """Asset checks on the offence crosswalk and Convention marts (domain contracts; logic in pipelines.harmonise).
 
-Blocking checks (a failure stops publication): parent and part never added, units never mixed, no
+Blocking checks (a failure stops publication): parent and part never added, overlaps between article
+groups declared on both rows, units never mixed, no
 figure counted twice, regional rows equal the sum of their countries, the Convention status follows
 art. 65(1). Warning (never blocks): every category a source prints has a crosswalk row; its
 metadata lists the unmapped categories with their observation counts. Every outcome is recorded
@@ -18,6 +19,7 @@ from pipelines.harmonise.crosswalk import (
     mixed_unit_rows,
     regional_sum_mismatches,
     summed_relatives,
+    unflagged_overlaps,
 )
 from pipelines.quality.findings import Finding
 from pipelines.warehouse import connect, read_table
@@ -46,6 +48,13 @@ def _parent_and_child(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
     rows, crosswalk = _tables(cyberstats, ("marts", "offences_by_convention_article"),
                               ("staging", "stg_offence_crosswalk__mappings"))
     return _outcome(summed_relatives(rows, crosswalk), rows.height, "rows add a parent and its part")
+
+
+def _overlaps(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
+    rows, crosswalk = _tables(cyberstats, ("marts", "offences_by_convention_article"),
+                              ("staging", "stg_offence_crosswalk__mappings"))
+    return _outcome(unflagged_overlaps(rows, crosswalk), rows.height,
+                    "rows count a parent or part of another group's category without saying so")
 
 
 def _units(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
@@ -94,6 +103,11 @@ CROSSWALK_CHECKS = [
                  "No area row adds a category together with one of its ancestors (parent_category chain).",
                  "no area row adding a category together with one of its ancestors (parent_category chain)",
                  _parent_and_child, additional_deps=[CROSSWALK]),
+    domain_check(ARTICLES, "overlapping_groups_declared",
+                 "A row counting a parent or a part of a category counted in another article group's row (Sexual "
+                 "Exploitation 14;15 and Child pornography 14) names that group in overlapping_article_groups.",
+                 "every overlap between article-group rows named on both rows (overlapping_article_groups)",
+                 _overlaps, additional_deps=[CROSSWALK]),
     domain_check(ARTICLES, "units_never_mixed",
                  "Each row holds one source and one measure: a count or a USD loss, never both; keys unique.",
                  "one source and one measure per row (a count or a USD loss, never both), keys unique", _units),

@@ -35,8 +35,8 @@ MANIFEST_DOCS = {
 }
 
 
-#: A release folder named by date sorts as text in date order (YYYY, YYYY-MM or YYYY-MM-DD).
-_DATED_RELEASE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+#: A release folder named by an ISO date (YYYY-MM-DD) sorts as text in date order.
+_DATED_RELEASE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def select_files(spec: SourceSpec, files: list[InputFile]) -> list[InputFile]:

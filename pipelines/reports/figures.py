@@ -426,16 +426,16 @@ def trend_small_multiples(trends: pl.DataFrame, points: pl.DataFrame, chart_id: 
         if cov is not None:
             pts = pts.join(cov, on=["area_code", "series_name", "year"], how="left")
         xs, ys = pts["year"].to_list(), pts["value"].to_list()
-        hover = [f"{x}: {format_value(y, units)}" for x, y in zip(xs, ys, strict=True)]
+        hover = [[f"{x}: {format_value(y, units)}"] for x, y in zip(xs, ys, strict=True)]  # lines per point
         symbols = ["circle"] * len(xs)
         changes: dict[int, str] = {}
         if cov is not None:
             changes = _set_changes(xs, pts["reporting_countries"].to_list())
             for j, r in enumerate(pts.iter_rows(named=True)):
-                hover[j] += (f"<br>{r['countries_reporting']} of {r['countries_in_region']} countries reporting, "
-                             f"{pct(r['population_coverage_share'])} of population")
+                hover[j].append(f"{r['countries_reporting']} of {r['countries_in_region']} countries reporting, "
+                                f"{pct(r['population_coverage_share'])} of population")
                 if r["year"] in changes:
-                    hover[j] += f"<br>reporting countries changed: {changes[r['year']]}"
+                    hover[j].append(f"reporting countries changed: {changes[r['year']]}")
                     symbols[j] = "diamond-open"
                 point_rows.append({"area_name": seg["area_name"], "series_name": seg["series_name"],
                                    "year": r["year"], "value": r["value"],
@@ -451,7 +451,7 @@ def trend_small_multiples(trends: pl.DataFrame, points: pl.DataFrame, chart_id: 
                        "yaxis": f"y{ax}", "line": {"color": PALETTE[0]},
                        "marker": {"size": [9 if s != "circle" else 6 for s in symbols], "symbol": symbols,
                                   "color": PALETTE[0], "line": {"width": 2, "color": PALETTE[0]}},
-                       "text": [esc(h) for h in hover], "hovertemplate": "%{text}<extra></extra>"})
+                       "text": [esc_lines(tuple(h)) for h in hover], "hovertemplate": "%{text}<extra></extra>"})
         slope = seg["sen_slope_per_year"]
         if slope is not None and len(xs) >= 2:
             b = _theil_sen_intercept(list(zip(xs, ys, strict=True)), slope)

@@ -117,7 +117,8 @@ def test_checks_are_part_of_the_code_location() -> None:
 
     graph = build_definitions().resolve_asset_graph()
     names = {key.name for key in graph.asset_check_keys}
-    assert {"parent_and_child_never_summed", "units_never_mixed", "no_figure_counted_twice",
+    assert {"parent_and_child_never_summed", "overlapping_groups_declared", "units_never_mixed",
+            "no_figure_counted_twice",
             "regional_rows_equal_country_sums", "every_category_in_crosswalk",
             "entry_into_force_follows_art_65"} <= names
     blocking = {key.name: graph.get_check_spec(key).blocking for key in graph.asset_check_keys}

@@ -180,6 +180,8 @@ def test_regional_panels_show_coverage_and_say_when_the_reporting_set_changes() 
     hover = chart.figure["data"][0]["text"]
     assert "10 of 52 countries reporting, 60% of population" in hover[0]
     assert "reporting countries changed: +ALB" in hover[2]
+    # Lines break in the hover box: the break is markup, the text in between is escaped.
+    assert hover[2].count("<br>") == 2 and "&lt;br&gt;" not in hover[2]
     assert chart.figure["data"][0]["marker"]["symbol"][2] == "diamond-open"
     assert "Europe, Offences: Fraud: 2020 (+ALB)" in chart.summary
     table = chart.more_tables[0].frame
