@@ -389,8 +389,6 @@ def format_table(columns: list[str], rows: Sequence[tuple], total: int | None = 
 # --- sources ---------------------------------------------------------------------------------------
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    import polars as pl
-
     from pipelines.warehouse import connect_readonly, raw_files
 
     path = _published_warehouse(args)
@@ -399,12 +397,9 @@ def cmd_sources(args: argparse.Namespace) -> int:
         if files.height == 0:
             _print("The published warehouse records no input files.")
             return EXIT_OK
-        original = _original_sha256(con)
         pub = con.execute("SELECT fingerprint, published_at, pipeline_version FROM meta.publication").fetchone()
         counts = dict(con.execute(
             "SELECT source_file, count(*) FROM staging.observations GROUP BY 1").fetchall())
-    files = files.with_columns(pl.col("relpath").replace_strict(original, default=None, return_dtype=pl.String)
-                               .alias("original_sha256"))
     columns, rows = files.columns, files.rows()
     if args.format == "table":
         _print(f"Published {pub[1]} by cyberstats {pub[2]} (fingerprint {pub[0][:16]})\n")
@@ -418,19 +413,6 @@ def cmd_sources(args: argparse.Namespace) -> int:
         _print("sha256: of the file loaded; original_sha256: of the publisher's file it was extracted from (first 12 "
                "hex digits; --format json shows them whole).")
     return EXIT_OK
-
-
-def _original_sha256(con) -> dict[str, str]:
-    """relpath -> sha256 of the publisher's original file, from the raw manifests that record it."""
-    tables = [t for (t,) in con.execute(
-        "SELECT table_name FROM duckdb_columns() WHERE schema_name = 'raw' AND column_name = 'original_sha256' "
-        "ORDER BY 1").fetchall()]
-    if not tables:
-        return {}
-    from pipelines.warehouse import ident
-
-    union = " UNION ALL ".join(f"SELECT relpath, original_sha256 FROM raw.{ident(t)}" for t in tables)  # noqa: S608
-    return {relpath: sha for relpath, sha in con.execute(union).fetchall() if sha}
 
 
 # --- report --------------------------------------------------------------------------------------

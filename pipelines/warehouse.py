@@ -114,7 +114,7 @@ def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> boo
 
 
 RAW_FILE_COLUMNS = ("source_id", "kind", "release", "relpath", "sha256", "size_bytes", "publisher", "title", "url",
-                    "licence", "retrieved")
+                    "licence", "retrieved", "original_sha256")
 
 
 def raw_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

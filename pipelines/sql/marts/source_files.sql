@@ -11,6 +11,9 @@
 -- @column url: publisher URL, from the provenance sidecar
 -- @column licence: licence, from the provenance sidecar
 -- @column retrieved: retrieval date, from the provenance sidecar
-SELECT source_id, kind, release, relpath, sha256, size_bytes, publisher, title, url, licence, retrieved
+-- @column original_sha256: sha256 of the publisher's original file when this file is an extract of it (from the
+--   sidecar; null for a publisher's file as published)
+SELECT source_id, kind, release, relpath, sha256, size_bytes, publisher, title, url, licence, retrieved,
+    original_sha256
 FROM intermediate.int_source_files
 ORDER BY kind DESC, source_id, relpath
