@@ -150,19 +150,14 @@ def published_fingerprint(path: Path) -> str | None:
         return None
 
 
-#: Tables the publication step adds to the copy of the build database.
-PUBLICATION_TABLES = ("publication", "publication_changes")
+#: Tables of the meta schema the copy is checked without: publication is added to it here.
+PUBLICATION_TABLES = ("publication",)
 
 
-def publish(build_db: Path, target: Path, fingerprint: str, run_id: str, pipeline_version: str,
-            changes: pl.DataFrame | None = None, changes_description: str | None = None,
-            changes_columns: dict[str, str] | None = None) -> Publication:
-    """Atomically replace ``target`` with a copy of ``build_db`` (unless nothing changed).
-
-    ``changes`` (what changed since the publication being replaced, computed by the caller while
-    that one still exists) is stored as ``meta.publication_changes``, so that a site rendered
-    later from this warehouse alone can still say what this publication changed.
-    """
+def publish(build_db: Path, target: Path, fingerprint: str, run_id: str, pipeline_version: str) -> Publication:
+    """Atomically replace ``target`` with a copy of ``build_db`` (unless nothing changed), adding
+    ``meta.publication``. The build's ``meta.publication_changes`` (what it changes against the
+    publication being replaced, pipelines.reports.changes) is copied with it."""
     if published_fingerprint(target) == fingerprint:
         with connect(target, read_only=True, retries=3) as con:
             n = con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()[0]
@@ -189,15 +184,6 @@ def publish(build_db: Path, target: Path, fingerprint: str, run_id: str, pipelin
                 "COMMENT ON TABLE pub.meta.publication IS "
                 "'One row: what this published warehouse was built from (input+code fingerprint) and when.'"
             )
-            if changes is not None:
-                arrow = changes.to_arrow()  # noqa: F841  (DuckDB reads the local variable by name)
-                con.execute("CREATE OR REPLACE TABLE pub.meta.publication_changes AS SELECT * FROM arrow")
-                if changes_description:
-                    con.execute(f"COMMENT ON TABLE pub.meta.publication_changes IS "
-                                f"{quote_literal(changes_description)}")
-                for col, text in (changes_columns or {}).items():
-                    con.execute(f"COMMENT ON COLUMN pub.meta.publication_changes.{ident(col)} IS "
-                                f"{quote_literal(text)}")
             ours = [list(PUBLICATION_TABLES)]
             built = con.execute(
                 "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'build' AND NOT "

@@ -40,16 +40,15 @@ def previous_publication(settings: Settings):
 
 def render_site(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, fingerprint: str, n_files: int,
                 compare: bool = True):
+    """Render the site from ``con``. ``compare``: first record in ``con`` (a build database) what it
+    changes against the current publication; otherwise ``con`` already holds that record."""
+    if compare:
+        with previous_publication(settings) as previous:
+            changes.record(con, previous)
     info = run_info(fingerprint, pipeline_version(), run_id, n_files,
                     datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
-    with previous_publication(settings) if compare else _nothing() as previous:
-        return build_site(con, settings.site_build_dir, info, previous=previous, single_file=settings.single_file,
-                          extra_pages=[quality_page])
-
-
-@contextmanager
-def _nothing():
-    yield None
+    return build_site(con, settings.site_build_dir, info, single_file=settings.single_file,
+                      extra_pages=[quality_page])
 
 
 @dg.asset(key=["reports", "site"], group_name="reports", deps=MART_KEYS, kinds={"html"},
@@ -73,14 +72,9 @@ def publication(context: dg.AssetExecutionContext, cyberstats: CyberstatsResourc
     settings = cyberstats.settings()
     with connect(settings.build_db, read_only=True) as con:
         fingerprint, _ = build_fingerprint(con, settings)
-        # What this publication changes, recorded in it: the publication it replaces is gone afterwards.
-        with previous_publication(settings) as before:
-            changed = changes.compare(con, before)
-            changed_rows = changes.to_frame(changed, con, before)
     previous = published_fingerprint(settings.warehouse) or ""
-    wh = publish(settings.build_db, settings.warehouse, fingerprint, context.run.run_id, pipeline_version(),
-                 changes=changed_rows, changes_description=changes.DESCRIPTION,
-                 changes_columns=changes.COLUMN_DESCRIPTIONS)
+    # What this publication changes was recorded in the build by reports/site (meta.publication_changes).
+    wh = publish(settings.build_db, settings.warehouse, fingerprint, context.run.run_id, pipeline_version())
     site_changed = published_site_fingerprint(settings.site_dir) != fingerprint
     if site_changed:
         publish_site(settings.site_build_dir, settings.site_dir)

@@ -1,10 +1,11 @@
 """What changed since the previous publication: computed when publishing, stored with the publication.
 
 The comparison needs the previous publication, which exists only until the new one replaces it. So
-the publication step computes it (:func:`compare`, build database against the published warehouse
-about to be replaced) and stores it in the new warehouse as ``meta.publication_changes``
-(:func:`to_frame`). A site rendered later from that warehouse alone (``cyberstats report``) reads
-it back (:func:`stored`) instead of saying nothing changed or that there was no predecessor.
+a run computes it once, while rendering the site (:func:`record`: :func:`compare`, build database
+against the published warehouse about to be replaced), and stores it in the build database as
+``meta.publication_changes``, which the publication copies with everything else. Every site, the
+run's and one rendered later from the warehouse alone (``cyberstats report``), reads it back
+(:func:`stored`) instead of saying nothing changed or that there was no predecessor.
 
 The comparison is a dict, the one the Overview template reads::
 
@@ -21,7 +22,7 @@ import duckdb
 import polars as pl
 
 from pipelines import sql
-from pipelines.warehouse import ident, table_exists
+from pipelines.warehouse import ident, table_exists, write_table
 
 TABLE = "publication_changes"
 COLUMNS = {"change": pl.String, "subject": pl.String, "before_value": pl.String, "after_value": pl.String}
@@ -105,12 +106,19 @@ def _json(value: dict | None) -> str | None:
     return None if value is None else json.dumps(value, sort_keys=True)
 
 
+def record(new: duckdb.DuckDBPyConnection, previous: duckdb.DuckDBPyConnection | None) -> dict:
+    """Compare the build ``new`` with the ``previous`` publication and store the result in ``new``
+    (``meta.publication_changes``); returns the comparison."""
+    changes = compare(new, previous)
+    write_table(new, "meta", TABLE, to_frame(changes, new, previous), DESCRIPTION, COLUMN_DESCRIPTIONS)
+    return changes
+
+
 def stored(con: duckdb.DuckDBPyConnection) -> dict | None:
-    """The comparison recorded in a published warehouse; None when ``con`` is not a publication."""
-    if not table_exists(con, "meta", "publication"):
-        return None  # a build database: nothing was published from it yet
+    """The comparison recorded in a build or a published warehouse; None when nothing was recorded
+    and ``con`` is not a publication (a build not compared yet)."""
     if not table_exists(con, "meta", TABLE):
-        return {"previous": None, "unrecorded": True}
+        return {"previous": None, "unrecorded": True} if table_exists(con, "meta", "publication") else None
     rows = con.execute(f"SELECT change, subject, before_value, after_value FROM meta.{TABLE}").fetchall()  # noqa: S608
     by_kind: dict[str, list[tuple]] = {}
     for change, subject, before, after in rows:

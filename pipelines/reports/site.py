@@ -400,20 +400,7 @@ def freshness(data: SiteData) -> list[dict]:
     return rows
 
 
-def compare_with_previous(data: SiteData, previous: duckdb.DuckDBPyConnection | None) -> dict:
-    """What changed since the previous publication.
-
-    Comparing live (``previous`` is the publication this build is about to replace) during a run;
-    otherwise (``cyberstats report`` renders from the published warehouse alone) the comparison the
-    publication step recorded in ``meta.publication_changes``.
-    """
-    if previous is not None:
-        return publication_changes.compare(data.con, previous)
-    return publication_changes.stored(data.con) or {"previous": None}
-
-
-def build_site(con: duckdb.DuckDBPyConnection, out_dir: Path, run_info: dict,
-               previous: duckdb.DuckDBPyConnection | None = None, single_file: bool = False,
+def build_site(con: duckdb.DuckDBPyConnection, out_dir: Path, run_info: dict, single_file: bool = False,
                extra_pages: list[Callable[[SiteData], Page]] | None = None) -> SiteResult:
     """Write the whole site into ``out_dir`` (replaced) from the marts readable through ``con``."""
     if out_dir.exists():
@@ -429,7 +416,9 @@ def build_site(con: duckdb.DuckDBPyConnection, out_dir: Path, run_info: dict,
                 "published_at": pub.get("published_at")}
 
     pages = [
-        overview_page(data, compare_with_previous(data, previous), freshness(data)),
+        # What changed: recorded in the database when the run compared it with the publication it
+        # replaces (pipelines.reports.changes.record), so the run's site and a later re-render agree.
+        overview_page(data, publication_changes.stored(data.con) or {"previous": None}, freshness(data)),
         regional_page(data),
         trends_page(data),
         offences_page(data),

@@ -38,12 +38,12 @@ def test_comparison_survives_the_round_trip_through_the_published_warehouse(prev
     assert {"mart": "trends", "before": 3, "after": 5} in live["rows"]
     frame = changes.to_frame(live, new, previous)
     assert frame.filter(frame["change"] == "input_changed").row(0) == ("input_changed", "b.csv", "2" * 64, "9" * 64)
-    # Written into the new publication, then read back by a renderer that has only that warehouse.
-    new.execute("CREATE SCHEMA meta")
-    new.execute("CREATE TABLE meta.publication AS SELECT 'newfingerprint' AS fingerprint")
-    arrow = frame.to_arrow()  # noqa: F841
-    new.execute("CREATE TABLE meta.publication_changes AS SELECT * FROM arrow")
+    # Recorded in the build (which the publication copies), then read back by a renderer that has
+    # only that database, with the table described like every other.
+    assert changes.record(new, previous) == live
     assert changes.stored(new) == live
+    assert new.execute("SELECT comment FROM duckdb_tables() WHERE schema_name = 'meta' "
+                       "AND table_name = 'publication_changes'").fetchone()[0] == changes.DESCRIPTION
 
 
 def test_first_publication_and_older_warehouses(previous) -> None:
