@@ -389,7 +389,7 @@ def format_table(columns: list[str], rows: Sequence[tuple], total: int | None = 
 # --- sources ---------------------------------------------------------------------------------------
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    from pipelines.warehouse import connect_readonly, raw_files
+    from pipelines.warehouse import connect_readonly, publication, raw_files
 
     path = _published_warehouse(args)
     with connect_readonly(path) as con:
@@ -397,12 +397,13 @@ def cmd_sources(args: argparse.Namespace) -> int:
         if files.height == 0:
             _print("The published warehouse records no input files.")
             return EXIT_OK
-        pub = con.execute("SELECT fingerprint, published_at, pipeline_version FROM meta.publication").fetchone()
+        pub = publication(con)
         counts = dict(con.execute(
             "SELECT source_file, count(*) FROM staging.observations GROUP BY 1").fetchall())
     columns, rows = files.columns, files.rows()
     if args.format == "table":
-        _print(f"Published {pub[1]} by cyberstats {pub[2]} (fingerprint {pub[0][:16]})\n")
+        _print(f"Published {pub['published_at']} by cyberstats {pub['pipeline_version']} "
+               f"(fingerprint {pub['fingerprint'][:16]})\n")
         rows = [(r["source_id"], r["release"], r["relpath"], counts.get(r["relpath"], ""), r["sha256"][:12],
                  (r["original_sha256"] or "")[:12], r["publisher"], r["licence"], r["title"], r["url"])
                 for r in files.iter_rows(named=True)]
@@ -423,13 +424,13 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from pipelines.assets.reports import render_site
     from pipelines.reports.publish import publish_site
-    from pipelines.warehouse import connect
+    from pipelines.warehouse import connect, publication
 
     settings = _settings(args)
     _require_warehouse(settings.warehouse)
     with run_lock(settings):
         with connect(settings.warehouse, read_only=True) as con:
-            fingerprint = con.execute("SELECT fingerprint FROM meta.publication").fetchone()[0]
+            fingerprint = publication(con)["fingerprint"]
             n_files = con.execute("SELECT count(*) FROM marts.source_files").fetchone()[0]
             # Render into a private folder of its own; the published site is replaced only at the end.
             build = settings.with_overrides(work_dir=settings.work_dir / f"report-{uuid.uuid4().hex[:8]}")

@@ -5,8 +5,8 @@
   with ``STORAGE_VERSION 'v1.0.0'`` so DuckDB 1.x clients can open it, checks the copy, then
   ``os.replace``-s it over the published path. Readers holding the old file keep reading it; a
   failed or interrupted run never touches the published file.
-  It adds ``meta.publication`` (fingerprint, time, run id, versions) and, when given,
-  ``meta.publication_changes`` (what changed since the publication it replaces).
+  It adds ``meta.publication`` (fingerprint, time, run id, versions; read with :func:`publication`);
+  the build's ``meta.publication_changes`` (what changed since the publication it replaces) comes along.
 * :func:`connect_readonly` is the only way analysts' queries reach a warehouse.
 """
 
@@ -136,16 +136,23 @@ class Publication:
     tables: int
 
 
+def publication(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """The ``meta.publication`` row of a published warehouse (fingerprint, published_at, run_id,
+    pipeline_version, duckdb_version, storage_version), or None for a build database."""
+    if not table_exists(con, "meta", "publication"):
+        return None
+    cursor = con.execute("SELECT * FROM meta.publication")
+    row = cursor.fetchone()
+    return dict(zip([d[0] for d in cursor.description], row, strict=True)) if row else None
+
+
 def published_fingerprint(path: Path) -> str | None:
     """The fingerprint recorded in a published warehouse, or None (absent, unreadable, older)."""
     if not path.is_file():
         return None
     try:
         with connect(path, read_only=True, retries=3) as con:
-            if not table_exists(con, "meta", "publication"):
-                return None
-            row = con.execute("SELECT fingerprint FROM meta.publication").fetchone()
-            return row[0] if row else None
+            return (publication(con) or {}).get("fingerprint")
     except (duckdb.Error, CyberstatsError):
         return None
 

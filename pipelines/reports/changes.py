@@ -22,7 +22,7 @@ import duckdb
 import polars as pl
 
 from pipelines import sql
-from pipelines.warehouse import ident, table_exists, write_table
+from pipelines.warehouse import ident, publication, table_exists, write_table
 
 TABLE = "publication_changes"
 COLUMNS = {"change": pl.String, "subject": pl.String, "before_value": pl.String, "after_value": pl.String}
@@ -66,12 +66,11 @@ def compare(new: duckdb.DuckDBPyConnection, previous: duckdb.DuckDBPyConnection 
     """Input files, mart sizes and the world headline of ``new`` against the ``previous`` publication."""
     if previous is None or not table_exists(previous, "marts", "source_files"):
         return {"previous": None}
-    pub = previous.execute("SELECT fingerprint, published_at FROM meta.publication").fetchone() \
-        if table_exists(previous, "meta", "publication") else None
+    pub = publication(previous)
     old, now = _files(previous), _files(new)
     before, after = _rows(previous), _rows(new)
     return {
-        "previous": {"fingerprint": pub[0], "published_at": str(pub[1])[:16]} if pub else {},
+        "previous": {"fingerprint": pub["fingerprint"], "published_at": str(pub["published_at"])[:16]} if pub else {},
         "added": sorted(set(now) - set(old)), "removed": sorted(set(old) - set(now)),
         "changed": sorted(k for k in set(old) & set(now) if old[k] != now[k]),
         "rows": [{"mart": k, "before": before.get(k), "after": after[k]} for k in sorted(after)

@@ -26,6 +26,7 @@ from pipelines.reports import figures
 from pipelines.reports.downloads import Download, export_marts
 from pipelines.reports.figures import Chart
 from pipelines.settings import PROJECT_ROOT
+from pipelines.warehouse import publication, table_exists
 
 TEMPLATES = PROJECT_ROOT / "dashboards" / "templates"
 STATIC = PROJECT_ROOT / "dashboards" / "static"
@@ -75,7 +76,7 @@ class SiteData:
         self.con = con
         self.marts: dict[str, pl.DataFrame] = {
             name: con.execute(f"SELECT * FROM marts.{name}").pl()  # noqa: S608 (names from the sql registry)
-            for name in sql.models("marts") if _exists(con, "marts", name)
+            for name in sql.models("marts") if table_exists(con, "marts", name)
         }
         self.descriptions = {
             name: dict(con.execute(
@@ -84,19 +85,12 @@ class SiteData:
         self.table_comments = dict(con.execute(
             "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall())
         #: meta.publication of a published warehouse (None for a build database not yet published).
-        self.publication: dict | None = None
-        if _exists(con, "meta", "publication"):
-            row = con.execute("SELECT run_id, published_at FROM meta.publication").fetchone()
-            if row:
-                self.publication = {"run_id": row[0], "published_at": str(row[1])[:16] + " UTC"}
+        pub = publication(con)
+        self.publication: dict | None = (
+            {"run_id": pub["run_id"], "published_at": str(pub["published_at"])[:16] + " UTC"} if pub else None)
 
     def mart(self, name: str) -> pl.DataFrame:
         return self.marts.get(name, pl.DataFrame())
-
-
-def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND "
-                            "table_name = ?", [schema, table]).fetchone()[0])
 
 
 def chart_json(chart: Chart) -> str:
