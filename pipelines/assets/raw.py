@@ -40,7 +40,12 @@ _DATED_RELEASE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def select_files(spec: SourceSpec, files: list[InputFile]) -> list[InputFile]:
-    """The files a build reads.
+    """The files a build reads (see :func:`selection`)."""
+    return selection(spec, files)[0]
+
+
+def selection(spec: SourceSpec, files: list[InputFile]) -> tuple[list[InputFile], list[tuple[InputFile, str]]]:
+    """The files a build reads, and the files it sets aside with the reason.
 
     Sources keep every release (vintages are compared), except extracts whose original is present
     (:func:`set_aside`). A reference keeps only its newest release folder (:func:`newest_release`),
@@ -51,9 +56,10 @@ def select_files(spec: SourceSpec, files: list[InputFile]) -> list[InputFile]:
         newest = newest_release(spec, files)
         chosen = [f for f in files if f.release == newest]
         _require_parts(spec, newest, chosen, files)
-        return chosen
-    aside = {f.relpath for f, _ in set_aside(files)}
-    return [f for f in files if f.relpath not in aside]
+        return chosen, []
+    aside = set_aside(files)
+    skipped = {f.relpath for f, _ in aside}
+    return [f for f in files if f.relpath not in skipped], aside
 
 
 def set_aside(files: list[InputFile]) -> list[tuple[InputFile, str]]:
@@ -153,8 +159,7 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     def _raw(context: dg.AssetExecutionContext, cyberstats: CyberstatsResource) -> dg.MaterializeResult:
         settings = cyberstats.settings()
         found = discover(settings.data_dir, spec.kind, spec.source_id)
-        files = select_files(spec, found)
-        aside = set_aside(found) if spec.kind == "sources" else []
+        files, aside = selection(spec, found)
         for f, reason in aside:
             context.log.warning(f"{f.relpath} is not read: {reason}")
         copies, copied = [], 0
