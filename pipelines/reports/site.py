@@ -151,29 +151,14 @@ def _country_names(data: SiteData) -> dict[str, str]:
 
 
 def with_not_converted_names(regional: pl.DataFrame, losses: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
-    """Add ``not_converted_names``: the countries whose preferred figure is left out of a regional sum
-    because it has no US$ conversion, by name and with the reason ('Nigeria (NGA): no NGN per USD rate
-    for 2024'). Read from ``not_converted_countries`` where the mart has it, else from the country losses."""
-    if regional.height == 0:
-        return regional.with_columns(not_converted_names=pl.lit(None, dtype=pl.String))
-    missing = (losses.filter(pl.col("is_preferred"), pl.col("loss_usd_nominal").is_null(),
-                             pl.col("loss_lcu").is_not_null() if "loss_lcu" in losses.columns else pl.lit(True))
-               if losses.height else pl.DataFrame())
-    notes = {(r["country_iso3"], r["year"]): r["conversion_note"] for r in missing.iter_rows(named=True)} \
-        if missing.height else {}
+    """Add ``not_converted_names``: the countries of ``not_converted_countries`` (left out of a regional
+    sum because their preferred figure has no US$ conversion), by name and with the reason from the
+    country losses ('Nigeria (NGA): no NGN per USD rate for 2024')."""
+    notes = {(r["country_iso3"], r["year"]): r["conversion_note"] for r in losses.filter(
+        pl.col("is_preferred"), pl.col("loss_usd_nominal").is_null()).iter_rows(named=True)} if losses.height else {}
     out = []
     for r in regional.iter_rows(named=True):
-        codes: list[str] = []
-        if r.get("not_converted_countries"):
-            codes = [c.strip() for c in r["not_converted_countries"].split(",") if c.strip()]
-        elif r.get("countries_not_converted") and missing.height:
-            level, name = r.get("region_level"), r.get("region_name")
-            sub = missing.filter(pl.col("year") == r["year"])
-            if level == "region":
-                sub = sub.filter(pl.col("region_name") == name)
-            elif level == "subregion":
-                sub = sub.filter(pl.col("subregion_name") == name)
-            codes = sorted(sub["country_iso3"].unique().to_list())
+        codes = [c.strip() for c in (r["not_converted_countries"] or "").split(",") if c.strip()]
         out.append("; ".join(f"{names.get(c, c)} ({c})" + (f": {notes[(c, r['year'])]}" if notes.get((c, r["year"]))
                                                             else "") for c in codes) or None)
     return regional.with_columns(pl.Series("not_converted_names", out, dtype=pl.String))

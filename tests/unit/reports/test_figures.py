@@ -1,7 +1,6 @@
 """Figure builders on small frames: honest Convention views, trend panels with units and coverage,
 distinct line styles, published regional figures, not-converted countries by name."""
 
-import re
 
 import polars as pl
 import pytest
@@ -207,18 +206,13 @@ def test_published_regional_figures_show_ranges_and_publishers() -> None:
     assert "UNODC &lt;b&gt;" in str(ranges["customdata"])  # publisher text is escaped for plotly
 
 
-def test_not_converted_countries_are_named_from_the_new_column_or_the_country_losses() -> None:
-    losses = pl.DataFrame({"country_iso3": ["NGA", "GBR"], "country_name": ["Nigeria", "United Kingdom"],
-                           "region_name": ["Africa", "Europe"], "subregion_name": ["Western Africa", "Northern Europe"],
-                           "year": [2024, 2024], "is_preferred": [True, True], "loss_usd_nominal": [None, None],
-                           "loss_lcu": [1.0, 2.0], "conversion_note": ["no NGN per USD rate for 2024", "no GBP"]})
-    regional = pl.DataFrame({"region_level": ["world", "region"], "region_name": ["World", "Africa"],
-                             "year": [2024, 2024], "countries_not_converted": [2, 1]})
-    named = with_not_converted_names(regional, losses, {"NGA": "Nigeria", "GBR": "United Kingdom"})
+def test_not_converted_countries_are_named_with_the_reason() -> None:
+    losses = pl.DataFrame({"country_iso3": ["NGA", "GBR"], "year": [2024, 2024], "is_preferred": [True, True],
+                           "loss_usd_nominal": [None, None],
+                           "conversion_note": ["no NGN per USD rate for 2024", "no GBP"]})
+    regional = pl.DataFrame({"region_level": ["world", "region", "region"], "year": [2024, 2024, 2024],
+                             "not_converted_countries": ["GBR, NGA", "NGA", None]})
+    named = with_not_converted_names(regional, losses, {"NGA": "Nigeria", "GBR": "United Kingdom <b>"})
     assert named["not_converted_names"].to_list() == [
-        "United Kingdom (GBR): no GBP; Nigeria (NGA): no NGN per USD rate for 2024",
-        "Nigeria (NGA): no NGN per USD rate for 2024"]
-    with_column = regional.with_columns(not_converted_countries=pl.Series(["NGA", None]))
-    named = with_not_converted_names(with_column, losses, {"NGA": "Nigeria"})
-    assert named["not_converted_names"].to_list()[0] == "Nigeria (NGA): no NGN per USD rate for 2024"
-    assert re.search(r"Nigeria", named["not_converted_names"].to_list()[1] or "")  # falls back to the losses
+        "United Kingdom <b> (GBR): no GBP; Nigeria (NGA): no NGN per USD rate for 2024",  # escaped by the template
+        "Nigeria (NGA): no NGN per USD rate for 2024", None]
