@@ -69,6 +69,43 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
+def _overlap(a: Path, b: Path) -> bool:
+    """True when ``a`` and ``b`` are the same folder or one is inside the other."""
+    return a == b or a.is_relative_to(b) or b.is_relative_to(a)
+
+
+def check_layout(data: Path, warehouse: Path, site: Path, work: Path) -> None:
+    """Refuse outputs that overlap inputs or each other.
+
+    Publishing the site replaces its whole folder, and the work folder holds private copies that a run
+    may delete, so neither may be, contain or lie inside the data directory's inputs (``sources/``,
+    ``reference/``), the warehouse file, or each other. The site may not be, or contain, the data
+    directory either. (Defaults: ``<data>/reports``, ``<data>/warehouse/cyberstats.duckdb`` and
+    ``<data>/warehouse/.build`` satisfy every rule.)
+    """
+    inputs = {"the data directory's sources/ folder": data / "sources",
+              "the data directory's reference/ folder": data / "reference"}
+    for label, folder in inputs.items():
+        if _overlap(site, folder):
+            raise ConfigError(f"site directory {site} overlaps {label} ({folder}); publishing the site replaces "
+                              "its whole folder: choose a folder of its own (default <data-dir>/reports)")
+        if _overlap(work, folder):
+            raise ConfigError(f"work directory {work} overlaps {label} ({folder}): choose a folder of its own "
+                              "(default <warehouse-dir>/.build)")
+        if warehouse.is_relative_to(folder):
+            raise ConfigError(f"warehouse {warehouse} is inside {label} ({folder}): inputs and outputs must "
+                              "not mix")
+    if site == data or data.is_relative_to(site):
+        raise ConfigError(f"site directory {site} would replace the data directory {data}")
+    if warehouse.is_relative_to(site):
+        raise ConfigError(f"site directory {site} contains the warehouse {warehouse}; publishing the site "
+                          "replaces its whole folder: choose a folder of its own (default <data-dir>/reports)")
+    if _overlap(site, work):
+        raise ConfigError(f"site directory {site} and work directory {work} overlap: each needs a folder of its own")
+    if warehouse.is_relative_to(work):
+        raise ConfigError(f"warehouse {warehouse} is inside the private work directory {work}")
+
+
 def _path(value: str | os.PathLike[str]) -> Path:
     return Path(value).expanduser().resolve()
 
@@ -124,8 +161,7 @@ def resolve(
     if single_file is None:
         single_file = env.get(ENV_SINGLE_FILE, "").strip().lower() in ("1", "true", "yes")
 
-    if site == data or data.is_relative_to(site):
-        raise ConfigError(f"site directory {site} would replace the data directory {data}")
+    check_layout(data, wh, site, work)
     return Settings(
         data_dir=data,
         warehouse=wh,
