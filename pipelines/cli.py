@@ -14,7 +14,6 @@ configuration error, 3 another run holds the lock.
 import argparse
 import contextlib
 import csv
-import fcntl
 import json
 import logging
 import os
@@ -24,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from pipelines.errors import ConfigError, CyberstatsError
+from pipelines.locks import Locked
 from pipelines.settings import ENV_DATA_DIR, ENV_SITE_DIR, ENV_WAREHOUSE, Settings, resolve
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
@@ -124,21 +124,17 @@ def _root_message(error) -> str:
 
 @contextlib.contextmanager
 def run_lock(settings: Settings) -> Iterator[None]:
-    settings.work_dir.mkdir(parents=True, exist_ok=True)
-    path = settings.work_dir / "run.lock"
-    with path.open("a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise _Locked(f"another cyberstats run is using {settings.work_dir} (lock {path})") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    """The locks a run holds from start to end: its private work folder (build database, raw store) and
+    its publication target (warehouse and site, shared by every path that publishes there). Leftovers
+    of interrupted publications to the target are cleaned up (or finished) under the lock first."""
+    from pipelines.locks import target_lock, work_lock
+    from pipelines.publication import recover
 
-
-class _Locked(CyberstatsError):
-    pass
+    with work_lock(settings.work_dir), target_lock(settings.warehouse, settings.site_dir):
+        done = recover(settings.warehouse, settings.site_dir)
+        if done:
+            _print(f"  ({done})")
+        yield
 
 
 def planned_fingerprint(settings: Settings) -> str:
@@ -197,6 +193,8 @@ def _execute(settings: Settings, quiet: bool, allow_quarantine: bool = False) ->
 
     from pipelines.assets.resources import CyberstatsResource
     from pipelines.definitions import JOB_NAME, build_definitions
+    from pipelines.publication import describe_change
+    from pipelines.publication import state as publication_state
 
     resource = CyberstatsResource(
         data_dir=str(settings.data_dir), warehouse=str(settings.warehouse), site_dir=str(settings.site_dir),
@@ -214,13 +212,20 @@ def _execute(settings: Settings, quiet: bool, allow_quarantine: bool = False) ->
 
     defs = build_definitions(resource)
     job = defs.resolve_job_def(JOB_NAME).with_logger_defs({"progress": progress})
+    before = publication_state(settings.warehouse, settings.site_dir)
     started = time.monotonic()
-    with _dagster_instance() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False,
-                                        run_config={"loggers": {"progress": {}}})
+    try:
+        with _dagster_instance() as instance:
+            result = job.execute_in_process(instance=instance, raise_on_error=False,
+                                            run_config={"loggers": {"progress": {}}})
+    except KeyboardInterrupt:
+        after = publication_state(settings.warehouse, settings.site_dir)
+        _print(f"\nInterrupted. {describe_change(before, after)}", err=True)
+        raise
     took = time.monotonic() - started
     if not result.success:
-        _print(f"\nRun FAILED after {took:.1f}s. The published warehouse and site were not changed.", err=True)
+        after = publication_state(settings.warehouse, settings.site_dir)
+        _print(f"\nRun FAILED after {took:.1f}s. {describe_change(before, after)}", err=True)
         for line in handler.failures:
             _print(f"  - {line}", err=True)
         for line in handler.failed_checks:
@@ -423,21 +428,23 @@ def cmd_report(args: argparse.Namespace) -> int:
     import uuid
 
     from pipelines.assets.reports import render_site
-    from pipelines.reports.publish import publish_site
+    from pipelines.fingerprint import pipeline_version
+    from pipelines.publication import publish
     from pipelines.warehouse import connect, publication
 
     settings = _settings(args)
     _require_warehouse(settings.warehouse)
     with run_lock(settings):
+        run_id = f"report-{uuid.uuid4().hex[:8]}"
         with connect(settings.warehouse, read_only=True) as con:
             fingerprint = publication(con)["fingerprint"]
             n_files = con.execute("SELECT count(*) FROM marts.source_files").fetchone()[0]
             # Render into a private folder of its own; the published site is replaced only at the end.
-            build = settings.with_overrides(work_dir=settings.work_dir / f"report-{uuid.uuid4().hex[:8]}")
-            result = render_site(con, build, f"report-{uuid.uuid4().hex[:8]}", fingerprint, n_files,
-                                 compare=False)
+            build = settings.with_overrides(work_dir=settings.work_dir / run_id)
+            result = render_site(con, build, run_id, fingerprint, n_files, compare=False)
         try:
-            publish_site(result.directory, settings.site_dir)
+            publish(None, result.directory, settings.warehouse, settings.site_dir, fingerprint, run_id,
+                    pipeline_version(), replace_site=True)
         finally:
             import shutil
 
@@ -606,7 +613,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("dagster").setLevel(logging.WARNING)
     try:
         return args.func(args)
-    except _Locked as exc:
+    except Locked as exc:
         _print(f"cyberstats: {exc}", err=True)
         return EXIT_LOCKED
     except ConfigError as exc:
@@ -616,7 +623,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print(f"cyberstats: {exc}", err=True)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        _print("cyberstats: interrupted; the published warehouse and site were not changed.", err=True)
+        _print("cyberstats: interrupted.", err=True)
         return 130
     except BrokenPipeError:
         # The reader of our output went away (`cyberstats query ... | head`): not an error of ours.

@@ -1,12 +1,12 @@
 """DuckDB access: the private build database, atomic publication, and read-only queries.
 
 * The pipeline writes only its private build file (``<work-dir>/build.duckdb``).
-* :func:`publish` copies the build database into a new file next to the published one, written
-  with ``STORAGE_VERSION 'v1.0.0'`` so DuckDB 1.x clients can open it, checks the copy, then
-  ``os.replace``-s it over the published path. Readers holding the old file keep reading it; a
-  failed or interrupted run never touches the published file.
-  It adds ``meta.publication`` (fingerprint, time, run id, versions; read with :func:`publication`);
-  the build's ``meta.publication_changes`` (what changed since the publication it replaces) comes along.
+* :func:`stage_warehouse` copies a checked build database into a new file next to the published one,
+  written with ``STORAGE_VERSION 'v1.0.0'`` so DuckDB 1.x clients can open it, and checks the copy;
+  pipelines.publication then ``os.replace``-s it over the published path together with the site.
+  Readers holding the old file keep reading it; a failed or interrupted run never touches the
+  published file. It adds ``meta.publication`` (fingerprint, time, run id, versions; read with
+  :func:`publication`); the build's ``meta`` tables (build record, what changed) come along.
 * :func:`connect_readonly` is the only way analysts' queries reach a warehouse.
 """
 
@@ -16,7 +16,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -128,14 +127,6 @@ def raw_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return con.execute(f"{union} ORDER BY kind DESC, source_id, relpath").pl()
 
 
-@dataclass(frozen=True)
-class Publication:
-    published: bool  # False when the published warehouse already had this fingerprint
-    path: Path
-    fingerprint: str
-    tables: int
-
-
 def publication(con: duckdb.DuckDBPyConnection) -> dict | None:
     """The ``meta.publication`` row of a published warehouse (fingerprint, published_at, run_id,
     pipeline_version, duckdb_version, storage_version), or None for a build database."""
@@ -159,18 +150,45 @@ def published_fingerprint(path: Path) -> str | None:
 
 #: Tables of the meta schema the copy is checked without: publication is added to it here.
 PUBLICATION_TABLES = ("publication",)
+#: The build record: written into a build by the publication step once every asset of the run was
+#: built and every blocking check passed (pipelines.publication.record_build).
+BUILD_RECORD = ("meta", "build_record")
 
 
-def publish(build_db: Path, target: Path, fingerprint: str, run_id: str, pipeline_version: str) -> Publication:
-    """Atomically replace ``target`` with a copy of ``build_db`` (unless nothing changed), adding
-    ``meta.publication``. The build's ``meta.publication_changes`` (what it changes against the
-    publication being replaced, pipelines.reports.changes) is copied with it."""
-    if published_fingerprint(target) == fingerprint:
-        with connect(target, read_only=True, retries=3) as con:
-            n = con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()[0]
-        return Publication(False, target, fingerprint, n)
+def build_record(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """The build record of a build database (or of the publication copied from it), or None."""
+    if not table_exists(con, *BUILD_RECORD):
+        return None
+    cursor = con.execute("SELECT * FROM meta.build_record")
+    row = cursor.fetchone()
+    return dict(zip([d[0] for d in cursor.description], row, strict=True)) if row else None
+
+
+def staged_name(target: Path) -> Path:
+    """A fresh name for a warehouse copy staged beside ``target`` (``.<name>.<token>.tmp``)."""
+    return target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")
+
+
+def stage_warehouse(build_db: Path, target: Path, fingerprint: str, run_id: str, pipeline_version: str) -> Path:
+    """Copy ``build_db`` into a new file beside ``target`` (written with the published storage
+    version), add ``meta.publication``, check the copy and fsync it. Returns the staged file; the
+    caller moves it over ``target`` (or deletes it). The build's ``meta`` tables (build record, what
+    the publication changes) come along.
+
+    Refuses a build without a build record for ``run_id`` saying every blocking check passed, or whose
+    record names another fingerprint: only a fully checked build is ever published.
+    """
+    with connect(build_db, read_only=True, retries=3) as con:
+        record = build_record(con)
+    if record is None or record.get("run_id") != run_id or not record.get("blocking_checks_passed"):
+        raise PublicationError(
+            f"the build {build_db} has no record of a complete, checked build by run {run_id} "
+            f"(found: {record!r}); nothing was published")
+    if record.get("fingerprint") != fingerprint:
+        raise PublicationError(f"the build record names fingerprint {record.get('fingerprint')}, not {fingerprint}; "
+                               "nothing was published")
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")
+    tmp = staged_name(target)
     try:
         con = duckdb.connect()
         try:
@@ -198,9 +216,6 @@ def publish(build_db: Path, target: Path, fingerprint: str, run_id: str, pipelin
             copied = con.execute(
                 "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'pub' AND NOT "
                 "(schema_name = 'meta' AND list_contains(?::VARCHAR[], table_name))", ours).fetchone()[0]
-            added = con.execute(
-                "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'pub' AND schema_name = 'meta' AND "
-                "list_contains(?::VARCHAR[], table_name)", ours).fetchone()[0]
             con.execute("DETACH pub")
             con.execute("DETACH build")
         finally:
@@ -209,29 +224,21 @@ def publish(build_db: Path, target: Path, fingerprint: str, run_id: str, pipelin
             raise PublicationError(f"copy of {build_db} has {copied} tables, expected {built}")
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
-        tmp.replace(target)
-        _fsync_dir(target.parent)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
     except PublicationError:
+        _discard(tmp)
         raise
     except Exception as exc:
+        _discard(tmp)
         raise PublicationError(
-            f"could not publish the warehouse to {target}; the previous publication is unchanged ({exc})"
+            f"could not stage the warehouse beside {target}; the previous publication is unchanged ({exc})"
         ) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(str(tmp) + ".wal").unlink(missing_ok=True)
-    return Publication(True, target, fingerprint, copied + added)
+    return tmp
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def _discard(tmp: Path) -> None:
+    tmp.unlink(missing_ok=True)
+    Path(str(tmp) + ".wal").unlink(missing_ok=True)
 
 
 @contextmanager

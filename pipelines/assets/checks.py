@@ -141,7 +141,10 @@ def build_suite_check(suite: Suite, crosswalk_loaded: bool = False) -> dg.AssetC
     if crosswalk_loaded and suite.references() & OPTIONAL_REFERENCES:
         deps.append(list(REFERENCE_TABLES["crosswalk_categories"]))
     by_name = {e.name: e for e in suite.expectations}
-    specs = [dg.AssetCheckSpec(name, asset=asset, blocking=by_name[name].blocking, additional_deps=deps,
+    # Every spec is blocking in Dagster's sense, so that everything downstream (and so the publication
+    # step, which verifies that every check of its run was evaluated) runs after it; only a failure with
+    # ERROR severity (a blocking expectation) stops the downstream steps.
+    specs = [dg.AssetCheckSpec(name, asset=asset, blocking=True, additional_deps=deps,
                                description=f"{'Blocking' if by_name[name].blocking else 'Warning'}: expected "
                                            f"{by_name[name].description}.")
              for name in suite.names()]
@@ -205,7 +208,8 @@ def domain_check(asset: dg.AssetKey, name: str, description: str, expected: str,
     A failure has ERROR severity when ``blocking`` (nothing downstream runs), WARN otherwise.
     """
 
-    @dg.asset_check(asset=asset, name=name, blocking=blocking, additional_deps=list(additional_deps),
+    # blocking=True for ordering (see build_suite_check); a warning fails with WARN severity and blocks nothing.
+    @dg.asset_check(asset=asset, name=name, blocking=True, additional_deps=list(additional_deps),
                     description=description)
     def _check(context: dg.AssetCheckExecutionContext, cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
         finding, metadata = evaluate(cyberstats)
