@@ -70,11 +70,23 @@ def safe_join(base: Path, *parts: str) -> Path:
     return candidate
 
 
-def load_sidecar(path: Path, relpath: str) -> dict[str, Any]:
-    """Read ``<file>.source.yml`` next to ``path``; an absent sidecar gives ``{}``."""
+def load_sidecar(path: Path, relpath: str, confine_to: Path | None = None) -> dict[str, Any]:
+    """Read ``<file>.source.yml`` next to ``path``; an absent sidecar gives ``{}``.
+
+    The sidecar obeys the data directory's confinement rule: a sidecar that is a link leaving
+    ``confine_to`` (default: the file's own folder) is refused, never read (its contents would be
+    published in ``raw.*.sidecar_json``).
+    """
     sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
-    if not sidecar.is_file():
+    if not sidecar.exists() and not sidecar.is_symlink():
         return {}
+    base = confine_to if confine_to is not None else path.parent
+    if not _inside(base, sidecar):
+        raise InputError(file=relpath + SIDECAR_SUFFIX, expected=f"a sidecar file inside {base}",
+                         found="a link that leaves it")
+    if not sidecar.is_file():
+        raise InputError(file=relpath + SIDECAR_SUFFIX, expected="a regular file (provenance sidecar)",
+                         found="something else")
     try:
         loaded = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -130,7 +142,7 @@ def discover(data_dir: Path, kind: str, source_id: str) -> list[InputFile]:
                     relpath=relpath,
                     sha256=sha256_file(path),
                     size_bytes=path.stat().st_size,
-                    sidecar=load_sidecar(path, relpath),
+                    sidecar=load_sidecar(path, relpath, confine_to=data_dir),
                 )
             )
     return found
