@@ -95,6 +95,12 @@ SERIES_RULES: list[tuple[str, str, str]] = [
     ("JPN", r"^\"Special fraud\"", "npa_special_fraud"),
     ("ZAF", r"^CARD gross fraud losses only", "sabric_card_fraud"),
     ("ZAF", r"banking-related financial crime", "sabric_banking_crime"),
+    # One ONS release prints survey fraud, survey computer misuse and police-recorded fraud side by side.
+    ("GBR", r"COMPUTER MISUSE", "ons_csew_computer_misuse"),
+    ("GBR", r"CSEW = household victimisation SURVEY", "ons_csew_fraud"),
+    ("GBR", r"Police-recorded fraud", "ons_police_recorded_fraud"),
+    # BKA counts acts from abroad (Auslandstaten) apart from, and not in, the domestic PKS total.
+    ("DEU", r"^\W*(?i:auslandstaten)", "bka_acts_from_abroad"),
 ]
 #: Headline loss series per country: shared/data/facts/README.md, "Suggested headline loss series,
 #: by country (one publisher each)". Viet Nam has no consistent official series and gets none.

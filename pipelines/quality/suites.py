@@ -365,9 +365,12 @@ OBSERVATION_SOURCES = ("unodc_cts", "fbi_ic3", "national_figures", "ncrb")
 LABEL_COLUMNS = ("area_code", "area_name", "indicator", "dimension", "category", "category_harmonised", "sex",
                  "age", "period_label", "publisher", "series", "unit_published", "currency", "data_source_note")
 TEXT_COLUMNS = ("publication", "source_url", "notes")
-#: The figure's own content: two rows equal in all of these are the same figure entered twice.
-CONTENT_KEY = (*OBSERVATION_KEY, "series", "value_type", "revision", "currency", "period_start", "period_end",
-               "value", "value_low", "value_high", "notes")
+#: What identifies one published figure of the national figures template: the same country, period,
+#: metric, unit and currency, series (scope), value type and revision, publisher and publication. Two
+#: rows with the same figure key are one figure entered twice, or, with different values, a
+#: contradiction; neither may be published (the second would win or lose by row order).
+FIGURE_KEY = (*OBSERVATION_KEY, "series", "value_type", "revision", "currency", "period_start", "period_end",
+              "publication")
 
 PUBLISHED_COLUMNS = {
     "unodc_cts": {"country_iso3": "Iso3_code", "area_code": "Iso3_code", "area_name": "Country",
@@ -389,6 +392,7 @@ _LOCAL_LOSS_BOUND = (f"a loss of at most {MAX_LOSS_LOCAL_CURRENCY:.0e}".replace(
 
 def observation_expectations(source_id: str, key_severity: str = BLOCKING,
                              key: tuple[str, ...] = OBSERVATION_KEY, key_what: str = "",
+                             key_name: str = "keys_unique",
                              extra: tuple[Expectation, ...] = ()) -> tuple[Expectation, ...]:
     return (
         columns_match(OBSERVATION_SCHEMA, "the canonical observation table (pipelines/schema.py)"),
@@ -426,7 +430,7 @@ def observation_expectations(source_id: str, key_severity: str = BLOCKING,
                     f"{TEXT_MAX_CHARS:,}", columns=LABEL_COLUMNS + TEXT_COLUMNS,
                     max_lengths={**dict.fromkeys(LABEL_COLUMNS, LABEL_MAX_CHARS),
                                  **dict.fromkeys(TEXT_COLUMNS, TEXT_MAX_CHARS)}),
-        keys_unique(*unit_last(key), severity=key_severity,
+        keys_unique(*unit_last(key), severity=key_severity, name=key_name,
                     what=key_what or "published number (source, release, dataset, area, period, indicator, "
                     "dimension, category, sex, age, measure, publisher, unit)"),
         *extra,
@@ -508,10 +512,14 @@ def _suites() -> dict[str, Suite]:
         # for one series, e.g. ALB 2015 victims of sexual exploitation 38 and 5): drift, not a break.
         _observation_suite("unodc_cts", key_severity=WARN, extra=_POPULATION_CHECKS),
         _observation_suite("fbi_ic3"),
-        # National figures may carry several figures for one key (different scopes, said in notes):
-        # the contract is that a figure is not entered twice.
-        _observation_suite("national_figures", key=CONTENT_KEY,
-                           key_what="figure (every column apart from the row number)"),
+        # National figures may carry several figures for one country, year and metric (different scopes
+        # have their own series id; different publications are alternatives, chosen between by series
+        # selection): the contract is one value per figure key.
+        _observation_suite("national_figures", key=FIGURE_KEY, key_name="no_contradictory_values",
+                           key_what="figure: one value per country, period, metric, currency, series, value type, "
+                                    "revision, publisher and publication (a second row is the figure entered "
+                                    "twice or, with another value, a contradiction; give a different scope its "
+                                    "own series id)"),
         _observation_suite("ncrb"),
     )
     union = Suite("staging", "observations", (

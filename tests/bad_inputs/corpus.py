@@ -130,6 +130,16 @@ def duplicate_row(relpath: str, row: int) -> Callable[[], bytes]:
     return make
 
 
+def contradicting_row(relpath: str, row: int, column: str, value: str) -> Callable[[], bytes]:
+    """``relpath`` with spreadsheet row ``row`` repeated right after itself, ``column`` set to ``value``."""
+    def make() -> bytes:
+        rows = _rows(bundled(relpath))
+        copy = list(rows[row - 1])
+        copy[rows[0].index(column)] = value
+        return _write([*rows[:row], copy, *rows[row:]])
+    return make
+
+
 def with_delimiter(relpath: str, delimiter: str) -> Callable[[], bytes]:
     """``relpath`` saved with another list separator (as a spreadsheet set to another locale does)."""
     def make() -> bytes:
@@ -253,7 +263,11 @@ CASES: list[Case] = [
     bad("duplicate_rows", "fbi_ic3", IC3_DIR, ".csv", duplicate_row(IC3_COUNTS, 5),
         "{file}, rows 5, 6: expectation keys_unique failed", validate=True),
     bad("duplicate_figure_in_template", "national_figures", NATIONAL_DIR, ".csv", duplicate_row(NATIONAL, 4),
-        "{file}, rows 4, 5: expectation keys_unique failed"),
+        "{file}, rows 4, 5: expectation no_contradictory_values failed"),
+    # Issue 8 F6: the same figure twice with two values is a contradiction, never settled by row order.
+    bad("contradictory_figure_in_template", "national_figures", NATIONAL_DIR, ".csv",
+        contradicting_row(NATIONAL, 2, "value", "999999999"),
+        "{file}, rows 2, 3: expectation no_contradictory_values failed", validate=True),
     bad("mixed_currencies_in_a_cell", "national_figures", NATIONAL_DIR, ".csv",
         csv_transform(NATIONAL, set_cell(2, "currency", "AUD/USD")),
         "{file}, row 2, column 'currency': expected an ISO 4217 code such as USD for a loss, found 'AUD/USD'",
