@@ -37,91 +37,6 @@ def _print(msg: str = "", *, err: bool = False) -> None:
 
 # --- run -------------------------------------------------------------------------------------------
 
-class _Progress(logging.Handler):
-    """Turns Dagster's structured events into one line per finished step and collects failures."""
-
-    def __init__(self, quiet: bool) -> None:
-        super().__init__(level=logging.DEBUG)
-        self.quiet = quiet
-        self.started: dict[str, float] = {}
-        self.failures: list[str] = []
-        self.failed_checks: list[str] = []  # blocking: name, then the lines naming file, row, column
-        self.warnings: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        meta = getattr(record, "dagster_meta", None)
-        event = meta.get("dagster_event") if isinstance(meta, dict) else None
-        if event is None:
-            return
-        kind, step = event.event_type_value, event.step_key or ""
-        label = step.replace("__", "/")
-        if kind == "STEP_START":
-            self.started[step] = time.monotonic()
-        elif kind == "ASSET_MATERIALIZATION" and not self.quiet:
-            mat = event.event_specific_data.materialization
-            rows = mat.metadata.get("rows")
-            extra = f"  {int(rows.value):>9,} rows" if rows is not None else ""
-            took = time.monotonic() - self.started.get(step, time.monotonic())
-            _print(f"  ok  {'/'.join(mat.asset_key.path):<58}{extra}  {took:5.1f}s")
-            aside = mat.metadata.get("set_aside")
-            if aside is not None and aside.value != "none":
-                for note in str(aside.value).split("; "):
-                    _print(f"      not read: {note}")
-        elif kind == "ASSET_CHECK_EVALUATION":
-            self._check(event.event_specific_data)
-        elif kind == "STEP_FAILURE":
-            error = event.event_specific_data.error
-            if getattr(error, "cls_name", "") == "DagsterAssetCheckFailedError":
-                return  # the failed blocking checks are reported one by one, with their rows
-            message = _root_message(error)
-            self.failures.append(f"{label}: {message}")
-            _print(f"  FAILED  {label}: {message}", err=True)
-
-    def _check(self, ev) -> None:
-        if ev.passed:
-            return
-        name = f"{'/'.join(ev.asset_key.path)}:{ev.check_name}"
-        lines = _check_lines(ev.metadata)
-        blocking = getattr(ev.severity, "value", ev.severity) == "ERROR"
-        if blocking:
-            self.failed_checks.append("\n".join([name, *(f"      {line}" for line in lines)]))
-            _print(f"  FAILED CHECK  {name}", err=True)
-            for line in lines[:3]:
-                _print(f"      {line}", err=True)
-        else:
-            count = ev.metadata.get("unexpected_rows")
-            detail = f" ({int(count.value):,} rows)" if count is not None and count.value else ""
-            note = ev.metadata.get("note")
-            self.warnings.append(name + detail + (f": {note.value}" if note is not None else ""))
-            if not self.quiet:
-                _print(f"  warn  {name}{detail}", err=True)
-
-
-def _check_lines(metadata: dict) -> list[str]:
-    """The messages a check put in its metadata (ours: 'failures'; older checks: 'failure' etc.)."""
-    lines: list[str] = []
-    for key in ("failures", "failure", "mismatches", "unexpected", "examples"):
-        value = metadata.get(key)
-        if value is None:
-            continue
-        text = str(getattr(value, "value", getattr(value, "md_str", value)))
-        if text and text != "none":
-            lines += [line[2:] if line.startswith("- ") else line for line in text.splitlines() if line.strip()]
-    return lines
-
-
-def _root_message(error) -> str:
-    """The innermost user-facing message of a Dagster SerializableErrorInfo chain."""
-    node = error
-    while node is not None and getattr(node, "cause", None) is not None:
-        node = node.cause
-    text = (node or error).message.strip()
-    head, _, rest = text.partition(": ")
-    if head.endswith(("Error", "Failure", "Exception")) and rest:
-        text = rest
-    return text.splitlines()[0] if text else "unknown error"
-
-
 @contextlib.contextmanager
 def run_lock(settings: Settings) -> Iterator[None]:
     """The locks a run holds from start to end: its private work folder (build database, raw store) and
@@ -139,15 +54,14 @@ def run_lock(settings: Settings) -> Iterator[None]:
 
 def planned_fingerprint(settings: Settings) -> str:
     """The fingerprint a run over the current data directory would publish."""
-    from pipelines.assets.raw import select_files
-    from pipelines.catalog import discover
+    from pipelines.catalog import discover, selection
     from pipelines.fingerprint import run_fingerprint
     from pipelines.sources import ALL
 
     files: list[tuple[str, str]] = []
     for spec in ALL.values():
-        files += [(f.relpath, f.sha256) for f in select_files(spec, discover(settings.data_dir, spec.kind,
-                                                                              spec.source_id))]
+        chosen, _ = selection(spec, discover(settings.data_dir, spec.kind, spec.source_id))
+        files += [(f.relpath, f.sha256) for f in chosen]
     return run_fingerprint(files, settings)
 
 
@@ -189,93 +103,59 @@ def _published_quarantine(warehouse: Path) -> int:
 
 
 def _execute(settings: Settings, quiet: bool, allow_quarantine: bool = False) -> int:
-    import dagster as dg
-
-    from pipelines.assets.resources import CyberstatsResource
-    from pipelines.definitions import JOB_NAME, build_definitions
     from pipelines.publication import describe_change
     from pipelines.publication import state as publication_state
+    from pipelines.run import Progress, execute
 
-    resource = CyberstatsResource(
-        data_dir=str(settings.data_dir), warehouse=str(settings.warehouse), site_dir=str(settings.site_dir),
-        work_dir=str(settings.work_dir), base_year=settings.base_year,
-        min_population_coverage=settings.min_population_coverage, single_file=settings.single_file,
-        allow_quarantine=allow_quarantine,
-    )
-    handler = _Progress(quiet)
-
-    @dg.logger
-    def progress(_init_context):  # a Dagster logger that only feeds the handler above
-        lg = logging.Logger("cyberstats.progress", level=logging.DEBUG)
-        lg.addHandler(handler)
-        return lg
-
-    defs = build_definitions(resource)
-    job = defs.resolve_job_def(JOB_NAME).with_logger_defs({"progress": progress})
     before = publication_state(settings.warehouse, settings.site_dir)
-    started = time.monotonic()
+    progress = Progress(quiet, _print)
     try:
-        with _dagster_instance() as instance:
-            result = job.execute_in_process(instance=instance, raise_on_error=False,
-                                            run_config={"loggers": {"progress": {}}})
+        outcome = execute(settings, progress, allow_quarantine)
     except KeyboardInterrupt:
         after = publication_state(settings.warehouse, settings.site_dir)
         _print(f"\nInterrupted. {describe_change(before, after)}", err=True)
         raise
-    took = time.monotonic() - started
-    if not result.success:
+    if not outcome.success:
         after = publication_state(settings.warehouse, settings.site_dir)
-        _print(f"\nRun FAILED after {took:.1f}s. {describe_change(before, after)}", err=True)
-        for line in handler.failures:
+        _print(f"\nRun FAILED after {outcome.seconds:.1f}s. {describe_change(before, after)}", err=True)
+        for line in progress.failures:
             _print(f"  - {line}", err=True)
-        for line in handler.failed_checks:
+        for line in progress.failed_checks:
             _print(f"  - blocking check failed: {line}", err=True)
-        if any(":files_not_quarantined" in line for line in handler.failed_checks):
+        if any(":files_not_quarantined" in line for line in progress.failed_checks):
             _print("  Quarantined files are listed by `cyberstats quarantine`; they were not modified. "
                    "`cyberstats run --allow-quarantine` publishes without them.", err=True)
-        page = _failure_page(settings, result.run_id)
+        page = _failure_page(settings, outcome.run_id)
         if page is not None:
             _print(f"  Quality page of this run (failing expectations with examples; not published): {page}",
                    err=True)
         return EXIT_FAILED
-    if handler.warnings:  # diagnostics go to stderr, like failures
-        _print(f"\n{len(handler.warnings)} warning(s) (drift; they do not block publication):", err=True)
-        for line in handler.warnings:
+    if progress.warnings:  # diagnostics go to stderr, like failures
+        _print(f"\n{len(progress.warnings)} warning(s) (drift; they do not block publication):", err=True)
+        for line in progress.warnings:
             _print(f"  - {line}", err=True)
-    _print(f"\nRun succeeded in {took:.1f}s.")
+    _print(f"\nRun succeeded in {outcome.seconds:.1f}s.")
     _where(settings)
     return EXIT_OK
 
 
 def _failure_page(settings: Settings, run_id: str) -> Path | None:
-    """Render the failed run's quality page into the private build area; None if there is nothing
-    to render from (or it cannot be rendered: the failure summary above stands on its own)."""
+    """Render the failed run's quality page into the private work folder; None if there is nothing to
+    render from (or it cannot be rendered: the failure summary above stands on its own)."""
     import duckdb
 
     from pipelines.quality.report import render_failure_page
 
-    if not settings.build_db.is_file():
+    db = settings.build_db(run_id)
+    if not db.is_file():
         return None
     try:
-        with duckdb.connect(str(settings.build_db), read_only=True) as con:
+        with duckdb.connect(str(db), read_only=True) as con:
             return render_failure_page(con, settings.work_dir, run_id,
                                        time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
     except Exception as exc:  # a page that cannot be rendered must not hide the failure
         _print(f"  (the quality page could not be rendered: {type(exc).__name__}: {exc})", err=True)
         return None
-
-
-@contextlib.contextmanager
-def _dagster_instance():
-    """Persistent instance when DAGSTER_HOME is set (runs then show in the UI), else ephemeral."""
-    import dagster as dg
-
-    if os.environ.get("DAGSTER_HOME"):
-        with dg.DagsterInstance.get() as instance:
-            yield instance
-    else:
-        with dg.DagsterInstance.ephemeral() as instance:
-            yield instance
 
 
 def _where(settings: Settings) -> None:
@@ -394,11 +274,13 @@ def format_table(columns: list[str], rows: Sequence[tuple], total: int | None = 
 # --- sources ---------------------------------------------------------------------------------------
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    from pipelines.warehouse import connect_readonly, publication, raw_files
+    from pipelines.warehouse import connect_readonly, publication
 
     path = _published_warehouse(args)
     with connect_readonly(path) as con:
-        files = raw_files(con)
+        files = con.execute("SELECT source_id, kind, release, relpath, sha256, size_bytes, publisher, title, url, "
+                            "licence, retrieved, original_sha256 FROM marts.source_files "
+                            "ORDER BY kind DESC, source_id, relpath").pl()
         if files.height == 0:
             _print("The published warehouse records no input files.")
             return EXIT_OK
@@ -427,9 +309,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Rebuild the site from the published warehouse (read-only) and swap it in atomically."""
     import uuid
 
-    from pipelines.assets.reports import render_site
     from pipelines.fingerprint import pipeline_version
     from pipelines.publication import publish
+    from pipelines.reports.render import render_site
     from pipelines.warehouse import connect, publication
 
     settings = _settings(args)
@@ -440,15 +322,15 @@ def cmd_report(args: argparse.Namespace) -> int:
             fingerprint = publication(con)["fingerprint"]
             n_files = con.execute("SELECT count(*) FROM marts.source_files").fetchone()[0]
             # Render into a private folder of its own; the published site is replaced only at the end.
-            build = settings.with_overrides(work_dir=settings.work_dir / run_id)
-            result = render_site(con, build, run_id, fingerprint, n_files, compare=False)
+            out_dir = settings.work_dir / "reports" / run_id
+            result = render_site(con, out_dir, run_id, fingerprint, n_files, single_file=settings.single_file)
         try:
             publish(None, result.directory, settings.warehouse, settings.site_dir, fingerprint, run_id,
                     pipeline_version(), replace_site=True)
         finally:
             import shutil
 
-            shutil.rmtree(build.work_dir, ignore_errors=True)
+            shutil.rmtree(out_dir, ignore_errors=True)
     _print(f"Report rebuilt from {settings.warehouse}: {len(result.pages)} pages, {len(result.downloads)} "
            f"downloadable tables.")
     _print(f"  report:    {settings.site_dir / 'index.html'}")
@@ -485,8 +367,11 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
         path = _published_warehouse(args)
         where = "published warehouse"
     else:
-        path = _settings(args).build_db
-        where = "build database"
+        from pipelines.build import latest_build_db
+
+        work = _settings(args).work_dir
+        path = latest_build_db(work) or work / "builds" / "(none)"
+        where = "latest build"
     if not path.is_file():
         raise ConfigError(f"no {where} at {path}; run `cyberstats run` first"
                           + ("" if args.published else " (or pass the --warehouse or --work-dir it used)"))

@@ -1,8 +1,11 @@
 """The Dagster code location: ``dagster dev -m pipelines.definitions`` serves what ``cyberstats run`` runs.
 
 Building the definitions does no I/O: paths are resolved when a run starts (resource fields, then
-``CYBERSTATS_*`` environment variables, then defaults).
+``CYBERSTATS_*`` environment variables, then defaults). This module is the only one that imports
+``pipelines.assets`` (tests/unit/test_layering.py).
 """
+
+import warnings
 
 import dagster as dg
 
@@ -11,45 +14,71 @@ from pipelines.assets.crosswalk_checks import CROSSWALK_CHECKS
 from pipelines.assets.indicator_checks import INDICATOR_CHECKS
 from pipelines.assets.intermediate import INTERMEDIATE_ASSETS
 from pipelines.assets.marts import MART_ASSETS
-from pipelines.assets.provenance import int_source_files
 from pipelines.assets.raw import RAW_ASSETS
-from pipelines.assets.reports import build_publication_asset, report_site
+from pipelines.assets.reports import (
+    build_history_asset,
+    build_publication_asset,
+    previous_publication,
+    publication_changes,
+    report_site,
+)
 from pipelines.assets.resources import CyberstatsResource
 from pipelines.assets.staging import STAGING_ASSETS, observations
+from pipelines.settings import Settings
 
 JOB_NAME = "publish_all"
 #: Weekly rebuild and publication: Mondays 06:00 UTC.
 WEEKLY_CRON = "0 6 * * 1"
 
 
-def all_assets() -> list:
-    """Every asset but the publication step."""
-    return [*RAW_ASSETS, *STAGING_ASSETS, observations, *INTERMEDIATE_ASSETS, int_source_files, *MART_ASSETS,
-            report_site]
+def table_assets() -> list[dg.AssetsDefinition]:
+    """Every asset that builds a table of the warehouse."""
+    return [*RAW_ASSETS, *STAGING_ASSETS, observations, *INTERMEDIATE_ASSETS, *MART_ASSETS]
 
 
 def all_checks(assets: list) -> list:
     return [*CROSSWALK_CHECKS, *INDICATOR_CHECKS, *build_checks(key.path for a in assets for key in a.keys)]
 
 
+def all_assets() -> tuple[list, list]:
+    """(assets, checks) of the code location; the publication step is told all of them."""
+    tables = table_assets()
+    checks = all_checks(tables)
+    checked = sorted({key for c in checks for key in (k.asset_key for k in c.check_keys)},
+                     key=lambda k: k.to_user_string())
+    assets = [*tables, previous_publication, build_history_asset(checked), publication_changes, report_site]
+    return [*assets, build_publication_asset(assets, checks)], checks
+
+
 def build_definitions(resource: CyberstatsResource | None = None) -> dg.Definitions:
-    job = dg.define_asset_job(JOB_NAME, selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor,
+    with warnings.catch_warnings():  # selecting the observable source asset is a beta API (stable in use here)
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        selection = dg.AssetSelection.all(include_sources=True)
+    job = dg.define_asset_job(JOB_NAME, selection=selection,
+                              executor_def=dg.in_process_executor,
                               description="Load every source, harmonise, compute the marts, render the site and "
                                           "publish warehouse and site together.")
     schedule = dg.ScheduleDefinition(name="weekly_publication", job=job, cron_schedule=WEEKLY_CRON,
                                      execution_timezone="UTC",
                                      default_status=dg.DefaultScheduleStatus.STOPPED)
-    assets = all_assets()
-    checks = all_checks(assets)
+    assets, checks = all_assets()
     return dg.Definitions(
-        # The publication step verifies that its own run built every other asset and evaluated every check.
-        assets=[*assets, build_publication_asset(assets, checks)],
+        assets=assets,
         asset_checks=checks,
         jobs=[job],
         schedules=[schedule],
         resources={"cyberstats": resource or CyberstatsResource()},
         executor=dg.in_process_executor,
     )
+
+
+def definitions_for(settings: Settings, allow_quarantine: bool = False) -> dg.Definitions:
+    """The definitions with every path and option of ``settings`` fixed (``cyberstats run``)."""
+    return build_definitions(CyberstatsResource(
+        data_dir=str(settings.data_dir), warehouse=str(settings.warehouse), site_dir=str(settings.site_dir),
+        work_dir=str(settings.work_dir), base_year=settings.base_year,
+        min_population_coverage=settings.min_population_coverage, single_file=settings.single_file,
+        allow_quarantine=allow_quarantine))
 
 
 defs = build_definitions()

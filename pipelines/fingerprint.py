@@ -31,6 +31,11 @@ def code_fingerprint(root: Path = PROJECT_ROOT) -> str:
     return digest.hexdigest()
 
 
+def build_fingerprint(source_files, settings: Settings) -> str:
+    """Fingerprint of a build from its source files table (``relpath``, ``sha256``) + code and options."""
+    return run_fingerprint(source_files.select("relpath", "sha256").rows(), settings)
+
+
 def run_fingerprint(files: list[tuple[str, str]], settings: Settings, code: str | None = None) -> str:
     """Fingerprint of (relpath, sha256) inputs + code + number-changing options."""
     digest = hashlib.sha256()

@@ -33,17 +33,7 @@ import polars as pl
 
 from pipelines.errors import PublicationError
 from pipelines.reports.publish import old_name, published_site_fingerprint, stage_site
-from pipelines.warehouse import published_fingerprint, stage_warehouse, write_table
-
-BUILD_RECORD_DOCS = {
-    "run_id": "Dagster run that built and checked this build",
-    "fingerprint": "input + code + options fingerprint of the build",
-    "assets_materialised": "assets of the job materialised in that run",
-    "checks_evaluated": "asset checks evaluated in that run",
-    "blocking_checks_passed": "true: no blocking check failed (the only state a build is published in)",
-    "warnings": "checks that failed with warning severity (drift; they do not block)",
-    "recorded_at": "when the record was written (UTC)",
-}
+from pipelines.warehouse import published_fingerprint, stage_warehouse
 
 
 @dataclass(frozen=True)
@@ -107,13 +97,11 @@ def record_build(con: duckdb.DuckDBPyConnection, run_id: str, fingerprint: str, 
     record = {"run_id": run_id, "fingerprint": fingerprint, "assets_materialised": assets,
               "checks_evaluated": len(evaluations), "blocking_checks_passed": True,
               "warnings": "; ".join(warnings) or None, "recorded_at": datetime.now(UTC)}
-    frame = pl.DataFrame([record], schema={"run_id": pl.String, "fingerprint": pl.String,
-                                           "assets_materialised": pl.Int64, "checks_evaluated": pl.Int64,
-                                           "blocking_checks_passed": pl.Boolean, "warnings": pl.String,
-                                           "recorded_at": pl.Datetime("us", "UTC")})
-    write_table(con, "meta", "build_record", frame,
-                "One row: the run that built this warehouse, and that every asset was built and every blocking "
-                "check passed in it.", BUILD_RECORD_DOCS)
+    from pipelines import contracts
+    from pipelines.build import write_frame
+
+    write_frame(con, "meta", "build_record",
+                pl.DataFrame([record], schema=contracts.load("meta", "build_record").polars_schema()))
     return record
 
 

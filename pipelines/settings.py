@@ -50,20 +50,22 @@ class Settings:
     def reference_dir(self) -> Path:
         return self.data_dir / "reference"
 
+    def build_db(self, run_id: str) -> Path:
+        """The private DuckDB file run ``run_id`` builds (starts empty; never opened by analysts)."""
+        from pipelines.build import DB_NAME, build_dir
+
+        return build_dir(self.work_dir, run_id) / DB_NAME
+
     @property
-    def build_db(self) -> Path:
-        """Private DuckDB file the pipeline writes; never opened by analysts."""
-        return self.work_dir / "build.duckdb"
+    def dagster_home(self) -> Path:
+        """The persistent Dagster instance of this work folder: CLI runs are recorded there, and
+        ``make dev`` / ``cyberstats dev`` serve it, so the UI shows their history and check results."""
+        return self.work_dir / "dagster"
 
     @property
     def raw_store(self) -> Path:
         """Content-addressed copies of every input file (``<sha256>`` names)."""
         return self.work_dir / "raw"
-
-    @property
-    def site_build_dir(self) -> Path:
-        """Where the report site is rendered before it replaces ``site_dir``."""
-        return self.work_dir / "site"
 
     def with_overrides(self, **changes: object) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

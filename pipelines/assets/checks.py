@@ -25,6 +25,7 @@ import dagster as dg
 import polars as pl
 
 from pipelines.assets.resources import CyberstatsResource, run_started
+from pipelines.build import Build
 from pipelines.quality import quarantine
 from pipelines.quality.findings import Finding, finding_result
 from pipelines.quality.history import record_results, to_result
@@ -32,16 +33,9 @@ from pipelines.quality.reconcile import reconcile_rows
 from pipelines.quality.references import references_from_db
 from pipelines.quality.runner import FileHits, Result, run_suite
 from pipelines.quality.screening import staged_tables
-from pipelines.quality.suites import (
-    BLOCKING,
-    OPTIONAL_REFERENCES,
-    REFERENCE_TABLES,
-    SUITES,
-    WARN,
-    Suite,
-)
+from pipelines.quality.suites import BLOCKING, OPTIONAL_REFERENCES, REFERENCE_TABLES, WARN, Suite, suites
 from pipelines.sources import ALL, SourceSpec
-from pipelines.warehouse import connect, read_table, table_exists
+from pipelines.warehouse import table_exists
 
 QUARANTINE_CHECK = "files_not_quarantined"
 RECONCILE_CHECK = "rows_loaded_match_file"
@@ -160,21 +154,21 @@ def build_suite_check(suite: Suite, crosswalk_loaded: bool = False) -> dg.AssetC
 
     @dg.multi_asset_check(specs=specs, name=f"validate_{suite.schema}__{suite.table}")
     def _check(context: dg.AssetCheckExecutionContext, cyberstats: CyberstatsResource):
-        settings = cyberstats.settings()
-        with connect(settings.build_db, disposable=True) as con:
-            frame = read_table(con, suite.schema, suite.table)
-            screened = screened_results(con, context.run.run_id, suite) if spec is not None else None
-            todo = [e for e in suite.expectations if screened is None or e not in suite.screening()]
-            results = run_suite(frame, suite, references_from_db(con, suite.references(todo)), todo)
-            if spec is not None:
-                manifest = read_table(con, "raw", spec.raw_table)
-                records = quarantine.listing(con, spec.source_id)
-                results.append(quarantine_result(suite, spec, records, manifest.height, cyberstats.allow_quarantine))
-                if spec.is_observations:
-                    left_out = set(quarantine.files_left_out(records))
-                    results.append(reconcile_result(suite, spec, frame, manifest, left_out))
-            record_results(con, context.run.run_id, run_started(context), "/".join(asset), results)
-            results += screened or []
+        build = cyberstats.build(context)
+        con = build.con
+        frame = build.read(suite.schema, suite.table)
+        screened = screened_results(con, context.run.run_id, suite) if spec is not None else None
+        todo = [e for e in suite.expectations if screened is None or e not in suite.screening()]
+        results = run_suite(frame, suite, references_from_db(con, suite.references(todo)), todo)
+        if spec is not None:
+            manifest = build.read("raw", spec.raw_table)
+            records = quarantine.listing(con, spec.source_id, run_id=context.run.run_id)
+            results.append(quarantine_result(suite, spec, records, manifest.height, cyberstats.allow_quarantine))
+            if spec.is_observations:
+                left_out = set(quarantine.files_left_out(records))
+                results.append(reconcile_result(suite, spec, frame, manifest, left_out))
+        record_results(con, context.run.run_id, run_started(context), "/".join(asset), results)
+        results += screened or []
         # Severities are as recorded: with --allow-quarantine, screening failures confined to the
         # files left out were recorded as warnings (quarantine.left_out_by_allowance).
         for name in [*suite.names(), *((QUARANTINE_CHECK,) if spec else ()),
@@ -191,19 +185,20 @@ def build_suite_check(suite: Suite, crosswalk_loaded: bool = False) -> dg.AssetC
 
 
 def build_checks(asset_keys: Iterable[tuple[str, ...]] = ()) -> list[dg.AssetChecksDefinition]:
-    """Checks for every table with a suite; ``asset_keys`` (of the definitions) tells whether the
-    optional crosswalk table is an asset the crosswalk checks should wait for."""
+    """Checks for every asset table whose contract declares more than its columns (the columns and types
+    are enforced when the table is written); ``asset_keys`` are the tables that are assets."""
     keys = {tuple(k) for k in asset_keys}
     crosswalk = tuple(REFERENCE_TABLES["crosswalk_categories"]) in keys
-    return [build_suite_check(suite, crosswalk) for suite in SUITES.values()]
+    return [build_suite_check(suite, crosswalk) for suite in suites().values()
+            if (suite.schema, suite.table) in keys and len(suite.expectations) > 1]
 
 
 def domain_check(asset: dg.AssetKey, name: str, description: str, expected: str,
-                 evaluate: Callable[[CyberstatsResource], tuple[Finding, dict]], *, blocking: bool = True,
+                 evaluate: Callable[[Build], tuple[Finding, dict]], *, blocking: bool = True,
                  additional_deps: Sequence[dg.AssetKey] = ()) -> dg.AssetChecksDefinition:
     """A Dagster check on ``asset`` whose outcome is also recorded in the validation history.
 
-    ``evaluate`` reads what it needs and returns the finding and the check's metadata (shown in the
+    ``evaluate`` reads what it needs from the run's build and returns the finding and the check's metadata (shown in the
     Dagster UI and by ``cyberstats run``); ``expected`` completes "expected ..." on the quality page.
     A failure has ERROR severity when ``blocking`` (nothing downstream runs), WARN otherwise.
     """
@@ -212,10 +207,10 @@ def domain_check(asset: dg.AssetKey, name: str, description: str, expected: str,
     @dg.asset_check(asset=asset, name=name, blocking=True, additional_deps=list(additional_deps),
                     description=description)
     def _check(context: dg.AssetCheckExecutionContext, cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
-        finding, metadata = evaluate(cyberstats)
+        build = cyberstats.build(context)
+        finding, metadata = evaluate(build)
         result = finding_result(".".join(asset.path), name, blocking, expected, finding)
-        with connect(cyberstats.settings().build_db, disposable=True) as con:
-            record_results(con, context.run.run_id, run_started(context), "/".join(asset.path), [result])
+        record_results(build.con, context.run.run_id, run_started(context), "/".join(asset.path), [result])
         return dg.AssetCheckResult(
             passed=finding.passed, metadata=metadata,
             severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN)

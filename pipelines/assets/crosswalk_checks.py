@@ -12,9 +12,9 @@ import dagster as dg
 import polars as pl
 
 from pipelines.assets.checks import domain_check
-from pipelines.assets.resources import CyberstatsResource
+from pipelines.build import Build
 from pipelines.harmonise.convention import status_problems
-from pipelines.harmonise.crosswalk import (
+from pipelines.indicators.convention import (
     figures_counted_twice,
     mixed_unit_rows,
     regional_sum_mismatches,
@@ -22,7 +22,6 @@ from pipelines.harmonise.crosswalk import (
     unflagged_overlaps,
 )
 from pipelines.quality.findings import Finding
-from pipelines.warehouse import connect, read_table
 
 ARTICLES = dg.AssetKey(["marts", "offences_by_convention_article"])
 CROSSWALK_MART = dg.AssetKey(["marts", "offence_crosswalk"])
@@ -32,9 +31,8 @@ EVENTS = dg.AssetKey(["staging", "stg_convention_status__events"])
 SHOWN = 20  # rows listed in a failure's metadata
 
 
-def _tables(cyberstats: CyberstatsResource, *names: tuple[str, str]) -> list[pl.DataFrame]:
-    with connect(cyberstats.settings().build_db, disposable=True) as con:
-        return [read_table(con, schema, table) for schema, table in names]
+def _tables(build: Build, *names: tuple[str, str]) -> list[pl.DataFrame]:
+    return [build.read(schema, table) for schema, table in names]
 
 
 def _outcome(bad: pl.DataFrame, evaluated: int, what: str) -> tuple[Finding, dict]:
@@ -44,36 +42,36 @@ def _outcome(bad: pl.DataFrame, evaluated: int, what: str) -> tuple[Finding, dic
         "examples": dg.MetadataValue.md("\n".join(f"- {x}" for x in lines) or "none")}
 
 
-def _parent_and_child(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
-    rows, crosswalk = _tables(cyberstats, ("marts", "offences_by_convention_article"),
+def _parent_and_child(build: Build) -> tuple[Finding, dict]:
+    rows, crosswalk = _tables(build, ("marts", "offences_by_convention_article"),
                               ("staging", "stg_offence_crosswalk__mappings"))
     return _outcome(summed_relatives(rows, crosswalk), rows.height, "rows add a parent and its part")
 
 
-def _overlaps(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
-    rows, crosswalk = _tables(cyberstats, ("marts", "offences_by_convention_article"),
+def _overlaps(build: Build) -> tuple[Finding, dict]:
+    rows, crosswalk = _tables(build, ("marts", "offences_by_convention_article"),
                               ("staging", "stg_offence_crosswalk__mappings"))
     return _outcome(unflagged_overlaps(rows, crosswalk), rows.height,
                     "rows count a parent or part of another group's category without saying so")
 
 
-def _units(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
-    (rows,) = _tables(cyberstats, ("marts", "offences_by_convention_article"))
+def _units(build: Build) -> tuple[Finding, dict]:
+    (rows,) = _tables(build, ("marts", "offences_by_convention_article"))
     return _outcome(mixed_unit_rows(rows), rows.height, "rows mix units or repeat a key")
 
 
-def _counted_twice(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
-    (rows,) = _tables(cyberstats, ("marts", "offences_by_convention_article"))
+def _counted_twice(build: Build) -> tuple[Finding, dict]:
+    (rows,) = _tables(build, ("marts", "offences_by_convention_article"))
     return _outcome(figures_counted_twice(rows), rows.height, "source figures are counted in more than one row")
 
 
-def _regional_rows(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
-    (rows,) = _tables(cyberstats, ("marts", "offences_by_convention_article"))
+def _regional_rows(build: Build) -> tuple[Finding, dict]:
+    (rows,) = _tables(build, ("marts", "offences_by_convention_article"))
     return _outcome(regional_sum_mismatches(rows), rows.height, "region rows differ from the sum of their countries")
 
 
-def _categories(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
-    (mart,) = _tables(cyberstats, ("marts", "offence_crosswalk"))
+def _categories(build: Build) -> tuple[Finding, dict]:
+    (mart,) = _tables(build, ("marts", "offence_crosswalk"))
     missing = mart.filter(pl.col("mapping_status") == "not_in_crosswalk")
     unmapped = mart.filter(pl.col("mapping_status") == "unmapped", pl.col("observations") > 0).sort(
         "observations", descending=True)
@@ -92,8 +90,8 @@ def _categories(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
                      "unmapped": listing(unmapped)}
 
 
-def _entry_into_force(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
-    status, events = _tables(cyberstats, ("marts", "convention_status"), ("staging", "stg_convention_status__events"))
+def _entry_into_force(build: Build) -> tuple[Finding, dict]:
+    status, events = _tables(build, ("marts", "convention_status"), ("staging", "stg_convention_status__events"))
     problems = status_problems(status, events)
     return Finding.from_problems(problems, status.height), {"failure": "; ".join(problems) or "none"}
 

@@ -21,18 +21,16 @@ import dagster as dg
 import polars as pl
 
 from pipelines.assets.checks import domain_check
-from pipelines.assets.resources import CyberstatsResource
+from pipelines.build import Build
+from pipelines.indicators.convention import ict_split_mismatches
 from pipelines.indicators.rates import MAX_SHARE_OUTSIDE_TOLERANCE, RATE_TOLERANCE, evaluate_rate_check
 from pipelines.indicators.regional import publishable_violations, sum_of_parts_mismatches
 from pipelines.indicators.trends import contract_violations
 from pipelines.quality.findings import Finding, row_lines
-from pipelines.warehouse import connect, read_table
 
 
-def _read(cyberstats: CyberstatsResource, schema: str, *tables: str) -> list[pl.DataFrame]:
-    settings = cyberstats.settings()
-    with connect(settings.build_db, read_only=True) as con:
-        return [read_table(con, schema, t) for t in tables]
+def _read(build: Build, schema: str, *tables: str) -> list[pl.DataFrame]:
+    return [build.read(schema, t) for t in tables]
 
 
 def _md(df: pl.DataFrame, limit: int = 10) -> dg.MetadataValue:
@@ -45,8 +43,8 @@ def _md(df: pl.DataFrame, limit: int = 10) -> dg.MetadataValue:
     return dg.MetadataValue.md("\n".join(lines) + (f"\n\n({df.height - limit} more)" if df.height > limit else ""))
 
 
-def _rates(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
-    [rec] = _read(cyberstats, "marts", "rate_reconciliation")
+def _rates(build: Build) -> tuple[Finding, dict]:
+    [rec] = _read(build, "marts", "rate_reconciliation")
     result = evaluate_rate_check(rec)
     compared = rec.filter(pl.col("status") == "compared")["rate_relative_difference"].abs()
     quantiles = {f"abs_relative_difference_p{q}": float(compared.quantile(q / 100, "linear"))
@@ -77,13 +75,13 @@ REGIONAL = {
 def _regional_checks(mart: str) -> list[dg.AssetChecksDefinition]:
     values, groups = REGIONAL[mart]
 
-    def parts(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
-        [df] = _read(cyberstats, "marts", mart)
+    def parts(build: Build) -> tuple[Finding, dict]:
+        [df] = _read(build, "marts", mart)
         bad = sum_of_parts_mismatches(df, values, groups)
         return Finding.from_rows(bad, df.height), {"mismatches": bad.height, "unexpected": _md(bad)}
 
-    def publishable(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
-        [df] = _read(cyberstats, "marts", mart)
+    def publishable(build: Build) -> tuple[Finding, dict]:
+        [df] = _read(build, "marts", mart)
         bad = publishable_violations(df).select("region_level", "region_code", "year", "population_coverage_share",
                                                 "min_population_coverage")
         publishable_rows = int(df["is_publishable"].sum())
@@ -105,19 +103,25 @@ def _regional_checks(mart: str) -> list[dg.AssetChecksDefinition]:
     ]
 
 
-def _trends(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
+def _trends(build: Build) -> tuple[Finding, dict]:
     # The points come from the intermediate table marts.trends is built from (marts.trend_points is a
     # sibling that may not be materialised yet when this check runs).
-    [trends] = _read(cyberstats, "marts", "trends")
-    [points] = _read(cyberstats, "intermediate", "int_trend_points")
+    [trends] = _read(build, "marts", "trends")
+    [points] = _read(build, "intermediate", "int_trend_points")
     problems = contract_violations(trends, points)
     return Finding.from_problems(problems, trends.height), {
         "segments": trends.height, "problems": len(problems),
         "unexpected": dg.MetadataValue.md("\n".join(f"- {p}" for p in problems[:20]) or "none")}
 
 
-def _national_totals(cyberstats: CyberstatsResource) -> tuple[Finding, dict]:
-    [totals] = _read(cyberstats, "intermediate", "int_national_totals_from_parts")
+def _ict_split(build: Build) -> tuple[Finding, dict]:
+    [split, rows] = _read(build, "marts", "convention_ict_split_by_region", "offences_by_convention_article")
+    bad = ict_split_mismatches(split, rows)
+    return Finding.from_rows(bad, split.height), {"mismatches": bad.height, "unexpected": _md(bad)}
+
+
+def _national_totals(build: Build) -> tuple[Finding, dict]:
+    [totals] = _read(build, "intermediate", "int_national_totals_from_parts")
     with_total = totals.filter(pl.col("published_total").is_not_null())
     bad = with_total.filter(~pl.col("matches_published")).select("dataset", "category", "year", "parts_sum",
                                                                  "published_total")
@@ -138,6 +142,12 @@ INDICATOR_CHECKS = [
                  "no segment straddling a known break, CAGR only with positive endpoints, trend statistics exactly "
                  "when a segment has at least min_points points", _trends,
                  additional_deps=[dg.AssetKey(["intermediate", "int_trend_points"])]),
+    domain_check(dg.AssetKey(["marts", "convention_ict_split_by_region"]), "parts_add_up_to_region_rows",
+                 "The ICT-specific part and the part including non-ICT offences of a region, year and article group "
+                 "add up to the source's region row of offences_by_convention_article.",
+                 "the two parts of every region, year and article group adding up to the source's region row of "
+                 "offences_by_convention_article", _ict_split,
+                 additional_deps=[dg.AssetKey(["marts", "offences_by_convention_article"])]),
     domain_check(dg.AssetKey(["intermediate", "int_national_totals_from_parts"]),
                  "national_totals_equal_sum_of_parts",
                  "A publisher's national total equals the sum of its own State/UT rows (subtotal rows never "

@@ -1,9 +1,11 @@
-"""The one Dagster resource: where things are, resolved lazily from config, env vars and defaults."""
+"""The one Dagster resource: where things are, resolved lazily from config, env vars and defaults,
+and the run's build (pipelines.build)."""
 
 from datetime import UTC, datetime
 
 import dagster as dg
 
+from pipelines.build import Build
 from pipelines.settings import Settings, resolve
 
 
@@ -26,6 +28,10 @@ class CyberstatsResource(dg.ConfigurableResource):
             base_year=self.base_year, min_population_coverage=self.min_population_coverage,
             single_file=self.single_file,
         )
+
+    def build(self, context) -> Build:
+        """The build database of the current run (a fresh one per run)."""
+        return Build(self.settings().build_db(context.run.run_id))
 
 
 def run_started(context) -> datetime:

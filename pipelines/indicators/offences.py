@@ -39,10 +39,10 @@ def offences_by_country_year(observations: pl.DataFrame, areas: pl.DataFrame,
 
     ``offences_per_100k_population`` is our rate: count / World Bank population x 100,000. It is null
     for sub-national areas (GBR_E_W, GBR_S, GBR_NI, IRQ_C), which have no World Bank population, and
-    ``population_note`` says so.
+    ``population_note`` says so. ``observations``: those of the sources providing
+    "police_recorded_offences" (pipelines.sources).
     """
-    rows = latest_release(observations.filter(pl.col("source_id") == "unodc_cts",
-                                              pl.col("measure") == "offences"))
+    rows = latest_release(observations.filter(pl.col("measure") == "offences"))
     counts = rows.filter(pl.col("unit") == "count").select(
         *SERIES_KEY, offences_count=pl.col("value"), count_source_file=pl.col("source_file"),
         count_source_row=pl.col("source_row"))
@@ -66,19 +66,19 @@ def offences_by_country_year(observations: pl.DataFrame, areas: pl.DataFrame,
             .sort("area_code", "category", "sex", "age", "year"))
 
 
-#: Sources whose sub-national rows list every State/UT, so that their sum is the national total.
-#: (UNODC's UK parts are handled in regional aggregation, where the UK counts only when all parts do.)
-COMPLETE_PARTS_SOURCES = ("ncrb",)
 PART_KEY = ("source_id", "release", "dataset", "country_iso3", "indicator", "category", "measure", "unit", "year")
 
 
-def totals_from_parts(observations: pl.DataFrame, sources: tuple[str, ...] = COMPLETE_PARTS_SOURCES) -> pl.DataFrame:
+def totals_from_parts(observations: pl.DataFrame, sources: tuple[str, ...]) -> pl.DataFrame:
     """National totals rebuilt from sub-national rows, next to the publisher's own total if it has one.
 
     Only ``area_type = 'subnational'`` rows are summed: publisher subtotal rows (NCRB ``Total State
     (S)``, ``Total UT (S)``, area_type ``subtotal``) and the national row itself are never added, so
-    nothing is counted twice. Counts only (rates are not additive). Returns one row per source,
-    release, dataset, indicator, category, measure and year with ``parts_sum``, ``parts``,
+    nothing is counted twice. ``sources``: those whose sub-national rows list every part, so that their sum
+    is the national total (the sources providing "parts_sum_to_total", pipelines.sources; UNODC's UK
+    parts are handled in regional aggregation, where the UK counts only when all parts do).
+    Counts only (rates are not additive). Returns one row per source, release, dataset, indicator,
+    category, measure and year with ``parts_sum``, ``parts``,
     ``subtotal_rows_not_summed``, ``published_total`` (null when the table has no national row),
     ``difference`` (parts_sum - published_total) and ``matches_published``.
     """

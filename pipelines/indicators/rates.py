@@ -64,8 +64,11 @@ COMPARABLE = ("compared", "both_zero", "published_rate_zero_count_positive", "co
 
 def reconcile_rates(observations: pl.DataFrame, population: pl.DataFrame,
                     tolerance: float = RATE_TOLERANCE) -> pl.DataFrame:
-    """One row per UNODC published rate row: our World Bank rate beside it and the discrepancy."""
-    unodc = observations.filter(pl.col("source_id") == "unodc_cts")
+    """One row per published rate row: our World Bank rate beside it and the discrepancy.
+
+    ``observations``: those of the sources that publish rates beside their counts (the wiring passes
+    the sources providing "published_rates", pipelines.sources)."""
+    unodc = observations
     key = list(KEY)
     unodc = unodc.with_columns(_dup=pl.len().over([*key, "unit"]) > 1)
     counts = unodc.filter(pl.col("unit") == "count")

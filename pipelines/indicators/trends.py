@@ -393,8 +393,10 @@ def loss_points(country_losses: pl.DataFrame) -> pl.DataFrame:
 
 
 def ic3_points(observations: pl.DataFrame) -> pl.DataFrame:
-    """IC3 crime types (counts and losses) mapped to series, and the annual complaint totals."""
-    ic3 = observations.filter(pl.col("source_id") == "fbi_ic3")
+    """IC3 crime types (counts and losses) mapped to series, and the annual complaint totals.
+
+    ``observations``: those of the sources providing "crime_type_trends" (pipelines.sources)."""
+    ic3 = observations
     types = ic3.filter(pl.col("category") != IC3_TOTAL_CATEGORY).with_columns(
         series_name=pl.col("category").replace_strict(
             IC3_SERIES_OF_LABEL, default=pl.coalesce(pl.col("category_harmonised"), pl.col("category"))
@@ -428,8 +430,10 @@ def _mark_ambiguous(points: pl.DataFrame) -> pl.DataFrame:
 
 def unodc_points(observations: pl.DataFrame) -> pl.DataFrame:
     """UNODC offence counts and published rates per area and category, each series whole from the
-    newest release that carries it (one vintage per series: releases restate and re-base)."""
-    rows = observations.filter(pl.col("source_id") == "unodc_cts", pl.col("measure") == "offences",
+    newest release that carries it (one vintage per series: releases restate and re-base).
+
+    ``observations``: those of the sources providing "police_recorded_offences" (pipelines.sources)."""
+    rows = observations.filter(pl.col("measure") == "offences",
                                pl.col("sex") == "Total", pl.col("age") == "Total")
     key = ["area_code", "indicator", "dimension", "category", "unit"]
     rows = rows.filter(pl.len().over([*key, "year", "source_file"]) == 1)

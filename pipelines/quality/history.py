@@ -20,34 +20,10 @@ SCHEMA = "quality"
 TABLE = "validation_results"
 #: Runs kept in the history (the current one included).
 KEEP_RUNS = 20
-COLUMNS: dict[str, tuple[str, str]] = {
-    "run_id": ("VARCHAR", "Dagster run id"),
-    "run_started_at": ("TIMESTAMPTZ", "when the run started"),
-    "checked_at": ("TIMESTAMPTZ", "when this table was validated"),
-    "asset_key": ("VARCHAR", "Dagster asset key of the table (layer/table)"),
-    "table_name": ("VARCHAR", "schema.table validated"),
-    "expectation": ("VARCHAR", "expectation (property) name, e.g. no_negative_values"),
-    "column_name": ("VARCHAR", "column checked (null for table-level expectations)"),
-    "severity": ("VARCHAR", "blocking (a broken contract stops publication) or warn (drift)"),
-    "success": ("BOOLEAN", "true when every row met the expectation"),
-    "element_count": ("BIGINT", "rows evaluated (count)"),
-    "unexpected_count": ("BIGINT", "rows that failed (count)"),
-    "unexpected_percent": ("DOUBLE", "unexpected_count / element_count x 100 (percent)"),
-    "sample_values_json": ("VARCHAR", "JSON list of up to 10 distinct failing values"),
-    "sample_rows_json": ("VARCHAR", "JSON list of up to 10 failing rows: {file, row}"),
-    "files_json": ("VARCHAR", "JSON list per file: {file, count, rows (first 5), values (first 5), and columns: "
-                              "the file's own column names of those rows where it has one column per year}"),
-    "description": ("VARCHAR", "what was expected"),
-    "gx_expectation": ("VARCHAR", "Great Expectations expectation type evaluated (null: evaluated in Python)"),
-    "note": ("VARCHAR", "context (e.g. 'reference crosswalk_categories not loaded')"),
-    "message": ("VARCHAR", "failure messages naming file, rows, column and expectation"),
-}
-DESCRIPTION = (f"Results of every expectation of every validated table, one row per run, table, expectation and "
-               f"column. Append-only; the last {KEEP_RUNS} runs are kept.")
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
-    _tables.ensure_table(con, SCHEMA, TABLE, COLUMNS, DESCRIPTION)
+    _tables.ensure_table(con, SCHEMA, TABLE)
 
 
 def _row(run_id: str, started: datetime, checked: datetime, asset_key: str, r: Result) -> tuple:
@@ -72,7 +48,7 @@ def record_results(con: duckdb.DuckDBPyConnection, run_id: str, run_started_at: 
             con.execute(f"DELETE FROM {SCHEMA}.{TABLE} WHERE run_id = ? AND table_name = ? "  # noqa: S608
                         "AND expectation = ?", [run_id, table, expectation])
         if rows:
-            _tables.append(con, SCHEMA, TABLE, COLUMNS, rows)
+            _tables.append(con, SCHEMA, TABLE, rows)
         con.execute(
             f"DELETE FROM {SCHEMA}.{TABLE} WHERE run_id NOT IN (SELECT run_id FROM (SELECT run_id, "  # noqa: S608
             f"max(run_started_at) AS started FROM {SCHEMA}.{TABLE} GROUP BY run_id ORDER BY started DESC "
@@ -119,3 +95,26 @@ def runs(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         f"count(*) FILTER (WHERE NOT success AND severity = 'blocking') AS blocking_failed, "
         f"count(*) FILTER (WHERE NOT success AND severity = 'warn') AS warnings "
         f"FROM {SCHEMA}.{TABLE} GROUP BY run_id ORDER BY run_started_at DESC").pl()
+
+
+def carry_history(con: duckdb.DuckDBPyConnection, previous: duckdb.DuckDBPyConnection | None, run_id: str,
+                  keep_runs: int = KEEP_RUNS) -> int:
+    """Copy the results of the runs before this one from the ``previous`` publication into this build's
+    ``quality.validation_results`` (the newest ``keep_runs - 1`` runs; this run's own rows stay as the
+    checks wrote them). Returns how many runs were carried. A build starts empty, so the history lives in
+    the publications: a run that failed is not carried (its results are on its own quality page and in
+    the Dagster instance)."""
+    ensure_table(con)
+    if previous is None or not table_exists(previous, SCHEMA, TABLE):
+        return 0
+    cols = [c.name for c in _tables.contracts.load(SCHEMA, TABLE).columns]
+    have = {r[0] for r in previous.execute("SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND "
+                                           "table_name = ?", [SCHEMA, TABLE]).fetchall()}
+    select = ", ".join(c if c in have else f"NULL AS {c}" for c in cols)
+    older = previous.execute(
+        f"SELECT {select} FROM {SCHEMA}.{TABLE} WHERE run_id <> ? AND run_id IN (SELECT run_id FROM "  # noqa: S608
+        f"(SELECT run_id, max(run_started_at) AS started FROM {SCHEMA}.{TABLE} WHERE run_id <> ? GROUP BY run_id "
+        f"ORDER BY started DESC LIMIT {int(keep_runs) - 1}))", [run_id, run_id]).pl()
+    if older.height:
+        _tables.append(con, SCHEMA, TABLE, older.rows())
+    return older["run_id"].n_unique() if older.height else 0

@@ -24,23 +24,6 @@ from pipelines.warehouse import table_exists
 
 SCHEMA = "quality"
 TABLE = "quarantine"
-COLUMNS: dict[str, tuple[str, str]] = {
-    "run_id": ("VARCHAR", "Dagster run that quarantined the file"),
-    "source_id": ("VARCHAR", "registered source or reference id"),
-    "relpath": ("VARCHAR", "file path relative to the data directory (the file is left untouched)"),
-    "sha256": ("VARCHAR", "sha256 of the file's bytes"),
-    "reason": ("VARCHAR", "unreadable (the reader refused it) or expectation (a blocking expectation failed)"),
-    "expectation": ("VARCHAR", "the failed expectation (file_readable: the reader refused the file)"),
-    "row_number": ("BIGINT", "first offending row, 1-based as a spreadsheet shows it (null: whole file)"),
-    "column_name": ("VARCHAR", "offending column, as published where known"),
-    "expected": ("VARCHAR", "what was expected"),
-    "found": ("VARCHAR", "what was found (first offending values)"),
-    "unexpected_rows": ("BIGINT", "rows of the file that fail the expectation (null when unreadable)"),
-    "message": ("VARCHAR", "the full message, naming file, row, column and expectation"),
-    "quarantined_at": ("TIMESTAMPTZ", "when the file was quarantined"),
-}
-DESCRIPTION = ("Source files left out of the build, one row per file and reason: unreadable files and files "
-               "that failed a blocking expectation. Files are never modified; see quality.validation_results.")
 
 
 @dataclass(frozen=True)
@@ -115,7 +98,7 @@ def left_out_by_allowance(results: Iterable[Result], left_out: Iterable[str]) ->
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
-    _tables.ensure_table(con, SCHEMA, TABLE, COLUMNS, DESCRIPTION)
+    _tables.ensure_table(con, SCHEMA, TABLE)
 
 
 def record(con: duckdb.DuckDBPyConnection, run_id: str, source_id: str, items: Sequence[Quarantined]) -> None:
@@ -130,7 +113,7 @@ def record(con: duckdb.DuckDBPyConnection, run_id: str, source_id: str, items: S
         con.execute(f"DELETE FROM {SCHEMA}.{TABLE} WHERE source_id = ? OR run_id <> ?",  # noqa: S608
                     [source_id, run_id])
         if rows:
-            _tables.append(con, SCHEMA, TABLE, COLUMNS, rows)
+            _tables.append(con, SCHEMA, TABLE, rows)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -161,7 +144,7 @@ def listing(con: duckdb.DuckDBPyConnection, source_id: str | None = None, run_id
 
     Records of an earlier run are never listed, even if a database written before records were
     kept per run still holds them."""
-    empty = pl.DataFrame(schema={name: pl.String for name in COLUMNS})
+    empty = _tables.empty(SCHEMA, TABLE)
     if run_id is None:
         latest = latest_run(con)
         run_id = latest[0] if latest else None

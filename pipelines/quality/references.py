@@ -39,9 +39,16 @@ def _crosswalk(mappings: pl.DataFrame) -> frozenset[str]:
     return frozenset(f"{s} | {c}" for s, c in mappings.select("source_id", "source_category").iter_rows())
 
 
+def source_ids() -> frozenset[str]:
+    """The registered observation sources."""
+    from pipelines.sources import SOURCES
+
+    return frozenset(SOURCES)
+
+
 def references_from_db(con: duckdb.DuckDBPyConnection, wanted: set[str] | None = None) -> References:
     """References from the staging tables present in ``con`` (absent tables are simply missing)."""
-    sets: dict[str, frozenset[str]] = {}
+    sets: dict[str, frozenset[str]] = {"source_ids": source_ids()}
     tables: dict[str, pl.DataFrame] = {}
 
     def want(name: str) -> bool:
@@ -83,7 +90,7 @@ def references_from_data_dir(data_dir: Path) -> References:
                 out.append(frame)
         return pl.concat(out, how="diagonal_relaxed") if out else None
 
-    sets: dict[str, frozenset[str]] = {}
+    sets: dict[str, frozenset[str]] = {"source_ids": source_ids()}
     tables: dict[str, pl.DataFrame] = {}
     if (m49 := frames("un_m49")) is not None:
         sets["area_codes"] = _area_codes(m49)

@@ -1,5 +1,4 @@
-"""Expectation suites as code: for every staging table, the intermediate tables reports depend on, and
-every mart, the properties its rows must have.
+"""Expectation suites: the properties a table's rows must have, compiled from its contract.
 
 A suite is plain data: a list of :class:`Expectation` specs, each named for the property it expects
 (``no_negative_values``, ``area_codes_known``, ``years_in_range``, ``keys_unique``), with a severity:
@@ -10,25 +9,17 @@ A suite is plain data: a list of :class:`Expectation` specs, each named for the 
 * ``warn``: drift worth a look (publisher duplicates, rates that disagree with population, a
   category missing from the crosswalk). Reported and recorded, never blocking.
 
-:mod:`pipelines.quality.runner` turns the specs into Great Expectations expectations.
+The suites are declared in the table contracts (``pipelines/contracts/<schema>/<table>.yml``) and
+compiled by :mod:`pipelines.quality.compile`; :mod:`pipelines.quality.runner` runs them through
+Great Expectations.
 """
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 
 import polars as pl
-
-from pipelines.schema import (
-    AREA_TYPES,
-    MEASURES,
-    OBSERVATION_KEY,
-    OBSERVATION_SCHEMA,
-    PERIOD_TYPES,
-    REVISIONS,
-    UNITS,
-    VALUE_TYPES,
-)
 
 BLOCKING, WARN = "blocking", "warn"
 
@@ -37,31 +28,8 @@ ROW_KINDS = frozenset({"not_null", "in_set", "between", "regex", "max_length", "
                        "derived_between"})
 KINDS = ROW_KINDS | {"schema", "row_count"}
 
-#: Earliest year a figure may refer to, per table family.
+#: Earliest year a figure may refer to (years_in_range in the contracts uses its own bound).
 FIRST_OBSERVATION_YEAR = 1990
-#: A rate per 100,000 population above this means more recorded cases than inhabitants: a unit or
-#: decimal error (the highest rate in the five real UNODC exports is 5,321 thefts per 100,000).
-MAX_RATE_PER_100K = 100_000
-#: A count above this exceeds the world's population (highest real count: 7.0 million).
-MAX_COUNT = 10_000_000_000
-#: A loss above this (ten trillion US dollars, about a tenth of world GDP) is a unit error.
-MAX_LOSS_USD = 10_000_000_000_000
-#: A loss above this many units of any currency is a unit or typing error, whatever the currency:
-#: 1e20 is about world GDP (USD 110 trillion in 2024) expressed in Iranian rials at the 2025 open-market
-#: rate (about 1,000,000 per US dollar), the ISO 4217 currency in use with the most units per dollar
-#: (others: LBP 89,500, VND 26,000, LAK 21,000, IDR 16,000, KRW 1,400; EUR/GBP about 1). It is also
-#: eight times the largest global cybercrime-cost estimate (USD 10.5 trillion) in rials. The highest real
-#: national figure is VND 3.9e14 (Viet Nam 2023, shared/data/facts/national_headline_figures.csv),
-#: five orders of magnitude below. Losses without a USD conversion are checked against this bound
-#: only (a tighter bound needs the exchange rate; converted losses also meet MAX_LOSS_USD).
-MAX_LOSS_LOCAL_CURRENCY = 1e20
-#: Implied population (count x 100,000 / rate) may differ from World Bank population by this share
-#: before a warning: UNODC uses UN population estimates (99% of real pairs are within 23%).
-POPULATION_TOLERANCE = 0.25
-#: Our rate may differ from UNODC's published rate by this share before a warning.
-RATE_TOLERANCE = 0.25
-LABEL_MAX_CHARS = 300
-TEXT_MAX_CHARS = 5_000
 
 Derive = Callable[["Context"], tuple[pl.DataFrame, str | None]]
 
@@ -159,7 +127,7 @@ class Suite:
 
         ``optional``: include references whose absence is itself reported (the crosswalk)."""
         names = self.references(expectations) - (set() if optional else OPTIONAL_REFERENCES)
-        return sorted({REFERENCE_TABLES[n] for n in names} - {(self.schema, self.table)})
+        return sorted({REFERENCE_TABLES[n] for n in names if n in REFERENCE_TABLES} - {(self.schema, self.table)})
 
 
 #: Reference name -> the staging table it comes from.
@@ -169,6 +137,7 @@ REFERENCE_TABLES = {
     "population": ("staging", "stg_worldbank_wdi__values"),
     "crosswalk_categories": ("staging", "stg_offence_crosswalk__mappings"),
 }
+#: References that are not tables: ``source_ids``, the registered observation sources (pipelines.sources).
 #: References that may be absent: the expectation then warns "not loaded" instead of waiting.
 OPTIONAL_REFERENCES = {"crosswalk_categories"}
 
@@ -266,501 +235,13 @@ def unit_last(key: Sequence[str]) -> tuple[str, ...]:
     return (*(c for c in key if c != "unit"), *(("unit",) if "unit" in key else ()))
 
 
-_PAIR_KEY = unit_last(OBSERVATION_KEY)[:-1]
+@cache
+def suites() -> dict[str, Suite]:
+    """Every table's suite, compiled from its contract (pipelines/contracts)."""
+    from pipelines import contracts
 
-
-def _count_rate_pairs(ctx: Context) -> tuple[pl.DataFrame, int]:
-    """Each count row with the rate row of the same series and period: rows whose key differs only
-    in ``unit``. Found by sorting the exact key codes of the key without ``unit`` (no join): a run of
-    exactly one count and one rate row is a pair; a longer run (a publisher duplicate) is ambiguous
-    and skipped. Returns (pairs: __pos_count, __pos_rate, count, rate; ambiguous series)."""
-    def compute() -> tuple[pl.DataFrame, int]:
-        frame = ctx.frame
-        unit = frame["unit"]
-        rows = pl.DataFrame({
-            "__pair": ctx.codes([c for c in _PAIR_KEY if c in frame.columns]), "__is_count": unit == "count",
-            "__is_rate": unit == "rate_per_100k_population",
-        }).with_row_index("__pos").filter(pl.col("__is_count") | pl.col("__is_rate"))
-        rows = rows[rows["__pair"].arg_sort()]
-        key = pl.col("__pair")
-        rows = rows.with_columns(
-            (key == key.shift(-1)).fill_null(False).alias("__next"), (key == key.shift(1)).fill_null(False)
-            .alias("__prev"), (key == key.shift(-2)).fill_null(False).alias("__next2"))
-        starts = rows.select(pl.arg_where(pl.col("__next") & ~pl.col("__prev") & ~pl.col("__next2"))).to_series()
-        first, second = rows.select("__pos", "__is_count")[starts], rows.select("__pos", "__is_count")[starts + 1]
-        ok = first["__is_count"] != second["__is_count"]
-        ambiguous = int((~ok).sum()) + rows.filter(pl.col("__next2") & ~pl.col("__prev")).height
-        which = first["__is_count"]
-        count_pos = pl.select(pl.when(which).then(first["__pos"]).otherwise(second["__pos"])).to_series()
-        rate_pos = pl.select(pl.when(which).then(second["__pos"]).otherwise(first["__pos"])).to_series()
-        count_pos, rate_pos = count_pos.filter(ok).cast(pl.Int64), rate_pos.filter(ok).cast(pl.Int64)
-        value = frame["value"]
-        pairs = pl.DataFrame({"__pos_count": count_pos, "__pos_rate": rate_pos, "count": value.gather(count_pos),
-                              "rate": value.gather(rate_pos)})
-        return pairs, ambiguous
-    return ctx.memo("count_rate_pairs", compute)
-
-
-def _zero_count_zero_rate(ctx: Context) -> tuple[pl.DataFrame, str | None]:
-    pairs, _ = _count_rate_pairs(ctx)
-    return pairs.select(pl.col("__pos_count").alias("__pos"),
-                        ((pl.col("count") == 0) == (pl.col("rate") == 0)).alias("__value")), None
-
-
-def _rates_consistent_with_population(ctx: Context) -> tuple[pl.DataFrame, str | None]:
-    """Implied population (count x 100,000 / rate) / World Bank population - 1, for country totals."""
-    population = ctx.refs.tables.get("population")
-    if population is None:
-        return pl.DataFrame(schema={"__pos": pl.Int64, "__value": pl.Float64}), "population reference not loaded"
-    pairs, ambiguous = _count_rate_pairs(ctx)
-    frame = ctx.frame
-    total = ((frame["area_type"] == "country") & (frame["sex"] == "Total") & (frame["age"] == "Total")).fill_null(
-        False)
-    pairs = pairs.filter(total.gather(pairs["__pos_count"]) & (pl.col("count") > 0) & (pl.col("rate") > 0))
-    totals = pairs.with_columns(frame.select("country_iso3", "year")[pairs["__pos_count"]])
-    joined = totals.join(population.select("country_iso3", pl.col("year").cast(pl.Int32), "population"),
-                         on=["country_iso3", "year"], how="left")
-    without = joined.filter(pl.col("population").is_null()).height
-    compared = joined.filter(pl.col("population").is_not_null())
-    note = (f"{compared.height:,} count/rate pairs of country totals compared with World Bank population; "
-            f"{without:,} without a World Bank population for the year; {ambiguous:,} ambiguous series skipped "
-            "(more than one count or rate row)")
-    return compared.select(pl.col("__pos_count").alias("__pos"),
-                           (pl.col("count") * 100_000 / pl.col("rate") / pl.col("population") - 1)
-                           .alias("__value")), note
-
-
-def _rates_match_published(ctx: Context) -> tuple[pl.DataFrame, str | None]:
-    both = (ctx.frame.with_row_index("__pos").with_columns(pl.col("__pos").cast(pl.Int64))
-            .filter((pl.col("sex") == "Total") & (pl.col("age") == "Total")
-                    & (pl.col("offences_per_100k_population_unodc") > 0)
-                    & pl.col("offences_per_100k_population_wb").is_not_null()))
-    return both.select("__pos", (pl.col("offences_per_100k_population_wb")
-                                 / pl.col("offences_per_100k_population_unodc") - 1).alias("__value")), \
-        f"{both.height:,} rows with both rates (sex and age Total)"
-
-
-def categories_in_crosswalk(source_column: str | None) -> Expectation:
-    """WARN: every (source, category) pair is in the offence crosswalk (mapped, or flagged unmapped)."""
-    def derive(ctx: Context) -> tuple[pl.DataFrame, str | None]:
-        source = pl.col(source_column) if source_column else pl.lit("unodc_cts")
-        values = ctx.frame.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("__pos"),
-                              pl.format("{} | {}", source, pl.col("category")).alias("__value"))
-        return values, None
-    return Expectation("categories_in_crosswalk", "derived_in_set",
-                       "a (source, category) pair listed in staging.stg_offence_crosswalk__mappings "
-                       "(mapped, or flagged unmapped)", severity=WARN, reference="crosswalk_categories",
-                       derive=derive, columns=("category",))
-
-
-# --- observation tables (staging) ---------------------------------------------------------------
-
-OBSERVATION_REQUIRED = (
-    "source_id", "release", "dataset", "area_code", "area_type", "year", "period_label", "period_type",
-    "indicator", "category", "measure", "unit", "value_type", "revision", "publisher", "source_file",
-    "source_sha256", "source_row",
-)
-#: Observation sources (pipelines.sources.SOURCES; listed here to keep this module import-light).
-OBSERVATION_SOURCES = ("unodc_cts", "fbi_ic3", "national_figures", "ncrb")
-LABEL_COLUMNS = ("area_code", "area_name", "indicator", "dimension", "category", "category_harmonised", "sex",
-                 "age", "period_label", "publisher", "series", "unit_published", "currency", "data_source_note")
-TEXT_COLUMNS = ("publication", "source_url", "notes")
-#: What identifies one published figure of the national figures template: the same country, period,
-#: metric, unit and currency, series (scope), value type and revision, publisher and publication. Two
-#: rows with the same figure key are one figure entered twice, or, with different values, a
-#: contradiction; neither may be published (the second would win or lose by row order).
-FIGURE_KEY = (*OBSERVATION_KEY, "series", "value_type", "revision", "currency", "period_start", "period_end",
-              "publication")
-
-PUBLISHED_COLUMNS = {
-    "unodc_cts": {"country_iso3": "Iso3_code", "area_code": "Iso3_code", "area_name": "Country",
-                  "indicator": "Indicator", "dimension": "Dimension", "category": "Category", "sex": "Sex",
-                  "age": "Age", "year": "Year", "period_label": "Year", "unit": "Unit of measurement",
-                  "value": "VALUE", "data_source_note": "Source"},
-    "fbi_ic3": {"year": "year", "category": "crime_type_as_printed"},
-    "national_figures": {"country_iso3": "country_iso3", "year": "year", "measure": "metric", "value": "value",
-                         "value_low": "value_low", "value_high": "value_high", "currency": "currency",
-                         "notes": "notes", "publisher": "publisher", "series": "series"},
-    "ncrb": {"area_name": "State/UT", "area_code": "State/UT"},
-}
-
-
-_LOCAL_LOSS_BOUND = (f"a loss of at most {MAX_LOSS_LOCAL_CURRENCY:.0e}".replace("e+", "e")
-                     + " in its own currency (about world GDP in Iranian rials, the currency with the most units "
-                       "per US dollar)")
-
-
-def observation_expectations(source_id: str, key_severity: str = BLOCKING,
-                             key: tuple[str, ...] = OBSERVATION_KEY, key_what: str = "",
-                             key_name: str = "keys_unique",
-                             extra: tuple[Expectation, ...] = ()) -> tuple[Expectation, ...]:
-    return (
-        columns_match(OBSERVATION_SCHEMA, "the canonical observation table (pipelines/schema.py)"),
-        not_null(*OBSERVATION_REQUIRED),
-        Expectation("value_or_range_present", "derived_in_set",
-                    "a value, or both value_low and value_high for a published range", values=(True,),
-                    derive=value_or_range("value", "value_low", "value_high"), columns=("value",)),
-        Expectation("vocabularies_respected", "in_set", "a term of the schema vocabulary (pipelines/schema.py)",
-                    columns=("measure", "unit", "period_type", "area_type", "value_type", "revision"),
-                    values={"measure": MEASURES, "unit": UNITS, "period_type": PERIOD_TYPES,
-                            "area_type": AREA_TYPES, "value_type": VALUE_TYPES, "revision": REVISIONS}),
-        Expectation("source_id_matches", "in_set", f"source_id {source_id!r}", columns=("source_id",),
-                    values=(source_id,)),
-        known("area_codes_known", "country_iso3", "area_codes",
-              "an ISO3 code in UN M49 (or an area UNODC lists outside it, such as XKX)"),
-        known("currencies_known", "currency", "currencies", "an ISO 4217 currency code in use (country-codes)"),
-        Expectation("currency_given_for_losses", "derived_in_set",
-                    "a currency on every loss row (unit currency) and on no other row", values=(True,),
-                    derive=flag((pl.col("unit") == "currency") == pl.col("currency").is_not_null()),
-                    columns=("currency",)),
-        years_in_range(),
-        non_negative("value", "value_low", "value_high"),
-        Expectation("rates_plausible", "between",
-                    f"a rate of at most {MAX_RATE_PER_100K:,} per 100,000 population (one per inhabitant)",
-                    columns=("value",), max_value=MAX_RATE_PER_100K,
-                    where=(("unit", ("rate_per_100k_population",)),)),
-        Expectation("counts_plausible", "between", f"a count of at most {MAX_COUNT:,} (the world's population)",
-                    columns=("value", "value_low", "value_high"), max_value=MAX_COUNT,
-                    where=(("unit", ("count",)),)),
-        Expectation("losses_plausible", "between", _LOCAL_LOSS_BOUND,
-                    columns=("value", "value_low", "value_high"), max_value=MAX_LOSS_LOCAL_CURRENCY,
-                    where=(("unit", ("currency",)),)),
-        Expectation("text_lengths_bounded", "max_length",
-                    f"labels of at most {LABEL_MAX_CHARS} characters and notes of at most "
-                    f"{TEXT_MAX_CHARS:,}", columns=LABEL_COLUMNS + TEXT_COLUMNS,
-                    max_lengths={**dict.fromkeys(LABEL_COLUMNS, LABEL_MAX_CHARS),
-                                 **dict.fromkeys(TEXT_COLUMNS, TEXT_MAX_CHARS)}),
-        keys_unique(*unit_last(key), severity=key_severity, name=key_name,
-                    what=key_what or "published number (source, release, dataset, area, period, indicator, "
-                    "dimension, category, sex, age, measure, publisher, unit)"),
-        *extra,
-    )
-
-
-_POPULATION_CHECKS = (
-    Expectation("rates_consistent_with_population", "derived_between",
-                f"count x 100,000 / rate within {POPULATION_TOLERANCE:.0%} of the World Bank population "
-                "(country totals: sex and age Total)", severity=WARN, min_value=-POPULATION_TOLERANCE,
-                max_value=POPULATION_TOLERANCE, derive=_rates_consistent_with_population, columns=("value",),
-                reference="population"),
-    Expectation("zero_counts_have_zero_rates", "derived_in_set",
-                "a zero count paired with a zero rate, and a positive count with a positive rate",
-                severity=WARN, values=(True,), derive=_zero_count_zero_rate, columns=("value",)),
-)
-
-def _observation_suite(source_id: str, **kwargs) -> Suite:
-    return Suite("staging", f"stg_{source_id}__observations", observation_expectations(source_id, **kwargs),
-                 pointer=("source_file", "source_row"), published_columns=PUBLISHED_COLUMNS.get(source_id, {}))
-
-
-# --- the suites ---------------------------------------------------------------------------------
-
-def _suites() -> dict[str, Suite]:
-    m49 = Suite("staging", "stg_un_m49__areas", (
-        not_null("m49_code", "country_name"),
-        well_formed({"country_iso3": r"^[A-Z]{3}$", "country_iso2": r"^[A-Z]{2}$", "m49_code": r"^\d{3}$",
-                      "region_code": r"^\d{3}$", "subregion_code": r"^\d{3}$"}),
-        keys_unique("m49_code"),
-        keys_unique("country_iso3", name="iso3_codes_unique"),
-        table_complete(200, "the UN M49 list has 249 countries and areas"),
-    ), pointer=("source_file", "source_row"))
-    currencies = Suite("staging", "stg_country_codes__currencies", (
-        not_null("country_iso3"),
-        well_formed({"country_iso3": r"^[A-Z]{3}$", "currency_code": r"^[A-Z]{3}$", "iso_numeric": r"^\d{3}$"}),
-        keys_unique("country_iso3"),
-        table_complete(200, "country-codes lists 249 countries"),
-    ), pointer=("source_file", "source_row"))
-    wdi_values = Suite("staging", "stg_worldbank_wdi__values", (
-        not_null("country_code", "indicator_code", "year"),
-        keys_unique("country_code", "indicator_code", "year"),
-        years_in_range(1960),
-        positive("value", name="population_positive", what="a population above 0",
-                 where=(("indicator_code", ("SP.POP.TOTL",)),)),
-        positive("value", name="exchange_rates_positive", what="an exchange rate above 0",
-                 where=(("indicator_code", ("PA.NUS.FCRF",)),)),
-    ), pointer=("source_file", "source_row"),
-        # The bulk CSV has one column per year: a value was published in its year's column.
-        published_columns={"country_code": "Country Code", "indicator_code": "Indicator Code"},
-        published_per_row={"value": pl.col("year").cast(pl.String), "year": pl.col("year").cast(pl.String)})
-    wdi_countries = Suite("staging", "stg_worldbank_wdi__countries", (
-        not_null("country_code"),
-        keys_unique("country_code"),
-    ), pointer=("source_file", "source_row"))
-    fred = Suite("staging", "stg_fred_fx__rates", (
-        not_null("currency_code", "year", "rate_as_published"),
-        well_formed({"currency_code": r"^[A-Z]{3}$"}),
-        keys_unique("fred_series", "year"),
-        years_in_range(1971),
-        positive("rate_as_published", name="rates_positive", what="an exchange rate above 0"),
-    ), pointer=("source_file", "source_row"))
-    cpi = Suite("staging", "stg_bls_cpi__monthly", (
-        not_null("year", "month", "cpi_index"),
-        keys_unique("year", "month"),
-        years_in_range(1913),
-        Expectation("months_valid", "between", "a month from 1 to 12", columns=("month",), min_value=1,
-                    max_value=12),
-        positive("cpi_index", name="index_positive", what="an index above 0"),
-    ), pointer=("source_file", "source_row"))
-    headlines = Suite("staging", "stg_loss_series__headlines", (
-        not_null("country_iso3"),
-        keys_unique("country_iso3"),
-        known("area_codes_known", "country_iso3", "area_codes", "an ISO3 code in UN M49"),
-    ), pointer=("source_file", "source_row"))
-
-    observations = (
-        # UNODC publishes duplicate keys (548 rows of the 2022 violent-crime release carry two values
-        # for one series, e.g. ALB 2015 victims of sexual exploitation 38 and 5): drift, not a break.
-        _observation_suite("unodc_cts", key_severity=WARN, extra=_POPULATION_CHECKS),
-        _observation_suite("fbi_ic3"),
-        # National figures may carry several figures for one country, year and metric (different scopes
-        # have their own series id; different publications are alternatives, chosen between by series
-        # selection): the contract is one value per figure key.
-        _observation_suite("national_figures", key=FIGURE_KEY, key_name="no_contradictory_values",
-                           key_what="figure: one value per country, period, metric, currency, series, value type, "
-                                    "revision, publisher and publication (a second row is the figure entered "
-                                    "twice or, with another value, a contradiction; give a different scope its "
-                                    "own series id)"),
-        _observation_suite("ncrb"),
-    )
-    union = Suite("staging", "observations", (
-        columns_match(OBSERVATION_SCHEMA, "the canonical observation table (pipelines/schema.py)"),
-        Expectation("source_ids_known", "in_set", "a registered source id", columns=("source_id",),
-                    values=OBSERVATION_SOURCES),
-        categories_in_crosswalk("source_id"),
-    ), pointer=("source_file", "source_row"))
-    crosswalk = Suite("staging", "stg_offence_crosswalk__mappings", (
-        not_null("source_id", "source_category", "mapping_status"),
-        Expectation("vocabularies_respected", "in_set", "a term of the crosswalk vocabulary",
-                    columns=("source_id", "mapping_status", "mapping_confidence", "cy_tag"),
-                    values={"source_id": OBSERVATION_SOURCES, "mapping_status": ("mapped", "unmapped"),
-                            "mapping_confidence": ("exact", "partial", "proxy"), "cy_tag": (1,)}),
-        well_formed({"iccs_code": r"^\d{2,6}$"}),
-        keys_unique("source_id", "source_category", "source_indicator", what="source category"),
-    ), pointer=("source_file", "source_row"))
-    convention_events = Suite("staging", "stg_convention_status__events", (
-        not_null("event_id", "event_type", "verification"),
-        keys_unique("event_id"),
-        non_negative("count_reported", "count_low", "count_high", what="counts of at least 0"),
-    ), pointer=("source_file", "source_row"))
-
-    fx = Suite("intermediate", "int_fx_rates_by_currency_year", (
-        not_null("currency_code", "year", "lcu_per_usd"),
-        keys_unique("currency_code", "year"),
-        positive("lcu_per_usd", name="rates_positive", what="an exchange rate above 0"),
-    ))
-    population = Suite("intermediate", "int_population_by_country_year", (
-        not_null("country_iso3", "year"),
-        keys_unique("country_iso3", "year"),
-        positive("population", name="population_positive", what="a population above 0"),
-    ))
-    areas = Suite("intermediate", "int_areas_with_regions", (
-        not_null("area_code", "country_iso3"),
-        keys_unique("area_code"),
-        not_null("region_code", name="regions_assigned", severity=WARN),
-    ))
-
-    loss_columns = ("loss_lcu", "loss_lcu_low", "loss_lcu_high", "loss_usd_nominal", "loss_usd_nominal_low",
-                    "loss_usd_nominal_high", "loss_usd_constant", "loss_usd_constant_low", "loss_usd_constant_high")
-    losses = Suite("marts", "losses_by_country_year", (
-        not_null("country_iso3", "year", "series", "currency_code", "value_type", "revision", "publisher",
-                 "source_id", "source_file", "source_row"),
-        Expectation("loss_or_range_present", "derived_in_set",
-                    "a loss, or both bounds of a published range", values=(True,),
-                    derive=value_or_range("loss_lcu", "loss_lcu_low", "loss_lcu_high"), columns=("loss_lcu",)),
-        non_negative(*loss_columns, name="no_negative_losses", what="losses of at least 0"),
-        Expectation("losses_plausible", "between", f"a loss of at most {MAX_LOSS_USD:,.0f} US dollars",
-                    columns=("loss_usd_nominal", "loss_usd_nominal_high", "loss_usd_constant"),
-                    max_value=MAX_LOSS_USD),
-        Expectation("local_currency_losses_plausible", "between", _LOCAL_LOSS_BOUND,
-                    columns=("loss_lcu", "loss_lcu_low", "loss_lcu_high"), max_value=MAX_LOSS_LOCAL_CURRENCY),
-        known("area_codes_known", "country_iso3", "area_codes", "an ISO3 code in UN M49"),
-        known("currencies_known", "currency_code", "currencies", "an ISO 4217 currency code in use"),
-        years_in_range(),
-        keys_unique("source_file", "source_row", what="source row"),
-        keys_unique("country_iso3", "year", name="one_preferred_figure_per_country_year",
-                    where=(("is_preferred", (True,)),), what="country and year among preferred figures"),
-        Expectation("conversions_complete", "derived_in_set",
-                    "a USD conversion for every loss (see conversion_note where missing)", severity=WARN,
-                    values=(True,), columns=("loss_usd_nominal",),
-                    derive=flag(pl.col("loss_lcu").is_null() | pl.col("loss_usd_nominal").is_not_null())),
-    ), pointer=("source_file", "source_row"))
-    offences = Suite("marts", "offences_by_country_year", (
-        not_null("area_code", "country_iso3", "year", "indicator", "category", "release"),
-        non_negative("offences_count", "offences_per_100k_population_unodc", "offences_per_100k_population_wb",
-                     "population_wb", what="counts, rates and populations of at least 0"),
-        Expectation("rates_plausible", "between",
-                    f"a rate of at most {MAX_RATE_PER_100K:,} per 100,000 population",
-                    columns=("offences_per_100k_population_unodc", "offences_per_100k_population_wb"),
-                    max_value=MAX_RATE_PER_100K),
-        known("area_codes_known", "country_iso3", "area_codes", "an ISO3 code in UN M49 (or XKX)"),
-        years_in_range(),
-        keys_unique("area_code", "indicator", "category", "sex", "age", "year", severity=WARN),
-        Expectation("rates_match_published", "derived_between",
-                    f"our rate within {RATE_TOLERANCE:.0%} of UNODC's published rate (sex and age Total)",
-                    severity=WARN, min_value=-RATE_TOLERANCE, max_value=RATE_TOLERANCE,
-                    derive=_rates_match_published, columns=("offences_per_100k_population_wb",)),
-        categories_in_crosswalk(None),
-    ), pointer=("count_source_file", "count_source_row"))
-    regional = Suite("marts", "regional_losses", (
-        not_null("region_code", "region_name", "year", "countries_reporting", "countries_in_region"),
-        keys_unique("region_code", "year"),
-        years_in_range(),
-        non_negative("loss_usd_nominal", "loss_usd_constant", "population_reporting", "population_region",
-                     name="no_negative_losses", what="losses and populations of at least 0"),
-        Expectation("coverage_share_in_range", "between", "a population share from 0 to 1",
-                    columns=("population_coverage_share",), min_value=0, max_value=1),
-        Expectation("reporting_within_region", "derived_in_set",
-                    "no more countries reporting than countries in the region", values=(True,),
-                    columns=("countries_reporting",),
-                    derive=flag(pl.col("countries_reporting") <= pl.col("countries_in_region"))),
-        Expectation("publishable_rule_applied", "derived_in_set",
-                    "is_publishable true exactly when coverage >= min_population_coverage and every figure was "
-                    "converted", values=(True,), columns=("is_publishable",),
-                    derive=flag(pl.col("is_publishable").fill_null(False) == (
-                        (pl.col("population_coverage_share") >= pl.col("min_population_coverage"))
-                        & (pl.col("countries_not_converted") == 0)).fill_null(False))),
-    ))
-    incidents = Suite("marts", "incident_counts_by_country_year", (
-        not_null("area_code", "year", "metric", "value_type", "publisher", "source_id", "source_file", "source_row"),
-        non_negative("count", "count_low", "count_high", what="counts of at least 0"),
-        Expectation("counts_plausible", "between", f"a count of at most {MAX_COUNT:,} (the world's population)",
-                    columns=("count", "count_low", "count_high"), max_value=MAX_COUNT),
-        Expectation("metrics_known", "in_set", "reports | complaints | cases_recorded | victims",
-                    columns=("metric",), values=("reports", "complaints", "cases_recorded", "victims")),
-        known("area_codes_known", "country_iso3", "area_codes", "an ISO3 code in UN M49"),
-        years_in_range(),
-        keys_unique("source_file", "source_row", "metric", "year", "category", what="published figure"),
-    ), pointer=("source_file", "source_row"))
-    articles = Suite("marts", "offences_by_convention_article", (
-        not_null("area_type", "area_code", "year", "convention_articles", "source_id", "measure"),
-        non_negative("recorded_count", "loss_usd_nominal", what="counts and losses of at least 0"),
-        known("area_codes_known", "country_iso3", "area_codes", "an ISO3 code in UN M49 (or XKX)"),
-        years_in_range(),
-        keys_unique("area_code", "year", "convention_articles", "source_id", "measure",
-                    what="area, year, Convention article group, source and measure"),
-    ))
-    crosswalk_mart = Suite("marts", "offence_crosswalk", (
-        not_null("source_id", "source_category", "mapping_status"),
-        keys_unique("source_id", "source_category", "source_indicator", what="source category"),
-        non_negative("observations", "observations_mapped", "convention_rows_counted", what="counts of at least 0"),
-        Expectation("categories_in_crosswalk", "in_set",
-                    "a category listed in the crosswalk: mapped, or flagged unmapped (not not_in_crosswalk)",
-                    columns=("mapping_status",), values=("mapped", "unmapped"), severity=WARN),
-    ))
-    status = Suite("marts", "convention_status", (
-        not_null("adopted_on", "ratifications_required", "entry_into_force_reached"),
-        non_negative("signatories_verified", "ratifications_verified", "ratifications_counted_for_entry_into_force",
-                     "ratifications_still_needed", what="counts of at least 0"),
-        table_complete(1, "one row: the Convention's status"),
-    ))
-    coverage_rules = (
-        Expectation("coverage_share_in_range", "between", "a population share from 0 to 1",
-                    columns=("population_coverage_share",), min_value=0, max_value=1),
-        Expectation("reporting_within_region", "derived_in_set",
-                    "no more countries reporting than countries in the region", values=(True,),
-                    columns=("countries_reporting",),
-                    derive=flag(pl.col("countries_reporting") <= pl.col("countries_in_region"))),
-    )
-    regional_offences = Suite("marts", "regional_offences", (
-        not_null("region_level", "region_code", "region_name", "year", "category", "countries_reporting",
-                 "countries_in_region"),
-        keys_unique("region_code", "year", "indicator", "dimension", "category",
-                    what="region, year and offence category"),
-        years_in_range(),
-        non_negative("offences_count", "population_wb_reporting", "offences_per_100k_population_wb",
-                     what="counts, populations and rates of at least 0"),
-        Expectation("rates_plausible", "between", f"a rate of at most {MAX_RATE_PER_100K:,} per 100,000 population",
-                    columns=("offences_per_100k_population_wb",), max_value=MAX_RATE_PER_100K),
-        *coverage_rules,
-        Expectation("publishable_rule_applied", "derived_in_set",
-                    "is_publishable true exactly when coverage >= min_population_coverage", values=(True,),
-                    columns=("is_publishable",),
-                    derive=flag(pl.col("is_publishable").fill_null(False) == (
-                        pl.col("population_coverage_share") >= pl.col("min_population_coverage")).fill_null(False))),
-    ))
-    published_regional = Suite("marts", "regional_losses_published", (
-        not_null("area_code", "year", "currency_code", "publisher", "source_file", "source_row"),
-        Expectation("loss_or_range_present", "derived_in_set",
-                    "a loss, or both bounds of a published range", values=(True,),
-                    derive=value_or_range("loss_lcu", "loss_lcu_low", "loss_lcu_high"), columns=("loss_lcu",)),
-        non_negative("loss_lcu", "loss_lcu_low", "loss_lcu_high", "loss_usd_nominal", name="no_negative_losses",
-                     what="losses of at least 0"),
-        Expectation("local_currency_losses_plausible", "between", _LOCAL_LOSS_BOUND,
-                    columns=("loss_lcu", "loss_lcu_low", "loss_lcu_high"), max_value=MAX_LOSS_LOCAL_CURRENCY),
-        years_in_range(),
-        keys_unique("source_file", "source_row", what="source row"),
-    ), pointer=("source_file", "source_row"))
-    reconciliation = Suite("marts", "rate_reconciliation", (
-        not_null("source_id", "release", "area_code", "year", "category", "status", "is_comparable"),
-        non_negative("count_published", "rate_per_100k_population_unodc", "population_wb",
-                     "rate_per_100k_population_wb", what="counts, rates and populations of at least 0"),
-        years_in_range(),
-        keys_unique("source_file", "rate_source_row", what="published rate row"),
-    ), pointer=("source_file", "rate_source_row"))
-    reconciliation_summary = Suite("marts", "rate_reconciliation_summary", (
-        not_null("scope", "published_rate_rows", "comparable_rows", "passes"),
-        non_negative("published_rate_rows", "comparable_rows", "compared_rows", "rows_outside_tolerance",
-                     what="row counts of at least 0"),
-        Expectation("share_in_range", "between", "a share from 0 to 1", columns=("share_outside_tolerance",),
-                    min_value=0, max_value=1),
-    ))
-    trends = Suite("marts", "trends", (
-        not_null("series_id", "series_family", "area_code", "segment", "points", "direction"),
-        keys_unique("series_id", "segment", what="series segment"),
-        years_in_range(column="first_year"),
-        Expectation("directions_known", "in_set", "increasing | decreasing | no trend | insufficient data",
-                    columns=("direction",), values=("increasing", "decreasing", "no trend", "insufficient data")),
-        Expectation("p_values_in_range", "between", "a p-value from 0 to 1", columns=("mk_p_value",),
-                    min_value=0, max_value=1),
-        Expectation("years_ordered", "derived_in_set",
-                    "first_year <= last_year, both present exactly when the segment has points", values=(True,),
-                    columns=("first_year",),
-                    derive=flag(pl.when(pl.col("points") == 0)
-                                .then(pl.col("first_year").is_null() & pl.col("last_year").is_null())
-                                .otherwise(pl.col("first_year") <= pl.col("last_year")))),
-    ))
-    trend_points = Suite("marts", "trend_points", (
-        not_null("series_id", "series_family", "year", "segment"),
-        Expectation("missing_values_explained", "derived_in_set", "a value, or a point_note saying why there is none",
-                    values=(True,), columns=("value",),
-                    derive=flag(pl.col("value").is_not_null() | pl.col("point_note").is_not_null())),
-        keys_unique("series_id", "year", what="series and year"),
-        years_in_range(),
-    ))
-    source_files = Suite("marts", "source_files", (
-        not_null("source_id", "kind", "release", "relpath", "sha256", "size_bytes"),
-        well_formed({"sha256": r"^[0-9a-f]{64}$"}),
-        keys_unique("relpath", what="file"),
-        non_negative("size_bytes", what="a size of at least 0 bytes"),
-    ))
-    national_totals = Suite("marts", "national_totals_from_parts", (
-        not_null("source_id", "dataset", "country_iso3", "category", "measure", "year", "count_sum_of_parts",
-                 "parts_summed", "source_file"),
-        keys_unique("source_id", "release", "dataset", "indicator", "category", "measure", "year",
-                    what="table, category and year"),
-        years_in_range(),
-        non_negative("count_sum_of_parts", "count_published_total", "parts_summed", "subtotal_rows_not_summed",
-                     what="counts of at least 0"),
-        Expectation("difference_consistent", "derived_in_set",
-                    "difference_count = count_sum_of_parts - count_published_total, and matches_published true "
-                    "exactly when it is 0", values=(True,), columns=("difference_count",),
-                    derive=flag(pl.when(pl.col("count_published_total").is_null())
-                                .then(pl.col("difference_count").is_null() & pl.col("matches_published").is_null())
-                                .otherwise((pl.col("difference_count") == pl.col("count_sum_of_parts")
-                                            - pl.col("count_published_total"))
-                                           & (pl.col("matches_published") == (pl.col("difference_count") == 0)))
-                                )),
-        # Whether the totals agree is the indicator check national_totals_equal_sum_of_parts (a warning).
-    ), pointer=("source_file", "published_total_source_row"))
-    suites = [m49, currencies, wdi_values, wdi_countries, fred, cpi, headlines, crosswalk, convention_events,
-              *observations, union, fx, population, areas, losses, offences, regional, incidents, articles,
-              crosswalk_mart, status, source_files, regional_offences, published_regional, reconciliation,
-              reconciliation_summary, trends, trend_points, national_totals]
-    return {s.key: s for s in suites}
-
-
-SUITES: dict[str, Suite] = _suites()
+    return {c.name: c.suite() for c in contracts.all_contracts()}
 
 
 def suite_for(schema: str, table: str) -> Suite | None:
-    return SUITES.get(f"{schema}.{table}")
+    return suites().get(f"{schema}.{table}")

@@ -22,22 +22,10 @@ import duckdb
 import polars as pl
 
 from pipelines import sql
-from pipelines.warehouse import ident, publication, table_exists, write_table
+from pipelines.build import write_frame
+from pipelines.warehouse import ident, publication, table_exists
 
 TABLE = "publication_changes"
-COLUMNS = {"change": pl.String, "subject": pl.String, "before_value": pl.String, "after_value": pl.String}
-DESCRIPTION = ("What changed since the previous publication, recorded when this warehouse was published: one row "
-               "per input file added, removed or changed, per mart whose row count changed, and for the world "
-               "headline; 'previous_publication' names the publication compared with, 'first_publication' says "
-               "there was none.")
-COLUMN_DESCRIPTIONS = {
-    "change": "previous_publication | first_publication | input_added | input_removed | input_changed | mart_rows | "
-              "world_headline",
-    "subject": "fingerprint of the previous publication, input file (relpath), mart name, or 'world'",
-    "before_value": "value in the previous publication: its publication time (UTC), the file's sha256, the mart's "
-                    "row count, or the world headline as JSON (year, loss_usd_nominal, countries_reporting)",
-    "after_value": "value in this publication, in the same form as before_value",
-}
 _WORLD_KEYS = ("year", "loss_usd_nominal", "countries_reporting")
 
 
@@ -98,7 +86,9 @@ def to_frame(changes: dict, new: duckdb.DuckDBPyConnection | None = None,
         if changes.get("world_before") or changes.get("world_after"):
             rows.append(("world_headline", "world", _json(changes.get("world_before")),
                          _json(changes.get("world_after"))))
-    return pl.DataFrame(rows, schema=COLUMNS, orient="row")
+    from pipelines import contracts
+
+    return pl.DataFrame(rows, schema=contracts.load("meta", TABLE).polars_schema(), orient="row")
 
 
 def _json(value: dict | None) -> str | None:
@@ -109,7 +99,7 @@ def record(new: duckdb.DuckDBPyConnection, previous: duckdb.DuckDBPyConnection |
     """Compare the build ``new`` with the ``previous`` publication and store the result in ``new``
     (``meta.publication_changes``); returns the comparison."""
     changes = compare(new, previous)
-    write_table(new, "meta", TABLE, to_frame(changes, new, previous), DESCRIPTION, COLUMN_DESCRIPTIONS)
+    write_frame(new, "meta", TABLE, to_frame(changes, new, previous))
     return changes
 
 

@@ -42,6 +42,11 @@ class SourceSpec:
     layouts: tuple[tuple[str, str | None], ...] = ()
     #: references made of several files: (what, regex on the file name) that a release must hold
     parts: tuple[tuple[str, str], ...] = ()
+    #: what the source's observations are used for (see CAPABILITIES); nothing else names a source id
+    provides: frozenset[str] = frozenset()
+    #: headline counts: a SQL condition on staging.observations (alias ``o``) selecting the rows that
+    #: are national headline figures (for sources that provide "headline_counts")
+    headline_rows: str = "TRUE"
 
     @property
     def is_observations(self) -> bool:
@@ -52,19 +57,44 @@ class SourceSpec:
         return self.source_id
 
 
+#: What an observation source can provide. Indicators select sources by capability, never by id.
+CAPABILITIES = {
+    "police_recorded_offences": "offence counts (and rates) by area, category, sex and age, per release "
+                                "(offences marts, rate reconciliation, offence trends, the Convention view by region)",
+    "published_rates": "rates per 100,000 population printed beside the counts (reconciled with our own)",
+    "crime_type_trends": "annual counts and losses per crime type of one national reporting centre (trends)",
+    "headline_counts": "national headline counts of reports, complaints, cases or victims (incident counts mart)",
+    "parts_sum_to_total": "sub-national rows that add up to a published national total (totals from parts)",
+}
+
+
+def providing(capability: str) -> tuple[str, ...]:
+    """The registered observation sources that provide ``capability``, in registry order."""
+    if capability not in CAPABILITIES:
+        raise KeyError(f"unknown capability {capability!r}; known: {', '.join(CAPABILITIES)}")
+    return tuple(s.source_id for s in SOURCES.values() if capability in s.provides)
+
+
 SOURCES: dict[str, SourceSpec] = {
     s.source_id: s
     for s in (
         SourceSpec("unodc_cts", "sources", "UNODC Crime Trends Survey (CTS) exports",
                    "United Nations Office on Drugs and Crime (UNODC)", unodc_cts.read, (".xlsx", ".csv"),
-                   ("stg_unodc_cts__observations",), "Iso3_code"),
+                   ("stg_unodc_cts__observations",), "Iso3_code",
+                   provides=frozenset({"police_recorded_offences", "published_rates"})),
         SourceSpec("fbi_ic3", "sources", "FBI IC3 Internet Crime Report tables",
-                   fbi_ic3.PUBLISHER, fbi_ic3.read, (".csv",), ("stg_fbi_ic3__observations",), "year"),
+                   fbi_ic3.PUBLISHER, fbi_ic3.read, (".csv",), ("stg_fbi_ic3__observations",), "year",
+                   provides=frozenset({"crime_type_trends", "headline_counts"}),
+                   # the annual totals carry a series id; crime-type rows do not (they are not headlines)
+                   headline_rows="o.series IS NOT NULL"),
         SourceSpec("national_figures", "sources", "National headline figures (template)",
                    "various national publishers (see publisher column)", national_figures.read, (".csv",),
-                   ("stg_national_figures__observations",), "metric"),
+                   ("stg_national_figures__observations",), "metric", provides=frozenset({"headline_counts"})),
         SourceSpec("ncrb", "sources", "India NCRB Crime in India cyber-crime tables",
-                   ncrb.PUBLISHER, ncrb.read, (".csv",), ("stg_ncrb__observations",), "State/UT"),
+                   ncrb.PUBLISHER, ncrb.read, (".csv",), ("stg_ncrb__observations",), "State/UT",
+                   provides=frozenset({"headline_counts", "parts_sum_to_total"}),
+                   # only the all-India total is a national headline; State/UT rows are its parts
+                   headline_rows="o.area_code = 'IND'"),
     )
 }
 

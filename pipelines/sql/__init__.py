@@ -1,52 +1,36 @@
-"""DuckDB SQL for the marts. File name = table name; the header documents the table and columns.
+"""DuckDB SQL for the marts: ``marts/<table>.sql`` builds ``marts.<table>`` (file name = table name).
 
-Header syntax (parsed by :func:`load`)::
+The SQL holds the query only; what the table and its columns mean is its contract
+(``pipelines/contracts/marts/<table>.yml``). A query may name one placeholder that comes from the
+source registry rather than from a hard-coded source id:
 
-    -- @table <one-paragraph description of the table and its grain>
-    -- @column <name>: <description, with the unit>
+``{headline_rows}``  the observations (alias ``o``) that are national headline counts: for every
+                     source providing "headline_counts", ``o.source_id = '<id>' AND (<its condition>)``.
 """
 
-import re
-from dataclasses import dataclass
-from pathlib import Path
-
-SQL_DIR = Path(__file__).resolve().parent
-_TABLE = re.compile(r"^--\s*@table\s+(.*)$")
-_COLUMN = re.compile(r"^--\s*@column\s+(\w+):\s*(.*)$")
-_CONT = re.compile(r"^--\s{2,}(.*)$")
+from importlib import resources
 
 
-@dataclass(frozen=True)
-class SqlModel:
-    layer: str
-    name: str
-    sql: str
-    description: str
-    columns: dict[str, str]
+def _headline_rows() -> str:
+    from pipelines.sources import SOURCES
+
+    parts = [f"(o.source_id = '{spec.source_id}' AND ({spec.headline_rows}))"
+             for spec in SOURCES.values() if "headline_counts" in spec.provides]
+    return "(" + " OR ".join(parts or ["FALSE"]) + ")"
 
 
-def load(layer: str, name: str) -> SqlModel:
-    path = SQL_DIR / layer / f"{name}.sql"
-    text = path.read_text(encoding="utf-8")
-    description: list[str] = []
-    columns: dict[str, str] = {}
-    last: str | None = None
-    for line in text.splitlines():
-        if m := _TABLE.match(line):
-            description.append(m.group(1).strip())
-            last = "@table"
-        elif m := _COLUMN.match(line):
-            columns[m.group(1)] = m.group(2).strip()
-            last = m.group(1)
-        elif (m := _CONT.match(line)) and last:
-            if last == "@table":
-                description.append(m.group(1).strip())
-            else:
-                columns[last] += " " + m.group(1).strip()
-        elif not line.startswith("--"):
-            last = None
-    return SqlModel(layer, name, text, " ".join(description), columns)
+PLACEHOLDERS = {"{headline_rows}": _headline_rows}
+
+
+def load(layer: str, name: str) -> str:
+    """The query of ``layer/name.sql`` with its registry placeholders filled in."""
+    text = (resources.files(__package__) / layer / f"{name}.sql").read_text(encoding="utf-8")
+    for token, fill in PLACEHOLDERS.items():
+        if token in text:
+            text = text.replace(token, fill())
+    return text
 
 
 def models(layer: str) -> list[str]:
-    return sorted(p.stem for p in (SQL_DIR / layer).glob("*.sql"))
+    return sorted(entry.name[:-4] for entry in (resources.files(__package__) / layer).iterdir()
+                  if entry.name.endswith(".sql"))
