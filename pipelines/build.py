@@ -78,7 +78,8 @@ def connection(db: Path) -> duckdb.DuckDBPyConnection:
         con = _connections.get(db)
         if con is None:
             db.parent.mkdir(parents=True, exist_ok=True)
-            con = duckdb.connect(str(db), config={"enable_progress_bar": False})
+            con = duckdb.connect(str(db))
+            con.execute("SET enable_progress_bar = false")  # a long step must not draw on the terminal
             _connections[db] = con
         return con
 

@@ -76,8 +76,7 @@ def references_from_data_dir(data_dir: Path) -> References:
     Used by ``cyberstats validate``, which checks a file without a build database. The offence
     crosswalk is not read here (its staging suite is not needed to validate a source file).
     """
-    from pipelines.assets.raw import select_files
-    from pipelines.catalog import discover
+    from pipelines.catalog import discover, select_files
     from pipelines.sources import REFERENCES
 
     def frames(source_id: str, layout: str | None = None) -> pl.DataFrame | None:

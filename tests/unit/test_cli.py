@@ -17,7 +17,7 @@ def layout(tmp_path: Path) -> dict[str, Path]:
     data = tmp_path / "data"
     (data / "sources").mkdir(parents=True)
     wh = tmp_path / "wh" / "cyberstats.duckdb"
-    return {"data": data, "wh": wh, "build": wh.parent / ".build" / "build.duckdb"}
+    return {"data": data, "wh": wh}
 
 
 def _paths(layout: dict[str, Path]) -> list[str]:
@@ -28,12 +28,23 @@ def _bad(source: str, relpath: str) -> quarantine.Quarantined:
     return quarantine.Quarantined(source, relpath, "0" * 64, "unreadable", f"{relpath}: broken", "file_readable")
 
 
-def test_quarantine_lists_only_the_latest_run_and_names_it(layout, capsys: pytest.CaptureFixture) -> None:
-    layout["build"].parent.mkdir(parents=True)
-    with duckdb.connect(str(layout["build"])) as con:
+def _build(layout, run_id: str) -> Path:
+    """The build database of ``run_id`` (each run builds into a folder of its own)."""
+    db = layout["wh"].parent / ".build" / "builds" / run_id / "build.duckdb"
+    db.parent.mkdir(parents=True)
+    return db
+
+
+def test_quarantine_lists_the_latest_build_only_and_names_its_run(layout, capsys: pytest.CaptureFixture) -> None:
+    import os
+    import time
+
+    with duckdb.connect(str(_build(layout, "run-one"))) as con:
         quarantine.record(con, "run-one", "unodc_cts", [_bad("unodc_cts", "sources/unodc_cts/1/old.csv")])
-        # The next run failed on a reference: unodc_cts was never staged again.
+    with duckdb.connect(str(two := _build(layout, "run-two"))) as con:
+        # This run failed on a reference: unodc_cts was never staged, and its build knows nothing of old.csv.
         quarantine.record(con, "run-two", "un_m49", [_bad("un_m49", "reference/un_m49/1/m49.csv")])
+    os.utime(two.parent, (time.time() + 1, time.time() + 1))
     assert main(["quarantine", *_paths(layout)]) == 0
     out = capsys.readouterr().out
     assert "run run-two" in out and "reference/un_m49/1/m49.csv" in out
@@ -42,10 +53,11 @@ def test_quarantine_lists_only_the_latest_run_and_names_it(layout, capsys: pytes
     rows = json.loads(capsys.readouterr().out)
     assert [(r["run_id"], r["relpath"]) for r in rows] == [("run-two", "reference/un_m49/1/m49.csv")]
 
-    with duckdb.connect(str(layout["build"])) as con:  # a third run quarantined nothing
+    with duckdb.connect(str(three := _build(layout, "run-three"))) as con:  # a third run quarantined nothing
         quarantine.record(con, "run-three", "un_m49", [])
         history.record_results(con, "run-three", datetime.now(UTC) + timedelta(seconds=1), "staging/t", [
             Result("staging.t", "keys_unique", None, "blocking", True, 5, 0)])
+    os.utime(three.parent, (time.time() + 2, time.time() + 2))
     assert main(["quarantine", *_paths(layout)]) == 0
     out = capsys.readouterr().out
     assert "No quarantined files in the latest run (run run-three" in out and "m49.csv" not in out
@@ -58,14 +70,15 @@ LONG = "x" * 100
 
 @pytest.fixture
 def published(layout) -> dict[str, Path]:
-    """A small warehouse shaped like a publication: raw manifest, publication row, observations."""
+    """A small warehouse shaped like a publication: source files, publication row, observations."""
     layout["wh"].parent.mkdir(parents=True)
     with duckdb.connect(str(layout["wh"])) as con:
         con.execute("CREATE SCHEMA raw; CREATE SCHEMA meta; CREATE SCHEMA staging; CREATE SCHEMA marts")
-        con.execute("CREATE TABLE raw.fbi_ic3 (source_id VARCHAR, kind VARCHAR, release VARCHAR, relpath VARCHAR, "
-                    "sha256 VARCHAR, size_bytes BIGINT, publisher VARCHAR, title VARCHAR, url VARCHAR, "
+        con.execute("CREATE TABLE marts.source_files (source_id VARCHAR, kind VARCHAR, release VARCHAR, "
+                    "relpath VARCHAR, sha256 VARCHAR, size_bytes BIGINT, publisher VARCHAR, title VARCHAR, url VARCHAR, "
                     "licence VARCHAR, retrieved VARCHAR, original_sha256 VARCHAR)")
-        con.execute("INSERT INTO raw.fbi_ic3 VALUES ('fbi_ic3', 'sources', 'r1', 'sources/fbi_ic3/r1/t.csv', ?, 10, "
+        con.execute("INSERT INTO marts.source_files VALUES ('fbi_ic3', 'sources', 'r1', 'sources/fbi_ic3/r1/t.csv', "
+                    "?, 10, "
                     "'FBI IC3', 'Internet Crime Report 2024', 'https://www.ic3.gov/AnnualReport', 'public domain', "
                     "'2026-11-22', ?)", ["a" * 64, "b" * 64])
         con.execute("CREATE TABLE meta.publication AS SELECT 'f' || repeat('0', 63) AS fingerprint, "

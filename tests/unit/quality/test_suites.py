@@ -1,23 +1,86 @@
-"""The suites cover every staging table and every mart, and are well formed."""
+"""The suites compiled from the table contracts are well formed, and the contracts hold what they
+declare (pipelines/contracts, pipelines/quality/compile.py)."""
 
 import polars as pl
 import pytest
 
-from pipelines.quality.suites import BLOCKING, KINDS, OBSERVATION_SOURCES, SUITES, WARN, suite_for
-from pipelines.sources import ALL, SOURCES
+from pipelines import contracts
+from pipelines.contracts import ContractError
+from pipelines.quality.compile import compile_expectation
+from pipelines.quality.suites import BLOCKING, KINDS, WARN, suite_for, suites
+from pipelines.sources import ALL
 from pipelines.sql import models
 
-
-def test_every_staging_table_and_every_mart_has_a_suite() -> None:
-    staged = {t for spec in ALL.values() for t in spec.tables}
-    covered = {key.split(".", 1)[1] for key in SUITES}
-    assert staged - covered == set()
-    assert set(models("marts")) - covered == set()
-    assert "staging.observations" in SUITES
+SUITES = suites()
 
 
-def test_observation_sources_match_the_registry() -> None:
-    assert set(OBSERVATION_SOURCES) == set(SOURCES)
+def test_every_built_table_has_a_contract() -> None:
+    from pipelines.assets.intermediate import STEPS
+
+    declared = set(contracts.tables())
+    staged = {("staging", t) for spec in ALL.values() for t in spec.tables}
+    assert staged - declared == set()
+    assert {("marts", m) for m in models("marts")} - declared == set()
+    assert {("intermediate", step.name) for step in STEPS} - declared == set()
+    assert {("raw", spec.raw_table) for spec in ALL.values()} <= declared
+    assert ("staging", "observations") in declared
+
+
+def test_every_column_is_described_with_a_known_type() -> None:
+    for contract in contracts.all_contracts():
+        assert contract.description and "TODO" not in contract.description, contract.name
+        for column in contract.columns:
+            assert column.description and "TODO" not in column.description, (contract.name, column.name)
+            assert column.type in contracts.TYPES
+
+
+def test_observation_tables_extend_the_canonical_columns() -> None:
+    canonical = contracts.load("staging", "_observations").column_names
+    for spec in ALL.values():
+        if spec.is_observations:
+            contract = contracts.load("staging", spec.tables[0])
+            assert contract.column_names == canonical
+            assert contract.source_id == spec.source_id
+    assert contracts.load("staging", "observations").column_names == canonical
+
+
+def test_conform_refuses_missing_and_undeclared_columns() -> None:
+    contract = contracts.load("marts", "rate_reconciliation_summary")
+    frame = contract.empty()
+    assert contract.conform(frame).columns == list(contract.column_names)
+    with pytest.raises(ContractError, match="missing scope"):
+        contract.conform(frame.drop("scope"))
+    with pytest.raises(ContractError, match="not declared extra"):
+        contract.conform(frame.with_columns(extra=pl.lit(1)))
+
+
+@pytest.mark.parametrize("spec, message", [
+    ({"name": "x", "description": "d", "between": {"minimum": 0}, "columns": ["first_year"]}, "between takes"),
+    ({"name": "x", "description": "d", "in_set": [1], "columns": ["nope"]}, "undeclared columns"),
+    ({"name": "x", "description": "d", "derived": "nope", "columns": ["first_year"]}, "unknown derived"),
+    ({"name": "x", "description": "d", "columns": ["first_year"]}, "expected one of"),
+    ({"name": "x", "description": "d", "rule": "first_year >>> 3", "columns": ["first_year"]}, "not a SQL expression"),
+    ({"name": "x", "in_set": [1], "columns": ["first_year"]}, "needs a name and a description"),
+])
+def test_a_malformed_expectation_is_named(spec: dict, message: str) -> None:
+    with pytest.raises(ContractError, match=message):
+        compile_expectation(contracts.load("marts", "trends"), spec)
+
+
+def test_a_rule_is_evaluated_per_row() -> None:
+    from pipelines.quality.runner import run_suite
+
+    contract = contracts.load("marts", "regional_losses")
+    suite = contract.suite()
+    [rule] = [e for e in suite.expectations if e.name == "reporting_within_region"]
+    frame = pl.DataFrame({"countries_reporting": [3, 9], "countries_in_region": [5, 5]})
+    [result] = run_suite(frame, suite, None, [rule])
+    assert (result.success, result.unexpected_count) == (False, 1)
+
+
+def test_observation_sources_are_the_registry() -> None:
+    [known] = [e for e in suite_for("staging", "observations").expectations if e.name == "source_ids_known"]
+    assert known.reference == "source_ids"
 
 
 @pytest.mark.parametrize("key", sorted(SUITES))
@@ -100,8 +163,10 @@ def test_an_absurd_loss_in_local_currency_fails_in_staging_and_in_the_mart(tmp_p
 
 
 def test_the_local_currency_bound_leaves_every_real_national_figure_far_below_it(facts) -> None:
-    from pipelines.quality.suites import MAX_LOSS_LOCAL_CURRENCY
-
+    [bound] = [e for e in suite_for("staging", "stg_national_figures__observations").expectations
+               if e.name == "losses_plausible"]
+    MAX_LOSS_LOCAL_CURRENCY = bound.max_value
+    assert MAX_LOSS_LOCAL_CURRENCY == 1e20
     figures = pl.read_csv(facts / "national_headline_figures.csv", infer_schema_length=0)
     largest = max(figures[c].cast(pl.Float64, strict=False).max() for c in ("value", "value_low", "value_high"))
     assert largest == 3.9e14  # VND, Viet Nam 2023

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
+from pipelines import contracts
 from pipelines.reports import changes
 
 
@@ -43,7 +44,7 @@ def test_comparison_survives_the_round_trip_through_the_published_warehouse(prev
     assert changes.record(new, previous) == live
     assert changes.stored(new) == live
     assert new.execute("SELECT comment FROM duckdb_tables() WHERE schema_name = 'meta' "
-                       "AND table_name = 'publication_changes'").fetchone()[0] == changes.DESCRIPTION
+                       "AND table_name = 'publication_changes'").fetchone()[0] == contracts.load("meta", "publication_changes").description
 
 
 def test_first_publication_and_older_warehouses(previous) -> None:

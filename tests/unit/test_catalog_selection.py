@@ -4,8 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.assets.raw import newest_release, select_files, set_aside
-from pipelines.catalog import InputFile
+from pipelines.catalog import (
+    InputFile,
+    newest_release,
+    select_files,
+    set_aside,
+)
 from pipelines.errors import InputError
 from pipelines.sources import get
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.harmonise import crosswalk as cw
+from pipelines.harmonise import crosswalk as join
+from pipelines.indicators import convention as cw
 from pipelines.schema import conform
 from pipelines.sources import offence_crosswalk
 from tests.unit.curated_csv import write_curated
@@ -77,7 +78,7 @@ def obs(category: str, value: float | None, *, source_id: str = "unodc_cts", are
 
 def run(crosswalk: pl.DataFrame, *rows: dict) -> pl.DataFrame:
     observations = conform(pl.DataFrame(list(rows), infer_schema_length=None))
-    joined = cw.observations_with_offence_codes(observations, crosswalk)
+    joined = join.observations_with_offence_codes(observations, crosswalk)
     return cw.offences_by_convention_article(joined, crosswalk, AREAS)
 
 
@@ -131,7 +132,7 @@ def test_unmapped_unknown_and_article_less_categories_never_enter(crosswalk: pl.
         obs("Total", 8, measure="victims", indicator="Victims of sexual exploitation"),
         obs("Total", 9, measure="victims", indicator="Victims of serious assault"),
     ]))
-    joined = cw.observations_with_offence_codes(observations, crosswalk)
+    joined = join.observations_with_offence_codes(observations, crosswalk)
     status = dict(zip(joined["value"], joined["crosswalk_status"], strict=True))
     assert status == {5: "unmapped", 6: "not_in_crosswalk", 7: "mapped", 8: "mapped", 9: "indicator_not_covered"}
     assert joined.filter(pl.col("value") == 9)["iccs_code"].to_list() == [None]
@@ -210,7 +211,7 @@ def test_regions_add_countries_only_and_count_them(crosswalk: pl.DataFrame) -> N
 
 
 def test_ancestor_pairs_follow_the_chain(crosswalk: pl.DataFrame) -> None:
-    pairs = cw.ancestor_pairs(crosswalk).filter(pl.col("source_id") == "ncrb").sort("category", "ancestor")
+    pairs = join.ancestor_pairs(crosswalk).filter(pl.col("source_id") == "ncrb").sort("category", "ancestor")
     # A and B are Cy-tagged like their parent 'Total' (breakdowns), while the unmapped 'Total cyber crimes'
     # carries no tag: against it they count as Cy-tagged parts (it never enters a group, being unmapped).
     assert pairs.select("category", "ancestor", "part_is_cy_subset").rows() == [
@@ -236,7 +237,7 @@ def test_contract_checks_catch_violations(crosswalk: pl.DataFrame) -> None:
 def test_coverage_lists_every_row_and_every_gap(crosswalk: pl.DataFrame) -> None:
     observations = conform(pl.DataFrame([obs("Fraud", 100), obs("Fraud: Cyber-related (Cy)", 30),
                                          obs("Mystery offence", 1), obs("Theft", 2)]))
-    joined = cw.observations_with_offence_codes(observations, crosswalk)
+    joined = join.observations_with_offence_codes(observations, crosswalk)
     rows = cw.offences_by_convention_article(joined, crosswalk, AREAS)
     cov = cw.crosswalk_coverage(crosswalk, joined, rows)
     assert cov.height == len(XW_ROWS) + 1
@@ -255,7 +256,7 @@ def test_bundled_crosswalk_reads(tmp_path: Path) -> None:
 
     path = next((BUNDLED / "reference" / "offence_crosswalk").glob("*/offence_crosswalk.csv"))
     xw = offence_crosswalk.read(path, "x.csv", "x")
-    pairs = cw.ancestor_pairs(xw)
+    pairs = join.ancestor_pairs(xw)
     cy = pairs.filter(pl.col("part_is_cy_subset")).select("category", "ancestor").rows()
     assert ("Fraud: Cyber-related (Cy)", "Fraud") in cy and ("Child pornography: Cyber-related", "Child pornography") \
         in cy
