@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from pipelines.indicators.convention import ICT_PART, NON_ICT_PART
+from pipelines.sources import providing
+
 #: Okabe & Ito (2008) colour-blind-safe palette.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 #: Colours for lines and point markers: the palette without its yellow, which a thin line on white
@@ -514,10 +517,8 @@ def trend_small_multiples(trends: pl.DataFrame, points: pl.DataFrame, chart_id: 
 
 CONFIDENCE_MARK = {"exact": "", "partial": " (partial)", "proxy": " (proxy)"}
 CONFIDENCE_RANK = {"exact": 0, "partial": 1, "proxy": 2}
-#: The two parts of an article group's count: series limited to ICT-committed conduct, and series
-#: that also hold offences committed without ICT (e.g. all recorded Fraud where no Cy part exists).
-ICT_PART = "ICT-specific series"
-NON_ICT_PART = "series including non-ICT offences"
+#: The two parts of an article group's count (marts.convention_ict_split_by_region): series limited to
+#: ICT-committed conduct, and series that also hold offences committed without ICT.
 PART_SHORT = {ICT_PART: "ICT-specific", NON_ICT_PART: "incl. non-ICT"}
 
 
@@ -539,49 +540,6 @@ def compact(value: float | None) -> str:
     if abs(value) >= 1e3:
         return f"{value / 1e3:.3g}k"
     return f"{value:,.0f}" if value >= 10 else f"{value:.2g}"
-
-
-def convention_split(rows: pl.DataFrame) -> pl.DataFrame:
-    """UNODC police-recorded offences by M49 region (and World), year, article group and part.
-
-    Country rows are summed, as the mart's region rows are, but kept apart by whether the counted
-    series is limited to ICT-committed conduct (``ICT_PART``) or also holds non-ICT offences
-    (``NON_ICT_PART``), so that a reader never takes all recorded fraud for ICT-related fraud.
-    """
-    schema = {"region_code": pl.String, "region_name": pl.String, "year": pl.Int32, "convention_articles": pl.String,
-              "part": pl.String, "recorded_count": pl.Float64, "countries": pl.UInt32,
-              "categories_counted": pl.String, "worst_mapping_confidence": pl.String,
-              "countries_in_region": pl.Int32, "countries_reporting_any": pl.UInt32, "convention_offence": pl.String,
-              "overlapping_article_groups": pl.String}
-    if rows.height == 0:
-        return pl.DataFrame(schema=schema)
-    country = rows.filter(pl.col("area_type") == "country", pl.col("source_id") == "unodc_cts",
-                          pl.col("measure") == "offences", pl.col("recorded_count").is_not_null(),
-                          pl.col("region_code").is_not_null())
-    country = country.with_columns(part=pl.when(pl.col("includes_non_ict_offences")).then(pl.lit(NON_ICT_PART))
-                                   .otherwise(pl.lit(ICT_PART)))
-    world = country.with_columns(region_code=pl.lit("001"), region_name=pl.lit("World"))
-    both = pl.concat([world, country])
-    rank = pl.col("worst_mapping_confidence").replace_strict(CONFIDENCE_RANK, default=3, return_dtype=pl.Int8)
-    split = both.group_by("region_code", "region_name", "year", "convention_articles", "part").agg(
-        recorded_count=pl.col("recorded_count").sum(), countries=pl.col("area_code").n_unique(),
-        categories_counted=pl.col("categories_counted").str.split(" | ").list.explode().unique().sort()
-        .str.join(" | "),
-        worst_mapping_confidence=pl.col("worst_mapping_confidence").sort_by(rank).last())
-    any_ = both.group_by("region_code", "year").agg(countries_reporting_any=pl.col("area_code").n_unique())
-    regions = rows.filter(pl.col("area_type") == "region", pl.col("countries_in_region").is_not_null()).select(
-        "region_code", "countries_in_region").unique("region_code", keep="first")
-    group_cols = ["convention_articles", "convention_offence"]
-    if "overlapping_article_groups" in rows.columns:
-        group_cols.append("overlapping_article_groups")
-    groups = rows.select(group_cols).drop_nulls("convention_articles").sort(group_cols, nulls_last=True).unique(
-        "convention_articles", keep="first")
-    if "overlapping_article_groups" not in groups.columns:
-        groups = groups.with_columns(overlapping_article_groups=pl.lit(None, dtype=pl.String))
-    out = (split.join(any_, on=["region_code", "year"], how="left")
-           .join(regions, on="region_code", how="left").join(groups, on="convention_articles", how="left"))
-    return out.select([pl.col(c).cast(t) for c, t in schema.items()]).sort(
-        "region_code", "year", "convention_articles", "part")
 
 
 def _wide_parts(split: pl.DataFrame) -> pl.DataFrame:
@@ -618,10 +576,10 @@ CONVENTION_HEADERS = {
 CONVENTION_FORMATS = {"ict_count": "num", "non_ict_count": "num", "total_count": "num"}
 
 
-def convention_article_chart(rows: pl.DataFrame, year: int | None) -> Chart:
-    """UNODC police-recorded offences by Convention article group and M49 region in ``year``, in two
-    panels: ICT-specific series, and series that include non-ICT offences (hatched)."""
-    split = convention_split(rows)
+def convention_article_chart(split: pl.DataFrame, year: int | None) -> Chart:
+    """Police-recorded offences by Convention article group and M49 region in ``year``, in two panels:
+    ICT-specific series, and series that include non-ICT offences (hatched). ``split``: the rows of
+    marts.convention_ict_split_by_region."""
     split = split.filter(pl.col("year") == year) if year is not None else split.clear()
     regional = split.filter(pl.col("region_code") != "001")
     groups = sorted(regional["convention_articles"].unique().to_list(), key=article_key)
@@ -727,9 +685,9 @@ def _log_colorbar(values: list[float], title: str) -> dict:
             "colorbar": {"title": {"text": title}, "tickvals": ticks, "ticktext": [compact(10 ** t) for t in ticks]}}
 
 
-def convention_by_year_chart(rows: pl.DataFrame) -> Chart:
-    """Small-multiple heatmaps, World and each region: article group and part by year, with coverage."""
-    split = convention_split(rows)
+def convention_by_year_chart(split: pl.DataFrame) -> Chart:
+    """Small-multiple heatmaps, World and each region: article group and part by year, with coverage
+    (``split``: the rows of marts.convention_ict_split_by_region)."""
     panels = (["World", *sorted(n for n in split["region_name"].unique().to_list() if n != "World")]
               if split.height else [])
     years = sorted(split["year"].unique().to_list()) if split.height else []
@@ -813,7 +771,8 @@ def convention_by_year_chart(rows: pl.DataFrame) -> Chart:
 
 def iccs_heatmap(regional_offences: pl.DataFrame, crosswalk: pl.DataFrame, year: int | None) -> Chart:
     """Offences per 100,000 population (reporting countries) by ICCS category and M49 region."""
-    cw = crosswalk.filter(pl.col("source_id") == "unodc_cts", pl.col("mapping_status") == "mapped").select(
+    cw = crosswalk.filter(pl.col("source_id").is_in(providing("police_recorded_offences")),
+                          pl.col("mapping_status") == "mapped").select(
         pl.col("source_category").alias("category"), "iccs_code", "iccs_label", "mapping_confidence").unique(
         "category", keep="first").sort("category")
     data = (regional_offences.filter(pl.col("region_level") == "region", pl.col("year") == year)
@@ -869,7 +828,8 @@ def _rate_text(rate: float | None) -> str:
 
 def iccs_by_year_chart(regional_offences: pl.DataFrame, crosswalk: pl.DataFrame) -> Chart:
     """Small-multiple heatmaps, World and each region: rate per 100,000 by ICCS category and year."""
-    cw = crosswalk.filter(pl.col("source_id") == "unodc_cts", pl.col("mapping_status") == "mapped").select(
+    cw = crosswalk.filter(pl.col("source_id").is_in(providing("police_recorded_offences")),
+                          pl.col("mapping_status") == "mapped").select(
         pl.col("source_category").alias("category"), "iccs_code", "mapping_confidence").unique(
         "category", keep="first")
     data = (regional_offences.filter(pl.col("region_level").is_in(["world", "region"]),

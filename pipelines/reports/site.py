@@ -217,10 +217,10 @@ def offences_page(data: SiteData) -> Page:
                                                    first_year=pl.col("year").min(), last_year=pl.col("year").max())
                   .sort("category").to_dicts())
     charts = [figures.offences_mix_chart(offences, year)]
-    articles, crosswalk = data.mart("offences_by_convention_article"), data.mart("offence_crosswalk")
-    if articles.height:
-        charts.append(figures.convention_article_chart(articles, year))
-        charts.append(figures.convention_by_year_chart(articles))
+    split, crosswalk = data.mart("convention_ict_split_by_region"), data.mart("offence_crosswalk")
+    if split.height:
+        charts.append(figures.convention_article_chart(split, year))
+        charts.append(figures.convention_by_year_chart(split))
     regional_offences = data.mart("regional_offences")
     if crosswalk.height and regional_offences.height:
         charts.append(figures.iccs_heatmap(regional_offences, crosswalk, year))

@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from pipelines import build as builds
 from pipelines.assets.checks import domain_check
 from pipelines.assets.crosswalk_checks import CROSSWALK_CHECKS
 from pipelines.assets.indicator_checks import INDICATOR_CHECKS
@@ -26,8 +27,9 @@ def _resource(tmp_path: Path) -> CyberstatsResource:
                               warehouse=str(tmp_path / "wh" / "c.duckdb"), site_dir=str(tmp_path / "site"))
 
 
-def _recorded(tmp_path: Path) -> list[tuple]:
-    with duckdb.connect(str(tmp_path / "wh" / ".build" / "build.duckdb"), read_only=True) as con:
+def _recorded(tmp_path: Path, run_id: str) -> list[tuple]:
+    builds.close()  # the run's shared build connection
+    with duckdb.connect(str(tmp_path / "wh" / ".build" / "builds" / run_id / "build.duckdb"), read_only=True) as con:
         return con.execute("SELECT asset_key, table_name, expectation, severity, success, element_count, "
                            "unexpected_count, message FROM quality.validation_results ORDER BY expectation").fetchall()
 
@@ -49,7 +51,7 @@ def test_a_domain_check_is_recorded_and_blocks_as_declared(tmp_path: Path) -> No
     assert not evaluations["sums_add_up"].passed
     assert evaluations["sums_add_up"].severity == dg.AssetCheckSeverity.ERROR
     assert evaluations["drift_noted"].severity == dg.AssetCheckSeverity.WARN
-    assert _recorded(tmp_path) == [
+    assert _recorded(tmp_path, result.run_id) == [
         ("marts/toy", "marts.toy", "drift_noted", "warn", False, 3, 1,
          "marts.toy: expectation drift_noted failed: one"),
         ("marts/toy", "marts.toy", "sums_add_up", "blocking", False, 7, 1,

@@ -40,12 +40,10 @@ NOT_CHANGED = "The published warehouse and site were not changed."
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory with a good publication next to it (warehouse and site)."""
-    root = tmp_path_factory.mktemp("corpus")
-    data = copy_bundled(root / "data")
-    assert run_cli(data) == 0
-    return root
+def published(golden) -> Path:
+    """A data directory with a good publication next to it (warehouse and site): the session's golden
+    build, only ever cloned here."""
+    return golden.root
 
 
 def clone(published: Path, target: Path) -> Path:

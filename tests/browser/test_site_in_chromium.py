@@ -5,8 +5,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, Visit, png_size
-from tests.conftest import copy_bundled
-from tests.integration.helpers import run_cli, site
+from tests.integration.helpers import site
 
 pytestmark = pytest.mark.browser
 
@@ -18,9 +17,8 @@ SCREENSHOT_COUNTRIES = ("index", "USA", "GBR", "IND", "AUS", "DEU", "ALB", "NGA"
 
 
 @pytest.fixture(scope="module")
-def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = copy_bundled(tmp_path_factory.mktemp("browser") / "data")
-    assert run_cli(data, "--single-file") == 0
+def published_site(golden) -> Path:
+    data = golden.data
     return site(data)
 
 

@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import copy_bundled
 from tests.integration.helpers import run_cli, site, warehouse
 
 READER = """
@@ -31,9 +30,8 @@ def _change_input(data: Path) -> None:
                                                             ",Botnet,Botnet,complaints,588"), encoding="utf-8")
 
 
-def test_a_reader_holding_the_warehouse_does_not_block_publication(tmp_path: Path) -> None:
-    data = copy_bundled(tmp_path / "data")
-    assert run_cli(data) == 0
+def test_a_reader_holding_the_warehouse_does_not_block_publication(published_copy) -> None:
+    data = published_copy.data
     reader = subprocess.Popen([sys.executable, "-c", READER, str(warehouse(data))], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)
     before = reader.stdout.readline().strip()
@@ -48,9 +46,8 @@ def test_a_reader_holding_the_warehouse_does_not_block_publication(tmp_path: Pat
         assert con.execute("SELECT fingerprint FROM meta.publication").fetchone()[0] != before
 
 
-def test_an_interrupted_run_leaves_the_publication_untouched(tmp_path: Path) -> None:
-    data = copy_bundled(tmp_path / "data")
-    assert run_cli(data) == 0
+def test_an_interrupted_run_leaves_the_publication_untouched(published_copy) -> None:
+    data = published_copy.data
     wh, index = warehouse(data), site(data) / "index.html"
     before = (wh.read_bytes(), index.read_bytes())
     _change_input(data)

@@ -12,11 +12,8 @@ from tests.integration.helpers import run_cli, warehouse
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.conftest import copy_bundled
-
-    data = copy_bundled(tmp_path_factory.mktemp("convention") / "data")
-    assert run_cli(data) == 0
+def published(golden) -> Path:
+    data = golden.data
     return data
 
 

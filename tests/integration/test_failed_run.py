@@ -8,8 +8,8 @@ import pytest
 from tests.integration.helpers import run_cli, site, warehouse
 
 
-def test_bad_file_fails_the_run_and_keeps_the_publication(data_dir: Path, capsys: pytest.CaptureFixture) -> None:
-    assert run_cli(data_dir) == 0
+def test_bad_file_fails_the_run_and_keeps_the_publication(published_copy, capsys: pytest.CaptureFixture) -> None:
+    data_dir = published_copy.data
     wh, index = warehouse(data_dir), site(data_dir) / "index.html"
     before = (wh.read_bytes(), index.read_bytes())
     capsys.readouterr()

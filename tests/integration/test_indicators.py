@@ -14,9 +14,8 @@ from tests.integration.helpers import run_cli, warehouse
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = copy_bundled(tmp_path_factory.mktemp("indicators") / "data")
-    assert run_cli(data) == 0
+def published(golden) -> Path:
+    data = golden.data
     return data
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import duckdb
 
 from pipelines.cli import main
-from tests.conftest import copy_bundled
 from tests.integration.helpers import run_cli, site, warehouse
 
 
@@ -17,9 +16,8 @@ def _changes_section(index: Path) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section))
 
 
-def test_report_keeps_what_changed_since_the_previous_publication(tmp_path: Path) -> None:
-    data = copy_bundled(tmp_path / "data")
-    assert run_cli(data) == 0
+def test_report_keeps_what_changed_since_the_previous_publication(published_copy) -> None:
+    data = published_copy.data
     with duckdb.connect(str(warehouse(data)), read_only=True) as con:
         first = con.execute("SELECT fingerprint, run_id FROM meta.publication").fetchone()
         assert con.execute("SELECT change FROM meta.publication_changes").fetchall() == [("first_publication",)]

@@ -6,14 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_bundled
-from tests.integration.helpers import run_cli, warehouse
+from tests.integration.helpers import warehouse
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = copy_bundled(tmp_path_factory.mktemp("compat") / "data")
-    assert run_cli(data) == 0
+def published(golden) -> Path:
+    data = golden.data
     return warehouse(data)
 
 

@@ -75,8 +75,8 @@ def published(layout) -> dict[str, Path]:
     with duckdb.connect(str(layout["wh"])) as con:
         con.execute("CREATE SCHEMA raw; CREATE SCHEMA meta; CREATE SCHEMA staging; CREATE SCHEMA marts")
         con.execute("CREATE TABLE marts.source_files (source_id VARCHAR, kind VARCHAR, release VARCHAR, "
-                    "relpath VARCHAR, sha256 VARCHAR, size_bytes BIGINT, publisher VARCHAR, title VARCHAR, url VARCHAR, "
-                    "licence VARCHAR, retrieved VARCHAR, original_sha256 VARCHAR)")
+                    "relpath VARCHAR, sha256 VARCHAR, size_bytes BIGINT, publisher VARCHAR, title VARCHAR, "
+                    "url VARCHAR, licence VARCHAR, retrieved VARCHAR, original_sha256 VARCHAR)")
         con.execute("INSERT INTO marts.source_files VALUES ('fbi_ic3', 'sources', 'r1', 'sources/fbi_ic3/r1/t.csv', "
                     "?, 10, "
                     "'FBI IC3', 'Internet Crime Report 2024', 'https://www.ic3.gov/AnnualReport', 'public domain', "

@@ -43,8 +43,9 @@ def test_comparison_survives_the_round_trip_through_the_published_warehouse(prev
     # only that database, with the table described like every other.
     assert changes.record(new, previous) == live
     assert changes.stored(new) == live
+    declared = contracts.load("meta", "publication_changes").description
     assert new.execute("SELECT comment FROM duckdb_tables() WHERE schema_name = 'meta' "
-                       "AND table_name = 'publication_changes'").fetchone()[0] == contracts.load("meta", "publication_changes").description
+                       "AND table_name = 'publication_changes'").fetchone()[0] == declared
 
 
 def test_first_publication_and_older_warehouses(previous) -> None:

@@ -5,6 +5,7 @@ distinct line styles, published regional figures, not-converted countries by nam
 import polars as pl
 import pytest
 
+from pipelines.indicators.convention import ict_split_by_region
 from pipelines.reports import figures
 from pipelines.reports.site import with_not_converted_names
 
@@ -63,7 +64,8 @@ def convention_rows() -> pl.DataFrame:
             _conv_row("region", "142", year, "7", 5.0, False, "Unlawful access to a computer system",
                       region="142", region_name="Asia", in_region=51),
         ]
-    return pl.DataFrame(rows)
+    return ict_split_by_region(pl.DataFrame(rows).with_columns(overlapping_article_groups=pl.lit(None, pl.String)),
+                               ("unodc_cts",))
 
 
 def test_convention_chart_keeps_non_ict_series_apart(convention_rows: pl.DataFrame) -> None:
@@ -88,7 +90,7 @@ def test_convention_chart_keeps_non_ict_series_apart(convention_rows: pl.DataFra
 
 def test_convention_chart_shows_overlapping_groups_when_the_mart_has_them(convention_rows: pl.DataFrame) -> None:
     rows = convention_rows.with_columns(overlapping_article_groups=pl.when(pl.col("convention_articles") == "13")
-                                        .then(pl.lit("12;13")).otherwise(None))
+                                        .then(pl.lit("12;13")).otherwise(None))  # as the mart carries it
     chart = figures.convention_article_chart(rows, 2018)
     assert "overlapping_article_groups" in chart.table_headers
     assert "overlaps 12;13" in chart.summary
