@@ -205,7 +205,7 @@ def domain_check(asset: dg.AssetKey, name: str, description: str, expected: str,
 
     # blocking=True for ordering (see build_suite_check); a warning fails with WARN severity and blocks nothing.
     @dg.asset_check(asset=asset, name=name, blocking=True, additional_deps=list(additional_deps),
-                    description=description)
+                    description=f"{'Blocking' if blocking else 'Warning'}: {description}")
     def _check(context: dg.AssetCheckExecutionContext, cyberstats: CyberstatsResource) -> dg.AssetCheckResult:
         build = cyberstats.build(context)
         finding, metadata = evaluate(build)
