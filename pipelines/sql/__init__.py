@@ -8,9 +8,10 @@ Header syntax (parsed by :func:`load`)::
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
 
-SQL_DIR = Path(__file__).resolve().parent
+#: The SQL files are package data (``sql/<layer>/<table>.sql``), read through importlib.resources.
+SQL_DIR = resources.files(__name__)
 _TABLE = re.compile(r"^--\s*@table\s+(.*)$")
 _COLUMN = re.compile(r"^--\s*@column\s+(\w+):\s*(.*)$")
 _CONT = re.compile(r"^--\s{2,}(.*)$")
@@ -49,4 +50,5 @@ def load(layer: str, name: str) -> SqlModel:
 
 
 def models(layer: str) -> list[str]:
-    return sorted(p.stem for p in (SQL_DIR / layer).glob("*.sql"))
+    return sorted(p.name.removesuffix(".sql") for p in (SQL_DIR / layer).iterdir()
+                  if p.is_file() and p.name.endswith(".sql"))
