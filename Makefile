@@ -12,11 +12,14 @@ COMPAT2 := .venv-duckdb2
 .PHONY: run test lint dev bench lock extracts report clean browser-deps
 
 # pip >= 24: the machine's Python ships pip 23.2; the lock is made and tested with a current pip,
-# so installs use one too.
+# so installs use one too. setuptools says "Editable installation. Please be careful with folders in
+# your working directory with the same name as your package" (10 lines) on every editable install of
+# a flat layout, whatever pyproject.toml says; that one notice is filtered out by its text.
 $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev]'
+	PYTHONWARNINGS="ignore:Editable installation" \
+	  $(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev]'
 	touch $@
 
 $(COMPAT1)/.installed: requirements/duckdb1-client.txt

@@ -163,8 +163,11 @@ def _where(settings: Settings) -> None:
     if (settings.site_dir / "cyberstats-report.html").is_file():
         _print(f"  single file: {settings.site_dir / 'cyberstats-report.html'}")
     _print(f"  warehouse: {settings.warehouse}")
-    default = resolve().warehouse if not os.environ.get(ENV_WAREHOUSE) else Path(os.environ[ENV_WAREHOUSE])
-    flag = "" if settings.warehouse == default.resolve() else f" --warehouse {settings.warehouse}"
+    try:  # the warehouse `cyberstats query` opens without options (an installed package has no default)
+        default: Path | None = _warehouse_path(argparse.Namespace(warehouse=None, data_dir=None, site_dir=None))
+    except ConfigError:
+        default = None
+    flag = "" if settings.warehouse == default else f" --warehouse {settings.warehouse}"
     _print(f'  query it:  cyberstats query "select * from marts.losses_by_country_year limit 5"{flag}')  # noqa: S608
 
 
@@ -344,9 +347,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Read FILE with the source's reader and run its expectations; write nothing."""
     from pipelines.quality.validate_file import validate_file
-    from pipelines.settings import BUNDLED_DATA_DIR
+    from pipelines.settings import data_dir_setting
 
-    data_dir = Path(args.data_dir or os.environ.get(ENV_DATA_DIR) or BUNDLED_DATA_DIR).expanduser()
+    data_dir = data_dir_setting(args.data_dir)
     if not (data_dir / "reference").is_dir():
         raise ConfigError(f"{data_dir} has no reference/ folder to check codes against (set --data-dir)")
     path = Path(args.file).expanduser()
@@ -433,7 +436,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def paths(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--data-dir", help=f"input data directory (env {ENV_DATA_DIR}; default: bundled data/)")
+        p.add_argument("--data-dir", help=f"input data directory (env {ENV_DATA_DIR}; default: the checkout's data/; "
+                                          "required when cyberstats is installed as a package)")
         p.add_argument("--warehouse", help=f"published DuckDB file (env {ENV_WAREHOUSE}; "
                                            "default: <data-dir>/warehouse/cyberstats.duckdb)")
         p.add_argument("--site-dir", help=f"published report site (env {ENV_SITE_DIR}; default: <data-dir>/reports)")
@@ -473,7 +477,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--source", required=True, help="registered source id (unodc_cts, fbi_ic3, ...)")
     validate.add_argument("--release", help="release (vintage) name (default: the file's folder name)")
     validate.add_argument("--data-dir", help=f"data directory whose reference/ tables codes are checked against "
-                                             f"(env {ENV_DATA_DIR}; default: bundled data/)")
+                                             f"(env {ENV_DATA_DIR}; default: the checkout's data/; required "
+                                             "when cyberstats is installed as a package)")
     validate.set_defaults(func=cmd_validate)
 
     quarantined = sub.add_parser("quarantine", help="list the files the latest run left out, with the reason "

