@@ -72,7 +72,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         else:
             shutil.copy2(REPO / name, src / name)
     # An absolute path: a bare word would be looked up as a project name on the package index.
-    _pip("wheel", "--no-deps", "--quiet", "--wheel-dir", str(root / "dist"), str(src), cwd=root)
+    # --no-build-isolation: build with this venv's setuptools (a dev dependency), never from the network.
+    _pip("wheel", "--no-deps", "--no-build-isolation", "--quiet", "--wheel-dir", str(root / "dist"), str(src),
+         cwd=root)
     (built,) = (root / "dist").glob("cyberstats-*.whl")
     return built
 
