@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 COMPAT1 := .venv-duckdb1
 COMPAT2 := .venv-duckdb2
 
-.PHONY: run test lint dev bench lock extracts report clean browser-deps
+.PHONY: run test check lint dev bench lock extracts report clean browser-deps
 
 # pip >= 24: the machine's Python ships pip 23.2; the lock is made and tested with a current pip,
 # so installs use one too. setuptools says "Editable installation. Please be careful with folders in
@@ -58,14 +58,22 @@ $(AXE):
 test: $(STAMP) $(COMPAT1)/.installed $(COMPAT2)/.installed browser-deps $(AXE)
 	$(BIN)/ruff check .
 	CYBERSTATS_DUCKDB1_PYTHON=$(CURDIR)/$(COMPAT1)/bin/python CYBERSTATS_DUCKDB2_PYTHON=$(CURDIR)/$(COMPAT2)/bin/python \
-	  CYBERSTATS_AXE_JS=$(CURDIR)/$(AXE) $(BIN)/pytest
+	  CYBERSTATS_AXE_JS=$(CURDIR)/$(AXE) $(BIN)/pytest -n 2 --dist loadfile
+
+# The fast lane: lint and the unit tests (pure functions and small hand-made databases; no pipeline run).
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q tests/unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-# Dagster UI on the same definitions the CLI runs.
+# Dagster UI on the same definitions and the same instance the CLI records its runs in
+# (<work-dir>/dagster, telemetry off): `make dev HOST=0.0.0.0 PORT=3001`.
+HOST ?= 127.0.0.1
+PORT ?= 3000
 dev: $(STAMP)
-	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster_home} sh -c 'mkdir -p "$$DAGSTER_HOME" && $(BIN)/dagster dev -m pipelines.definitions'
+	$(BIN)/cyberstats dev --host $(HOST) --port $(PORT)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

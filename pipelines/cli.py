@@ -402,6 +402,30 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- dev ---------------------------------------------------------------------------------------------
+
+def dev_command(settings: Settings, host: str, port: int) -> tuple[list[str], dict[str, str]]:
+    """The `dagster dev` command line and environment serving the code location on the work folder's
+    instance (where `cyberstats run` records its runs), with telemetry off."""
+    from pipelines.run import ensure_instance_home
+
+    home = ensure_instance_home(settings)
+    env = {**os.environ, "DAGSTER_HOME": str(home), "CYBERSTATS_DATA_DIR": str(settings.data_dir),
+           "CYBERSTATS_WAREHOUSE": str(settings.warehouse), "CYBERSTATS_SITE_DIR": str(settings.site_dir),
+           "CYBERSTATS_WORK_DIR": str(settings.work_dir)}
+    dagster = Path(sys.executable).with_name("dagster")
+    return [str(dagster), "dev", "-m", "pipelines.definitions", "-h", host, "-p", str(port)], env
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    """Serve the Dagster UI on the work folder's instance: CLI runs, materialisations and checks show."""
+    settings = _settings(args)
+    command, env = dev_command(settings, args.host, args.port)
+    _print(f"Dagster UI on http://{args.host}:{args.port} (instance {env['DAGSTER_HOME']}); Ctrl-C stops it.")
+    os.execve(command[0], command, env)
+    return EXIT_OK  # not reached
+
+
 # --- plumbing --------------------------------------------------------------------------------------
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -489,6 +513,13 @@ def build_parser() -> argparse.ArgumentParser:
                              help="list what the published warehouse was built without (default: the last run)")
     quarantined.add_argument("--format", choices=("table", "csv", "json"), default="table")
     quarantined.set_defaults(func=cmd_quarantine)
+
+    dev = sub.add_parser("dev", help="serve the Dagster UI on the instance `cyberstats run` records its runs in")
+    paths(dev)
+    dev.add_argument("--work-dir", help="private build area (default: <warehouse-dir>/.build)")
+    dev.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    dev.add_argument("--port", type=int, default=3000, help="port (default 3000)")
+    dev.set_defaults(func=cmd_dev)
 
     sources = sub.add_parser("sources", help="list the loaded input files with provenance")
     paths(sources)

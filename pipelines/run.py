@@ -28,17 +28,23 @@ telemetry:
 """
 
 
-@contextmanager
-def dagster_instance(settings: Settings) -> Iterator:
-    """The persistent instance of the work folder (``DAGSTER_HOME`` wins when set)."""
-    import dagster as dg
-
+def ensure_instance_home(settings: Settings) -> Path:
+    """The instance folder (``DAGSTER_HOME`` when set, else ``<work-dir>/dagster``), with a dagster.yaml
+    turning telemetry off unless one is there already."""
     home = Path(os.environ["DAGSTER_HOME"]) if os.environ.get("DAGSTER_HOME") else settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
         config.write_text(DAGSTER_YAML, encoding="utf-8")
-    with dg.DagsterInstance.from_config(str(home)) as instance:
+    return home
+
+
+@contextmanager
+def dagster_instance(settings: Settings) -> Iterator:
+    """The persistent instance of the work folder (``DAGSTER_HOME`` wins when set)."""
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(ensure_instance_home(settings))) as instance:
         yield instance
 
 

@@ -42,7 +42,8 @@ SINGLE_FILE = "cyberstats-report.html"
 NAV = [
     ("index.html", "Overview"), ("regional.html", "Regional losses"), ("trends.html", "Trends"),
     ("offences.html", "Offences"), ("countries/index.html", "Countries"), ("quality.html", "Data quality"),
-    ("methodology.html", "Methodology"), ("sources.html", "Sources"), ("downloads.html", "Downloads"),
+    ("methodology.html", "Methodology"), ("sources.html", "Sources"), ("dictionary.html", "Data dictionary"),
+    ("downloads.html", "Downloads"),
 ]
 
 
@@ -349,6 +350,27 @@ def sources_page(data: SiteData) -> Page:
     return Page("sources.html", "sources.html", "Sources and licences", {"groups": groups})
 
 
+#: Schemas of the published warehouse an analyst queries (the other layers are the pipeline's own).
+DICTIONARY_SCHEMAS = ("marts", "quality", "meta")
+
+
+def dictionary_page(data: SiteData) -> Page:
+    """The data dictionary: every mart (and the quality and meta tables) from its contract."""
+    from pipelines import contracts
+
+    tables = []
+    for schema in DICTIONARY_SCHEMAS:
+        for _, table in contracts.tables(schema):
+            c = contracts.load(schema, table)
+            rows = data.mart(table).height if schema == "marts" else None
+            tables.append({"schema": schema, "table": table, "description": c.description, "grain": c.grain,
+                           "key": list(c.key), "rows": rows,
+                           "columns": [{"name": col.name, "type": col.type, "unit": col.unit,
+                                        "required": col.required, "description": col.description}
+                                       for col in c.columns]})
+    return Page("dictionary.html", "dictionary.html", "Data dictionary", {"tables": tables})
+
+
 def downloads_page(data: SiteData, downloads: list[Download]) -> Page:
     return Page("downloads.html", "downloads.html", "Downloads", {
         "downloads": downloads, "comments": data.table_comments, "columns": data.descriptions})
@@ -407,6 +429,7 @@ def build_site(con: duckdb.DuckDBPyConnection, out_dir: Path, run_info: dict, si
         *country_pages(data),
         methodology_page(data),
         sources_page(data),
+        dictionary_page(data),
         downloads_page(data, downloads),
         *[make(data) for make in (extra_pages or [])],
     ]
