@@ -385,11 +385,11 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     except duckdb.Error as exc:
         raise CyberstatsError(f"cannot read {path}: {str(exc).splitlines()[0]}") from exc
     run = (f"run {latest[0]}, {str(latest[1])[:19]} UTC" if latest else "no run recorded")
-    if records.height == 0:
-        _print(f"No quarantined files in the latest run ({run}) of the {where} ({path}).")
-        return EXIT_OK
     columns = ["run_id", "source_id", "relpath", "reason", "expectation", "row_number", "column_name", "expected",
                "found", "unexpected_rows", "quarantined_at"]
+    if records.height == 0 and args.format == "table":
+        _print(f"No quarantined files in the latest run ({run}) of the {where} ({path}).")
+        return EXIT_OK
     if args.format == "table":
         _print(f"{records['relpath'].n_unique()} quarantined file(s) in the latest run ({run}) of the {where} "
                f"({path}); the files were not modified.\n")

@@ -39,11 +39,36 @@ def ensure_instance_home(settings: Settings) -> Path:
     return home
 
 
+_FAST_SQLITE: list[bool] = []
+
+
+def _sqlite_without_fsync() -> None:
+    """Dagster's sqlite storage commits every event in its own connection; with SQLite's default
+    ``synchronous=FULL`` each commit waits for the disk, which made a bundled run a third slower (30 s
+    against 20 s with an in-memory instance, measured here). The run history is a record, not data: a
+    crash may lose its last events, never a table. So sqlite connections of this process skip the fsync
+    (``synchronous=OFF``); the warehouse and the site are published with their own fsyncs."""
+    if _FAST_SQLITE:
+        return
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "connect")
+    def _no_fsync(dbapi_connection, _record) -> None:
+        if type(dbapi_connection).__module__.startswith("sqlite3"):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA synchronous=OFF")
+            cursor.close()
+
+    _FAST_SQLITE.append(True)
+
+
 @contextmanager
 def dagster_instance(settings: Settings) -> Iterator:
     """The persistent instance of the work folder (``DAGSTER_HOME`` wins when set)."""
     import dagster as dg
 
+    _sqlite_without_fsync()
     with dg.DagsterInstance.from_config(str(ensure_instance_home(settings))) as instance:
         yield instance
 

@@ -28,6 +28,8 @@ class Staged:
     #: screening results per staging table (severities as they stand: with allow_quarantine, failures
     #: confined to the files left out are warnings)
     screened: dict[str, list[Result]] = field(default_factory=dict)
+    #: why a table could not be built (a reference table with no file left), else None
+    problem: str | None = None
 
     def files_left_out(self) -> list[str]:
         return sorted({q.relpath for q in self.quarantined})
@@ -45,8 +47,8 @@ def stage(spec: SourceSpec, manifest: pl.DataFrame, refs: References, allow_quar
     blocking expectation is quarantined, the others load.
 
     A source with several staging tables (a reader returning ``(layout, frame)``) needs a frame for each;
-    an observation source with no file left gets an empty table, a reference table does not (raises
-    ValueError naming why: nothing to build it from).
+    an observation source with no file left gets an empty table, a reference table does not: then
+    ``problem`` says why (nothing to build it from), after the quarantine has been worked out.
     """
     loaded = read_files(spec, source_files(manifest))
     loaded = screen(spec, loaded, refs, dict(zip(manifest["relpath"], manifest["sha256"], strict=True)))
@@ -54,6 +56,7 @@ def stage(spec: SourceSpec, manifest: pl.DataFrame, refs: References, allow_quar
     if allow_quarantine:  # the failing files are left out: their failures block nothing
         screened = quarantine.left_out_by_allowance(screened, loaded.files_left_out())
     frames: dict[str, pl.DataFrame] = {}
+    problem = None
     for layout, table in staged_tables(spec):
         contract = contracts.load("staging", table)
         frame = loaded.frames.get(layout)
@@ -62,10 +65,11 @@ def stage(spec: SourceSpec, manifest: pl.DataFrame, refs: References, allow_quar
         if frame is None:
             reasons = "; ".join(q.message for q in loaded.quarantined) or (
                 f"no files under {spec.kind}/{spec.source_id}/")
-            raise ValueError(f"{spec.source_id}: nothing to build staging.{table} from: {reasons}")
+            problem = problem or f"{spec.source_id}: nothing to build staging.{table} from: {reasons}"
+            continue
         frames[table] = contract.conform(frame)
     by_table = {table: [r for r in screened if r.table == f"staging.{table}"] for _, table in staged_tables(spec)}
-    return Staged(frames, loaded.quarantined, by_table)
+    return Staged(frames, loaded.quarantined, by_table, problem)
 
 
 def union_observations(frames: list[pl.DataFrame]) -> pl.DataFrame:

@@ -30,13 +30,12 @@ def build_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         build = cyberstats.build(context)
         manifest = build.read("raw", spec.raw_table)
         refs = references_from_db(build.con, screening_references(spec))
-        try:
-            staged = stage(spec, manifest, refs, cyberstats.allow_quarantine)
-        except ValueError as exc:
-            raise dg.Failure(str(exc)) from exc
+        staged = stage(spec, manifest, refs, cyberstats.allow_quarantine)
         quarantine.record(build.con, context.run.run_id, spec.source_id, staged.quarantined)
         for q in staged.quarantined:
             context.log.warning(f"quarantined {q.relpath}: {q.message}")
+        if staged.problem:
+            raise dg.Failure(staged.problem)
         for table in tables:  # the checks report these rather than evaluate them again
             if staged.screened[table]:
                 record_results(build.con, context.run.run_id, run_started(context), f"staging/{table}",
