@@ -27,7 +27,7 @@ year-on-year change spans them), the third is a diagnostic only:
   Applied Statistics 28(2):126-135): ``U_t = sum_{i<=t} sum_{j>t} sign(x_i - x_j)`` for
   t = 1..n-1, ``K = max |U_t|``, the change after the t that attains K (the first, if several).
   With (mid-)ranks r_i, ``U_t = 2 sum_{i<=t} r_i - t(n+1)``. **p-value**: exact for
-  n <= ``PETTITT_EXACT_MAX`` = 14: the share of the n! orderings of the observed values (ties
+  n <= ``PETTITT_EXACT_MAX`` = 12: the share of the n! orderings of the observed values (ties
   included) whose K is at least the observed one, counted exactly by dynamic programming over the
   2^n prefix sets; above, Pettitt's approximation ``p = 2 exp(-6 K^2 / (n^3 + n^2))`` (capped at 1),
   which is conservative (never below the exact p; checked by enumeration for n <= 10 in
@@ -49,7 +49,7 @@ LEVEL_SHIFT_RATIO = 4.0
 #: ... with both values at least this (counts).
 LEVEL_SHIFT_MIN_COUNT = 100.0
 #: Pettitt's p-value is exact up to this many points, Pettitt's (conservative) approximation above.
-PETTITT_EXACT_MAX = 14
+PETTITT_EXACT_MAX = 12
 
 #: Register kind that marks a detected level shift as a real change (suppresses the detected break).
 NO_BREAK = "no break"

@@ -62,7 +62,7 @@ the test's p-value):
 * **Minimum length** ``MIN_POINTS = 5``: with 4 points even a strictly monotonic series has the
   exact p = 2/4! = 0.083, so no trend could ever be found; with 5 it is 2/5! = 0.017.
 * **Change point** (diagnostic): Pettitt's (1979) test per segment (``change_point_year``: first year
-  after the most likely change, ``change_point_k``, ``change_point_p_value``, exact up to 14 points;
+  after the most likely change, ``change_point_k``, ``change_point_p_value``, exact up to 12 points;
   pipelines/indicators/breaks.py). A monotonic trend also gives a significant change point, so it
   never splits a segment; it is said in the notes when p < ``ALPHA``.
 
