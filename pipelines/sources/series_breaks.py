@@ -21,8 +21,10 @@ One row per documented break. Columns::
 Returned with one row per family (``series_family``), empty cells as nulls, ``year`` as Int32, plus
 ``source_file`` and ``source_row``: the frame the trend functions take as ``breaks``.
 
-Not registered in :mod:`pipelines.sources` yet; :func:`bundled` reads the register shipped in the
-repository's data/reference folder, which the trend functions use when they are given none.
+Registered in :mod:`pipelines.sources` as the reference ``series_breaks`` (staged as
+``staging.stg_series_breaks__register``, which the trend steps read); :func:`bundled` reads the
+register shipped in a checkout's data/reference folder, which the trend functions use when they are
+given none (tests and notebooks).
 """
 
 import re
@@ -33,7 +35,6 @@ import polars as pl
 
 from pipelines.errors import InputError
 from pipelines.indicators.breaks import KINDS
-from pipelines.settings import BUNDLED_DATA_DIR
 from pipelines.sources._curated import read_curated, refuse
 from pipelines.sources._tabular import ROW
 
@@ -75,11 +76,18 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
 
 @lru_cache(maxsize=1)
 def bundled() -> pl.DataFrame:
-    """The register bundled with the code (newest release under data/reference/series_breaks/)."""
-    base = BUNDLED_DATA_DIR / "reference" / SOURCE_ID
+    """The register bundled with a checkout (newest release under data/reference/series_breaks/), for
+    tests and notebooks; the pipeline stages the register of its data directory like every reference."""
+    from pipelines.settings import bundled_data_dir
+
+    data_dir = bundled_data_dir()
+    if data_dir is None:
+        raise InputError(file=f"reference/{SOURCE_ID}", expected="a checkout's bundled data directory",
+                         found="an installed package without one")
+    base = data_dir / "reference" / SOURCE_ID
     releases = sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")) if base.is_dir() else []
     if not releases:
         raise InputError(file=f"reference/{SOURCE_ID}", expected="a release folder holding " + FILE_NAME,
                          found="nothing")
     path = releases[-1] / FILE_NAME
-    return read(path, path.relative_to(BUNDLED_DATA_DIR).as_posix(), releases[-1].name)
+    return read(path, path.relative_to(data_dir).as_posix(), releases[-1].name)
