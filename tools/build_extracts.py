@@ -1006,10 +1006,93 @@ def build_convention_status(shared: Path) -> list[Extract]:
     })]
 
 
+# --- series break register -----------------------------------------------------------------------
+#
+# Documented breaks in the trend series (pipelines/sources/series_breaks.py describes the columns).
+# The IC3 and ACCC rows were the BREAKS literal of pipelines/indicators/trends.py until issue 11.
+
+SERIES_BREAK_COLUMNS = ["series_families", "series_name", "area_code", "year", "kind", "reason", "source",
+                        "source_url"]
+_IC3_FAMILIES = "ic3_crime_type_count;ic3_crime_type_loss_usd"
+_IC3_TABLES = ("IC3 crime-type tables as printed in the annual reports, in the transcription "
+               "shared/data/real/fbi_ic3/crime_type_{counts,losses}_long.csv (category_raw)")
+_NIBRS_URL = "https://le.fbi.gov/cjis-division/cjis-link/are-you-ready-the-countdown-to-nibrs"
+SERIES_BREAKS: list[dict[str, str]] = [
+    {"series_families": "ic3_crime_type_count", "area_code": "USA", "year": "2023", "kind": "count basis",
+     "reason": "IC3 crime types are counted by victims up to the 2022 report ('by Victim Count') and by complaints "
+               "from the 2023 report ('by Complaint Count')",
+     "source": "shared/data/facts/taxonomy_facts.md §5 (crime-type tables 2022-2024: 'In 2022 the counts are "
+               "victims, not complaints'); pipelines/sources/fbi_ic3.py LAST_VICTIM_COUNT_YEAR"},
+    {"series_families": _IC3_FAMILIES, "series_name": "Phishing", "area_code": "USA", "year": "2023", "kind": "merge",
+     "reason": "Phishing and Spoofing were merged into one category, Phishing/Spoofing, in the 2023 report (its "
+               "three-year table restates 2022 as 321,136 = Phishing 300,497 + Spoofing 20,649)",
+     "source": "shared/data/facts/taxonomy_facts.md §5 'Phishing/Spoofing merge'"},
+    {"series_families": _IC3_FAMILIES, "series_name": "Malware", "area_code": "USA", "year": "2017", "kind": "merge",
+     "reason": "Malware/Scareware and Virus, separate categories in the 2015-2016 reports, are printed as one "
+               "category, Malware/Scareware/Virus, from the 2017 report (relabelled Malware from 2022)",
+     "source": _IC3_TABLES},
+    {"series_families": _IC3_FAMILIES, "series_name": "Threats of Violence", "area_code": "USA", "year": "2021",
+     "kind": "merge",
+     "reason": "Harassment/Threats of Violence (2015-2020 reports) became Terrorism/Threats of Violence in the 2021 "
+               "report: Terrorism, a separate category until 2020, was merged in",
+     "source": _IC3_TABLES},
+    {"series_families": _IC3_FAMILIES, "series_name": "Threats of Violence", "area_code": "USA", "year": "2022",
+     "kind": "split",
+     "reason": "From the 2022 report Harassment/Stalking and Threats of Violence are separate categories",
+     "source": _IC3_TABLES},
+    {"series_families": "country_loss_lcu;country_loss_usd_constant", "series_name": "accc_combined",
+     "area_code": "AUS", "year": "2019", "kind": "coverage",
+     "reason": "ACCC combined losses include the big-four banks' data from 2019; AFCX, IDCARE and ASIC data were "
+               "added later, in years the sources read do not state, so the 2019+ segment is not strictly comparable "
+               "either",
+     "source": "national_headline_figures.csv notes on the accc_combined rows (Targeting Scams 2019: 'first year "
+               "including big-four bank data'); shared/data/facts/README.md (AUS: 'Source coverage widened over "
+               "time')"},
+    {"series_families": "unodc_offences_count;unodc_offences_rate_unodc", "area_code": "USA", "year": "2021",
+     "kind": "recording system",
+     "reason": "The FBI retired the UCR Summary Reporting System on 1 January 2021 and has since collected crime "
+               "statistics only through NIBRS, which counts up to 10 offences per incident where SRS counted the "
+               "most serious one (hierarchy rule) and which fewer agencies reported in 2021: US police-recorded "
+               "counts from 2021 are on another basis (UNODC CTS 2024-05-16, USA Fraud: 112,700 in 2019, no 2020 "
+               "figure, 906,018 in 2021, 920,555 in 2022)",
+     "source": "FBI CJIS, 'Are You Ready? The Countdown to NIBRS' (SRS retired 1 January 2021; hierarchy rule vs up "
+               "to 10 offences per incident); FBI, 'Estimates Will Help Fill in Crime Statistics Gap' (2022: 2021 "
+               "participation too low for national tables, https://www.fbi.gov/news/stories/"
+               "estimates-will-help-fill-in-crime-statistics-gap-081122); figures: shared/data/real/unodc_cts/"
+               "release_2024-05-16/data_cts_corruption_and_economic_crime.xlsx",
+     "source_url": _NIBRS_URL},
+]
+
+
+def build_series_breaks(shared: Path) -> list[Extract]:
+    facts = shared / "facts" / "taxonomy_facts.md"
+    rows = [SERIES_BREAK_COLUMNS, *[[b.get(c, "") for c in SERIES_BREAK_COLUMNS] for b in SERIES_BREAKS]]
+    unodc = shared / "real" / "unodc_cts" / "release_2024-05-16" / "data_cts_corruption_and_economic_crime.xlsx"
+    headline = shared / "facts" / "national_headline_figures.csv"
+    return [Extract(Path("reference/series_breaks") / EXTRACTED_ON / "series_breaks.csv", csv_text(rows), {
+        "source_id": "series_breaks", "publisher": "cyberstats (curated from the shared facts and publisher notes)",
+        "title": "Series break register: where a trend series changes definition, counting basis, recording system "
+                 "or coverage",
+        "release": EXTRACTED_ON, "url": "pipelines/sources/series_breaks.py",
+        "licence": "Apache-2.0 (this table); the facts belong to the publishers named per row",
+        "retrieved": EXTRACTED_ON,
+        "original": original(facts, shared, "shared/data/facts/taxonomy_facts.md §5 (IC3 crime-type tables)"),
+        "facts": [original(headline, shared, "shared/data/facts/national_headline_figures.csv (ACCC notes)"),
+                  original(unodc, shared, "UNODC CTS release 2024-05-16 (USA Fraud counts around the NIBRS "
+                                          "transition)")],
+        "extract": {"made_by": MADE_BY,
+                    "method": "one row per documented break (tools/build_extracts.py SERIES_BREAKS): the IC3 and "
+                              "ACCC rows moved from pipelines/indicators/trends.py (BREAKS) and the NIBRS transition "
+                              "(FBI pages named in the row); detected level shifts are not listed here "
+                              "(pipelines/indicators/breaks.py finds them)",
+                    "rows": len(rows) - 1},
+    })]
+
+
 def build_all(shared: Path) -> list[Extract]:
     return [*build_unodc(shared), *build_ic3(shared), *build_national(shared), *build_ncrb(shared),
             *build_reference(shared), *build_headline_series(shared), *build_crosswalk(shared),
-            *build_convention_status(shared)]
+            *build_convention_status(shared), *build_series_breaks(shared)]
 
 
 def render_sidecar(extract: Extract) -> str:

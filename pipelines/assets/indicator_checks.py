@@ -108,7 +108,8 @@ def _trends(build: Build) -> tuple[Finding, dict]:
     # sibling that may not be materialised yet when this check runs).
     [trends] = _read(build, "marts", "trends")
     [points] = _read(build, "intermediate", "int_trend_points")
-    problems = contract_violations(trends, points)
+    [register] = _read(build, "staging", "stg_series_breaks__register")
+    problems = contract_violations(trends, points, register)
     return Finding.from_problems(problems, trends.height), {
         "segments": trends.height, "problems": len(problems),
         "unexpected": dg.MetadataValue.md("\n".join(f"- {p}" for p in problems[:20]) or "none")}
@@ -141,7 +142,8 @@ INDICATOR_CHECKS = [
                  "when a segment has at least min_points points.",
                  "no segment straddling a known break, CAGR only with positive endpoints, trend statistics exactly "
                  "when a segment has at least min_points points", _trends,
-                 additional_deps=[dg.AssetKey(["intermediate", "int_trend_points"])]),
+                 additional_deps=[dg.AssetKey(["intermediate", "int_trend_points"]),
+                                  dg.AssetKey(["staging", "stg_series_breaks__register"])]),
     domain_check(dg.AssetKey(["marts", "convention_ict_split_by_region"]), "parts_add_up_to_region_rows",
                  "The ICT-specific part and the part including non-ICT offences of a region, year and article group "
                  "add up to the source's region row of offences_by_convention_article.",

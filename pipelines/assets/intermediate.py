@@ -24,7 +24,7 @@ from pipelines.indicators.convention import crosswalk_coverage, ict_split_by_reg
 from pipelines.indicators.losses import aggregate_losses, country_losses
 from pipelines.indicators.offences import offences_by_country_year, totals_from_parts
 from pipelines.indicators.rates import discrepancy_summary, reconcile_rates
-from pipelines.indicators.regional import regional_losses, regional_offences
+from pipelines.indicators.regional import regional_losses, regional_offences, regional_offences_panel
 from pipelines.indicators.trends import ic3_points, loss_points, regional_points, trend_summary, unodc_points
 from pipelines.indicators.trends import trend_points as build_trend_points
 from pipelines.sources import ALL, providing
@@ -53,6 +53,7 @@ def of(capability: str) -> Callable[[pl.DataFrame], pl.DataFrame]:
 OBS, AREAS = "staging.observations", "intermediate.int_areas_with_regions"
 POP = "intermediate.int_population_by_country_year"
 CROSSWALK, CODED = "staging.stg_offence_crosswalk__mappings", "intermediate.int_observations_with_offence_codes"
+BREAKS = "staging.stg_series_breaks__register"
 offences_of, rates_of, crime_types_of = of("police_recorded_offences"), of("published_rates"), of("crime_type_trends")
 
 STEPS = [
@@ -97,11 +98,14 @@ STEPS = [
          lambda rec, s: discrepancy_summary(rec)),
     Step("int_national_totals_from_parts", (OBS,),
          lambda obs, s: totals_from_parts(obs, providing("parts_sum_to_total"))),
+    Step("int_regional_offences_panel", ("intermediate.int_offences_latest_release", AREAS, POP, BREAKS),
+         lambda offences, areas, pop, breaks, s: regional_offences_panel(offences, areas, pop,
+                                                                         s.min_population_coverage, breaks)),
     Step("int_trend_points", ("intermediate.int_losses_converted_to_usd", OBS, "intermediate.int_regional_offences",
-                              "intermediate.int_regional_losses"),
-         lambda losses, obs, reg_offences, reg_losses, s: build_trend_points(
+                              "intermediate.int_regional_losses", "intermediate.int_regional_offences_panel", BREAKS),
+         lambda losses, obs, reg_offences, reg_losses, panel, breaks, s: build_trend_points(
              loss_points(losses), ic3_points(crime_types_of(obs)), unodc_points(offences_of(obs)),
-             regional_points(reg_offences, reg_losses))),
+             regional_points(reg_offences, reg_losses, offences_panel=panel), breaks=breaks)),
     Step("int_trends", ("intermediate.int_trend_points",), lambda points, s: trend_summary(points)),
 ]
 

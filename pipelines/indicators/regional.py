@@ -34,6 +34,9 @@ count as follows.
 
 import polars as pl
 
+from pipelines.indicators.breaks import NO_BREAK, level_shifts, register_breaks
+from pipelines.indicators.trends import UNODC_COUNT, UNODC_RATE, resolve_register
+
 WORLD = ("001", "World")
 LEVELS = ("world", "region", "subregion")
 #: Area types that are members of a region (countries and Kosovo); sub-national parts are not.
@@ -252,3 +255,133 @@ def publishable_violations(df: pl.DataFrame) -> pl.DataFrame:
     return df.filter(pl.col("is_publishable") & (
         pl.col("population_coverage_share").is_null()
         | (pl.col("population_coverage_share") < pl.col("min_population_coverage"))))
+
+
+# --- constant panels (issue 11) ------------------------------------------------------------------
+
+PANEL_COLUMNS = {
+    "region_level": pl.String, "region_code": pl.String, "region_name": pl.String, "parent_region_code": pl.String,
+    "indicator": pl.String, "dimension": pl.String, "category": pl.String, "year": pl.Int32,
+    "offences_count": pl.Float64, "population_wb_reporting": pl.Float64, "offences_per_100k_population_wb": pl.Float64,
+    "population_wb_region": pl.Float64, "population_coverage_share": pl.Float64, "min_population_coverage": pl.Float64,
+    "panel_countries": pl.Int32, "panel_country_codes": pl.String, "panel_first_year": pl.Int32,
+    "panel_last_year": pl.Int32, "panel_years": pl.Int32, "countries_left_out": pl.String,
+}
+
+
+def _member_breaks(units: pl.DataFrame, register: pl.DataFrame) -> dict[tuple, list[int]]:
+    """Break years of each reporting unit's own offence series: register rows for its UNODC offence
+    series and level shifts of its counts (pipelines/indicators/breaks.py), less ``no break`` rows."""
+    out: dict[tuple, list[int]] = {}
+    series: dict[tuple, list[tuple[int, float]]] = {}
+    for c, ind, dim, cat, year, count in units.select("country_iso3", *OFFENCE_KEY, "offences_count").iter_rows():
+        series.setdefault((c, ind, dim, cat), []).append((year, count))
+    for key, pts in series.items():
+        c, ind, _dim, cat = key
+        pts.sort()
+        rows = register_breaks(register, UNODC_COUNT, f"{ind}: {cat}", c, families=(UNODC_COUNT, UNODC_RATE))
+        kept = {r["year"] for r in rows if r["kind"] == NO_BREAK}
+        years = {r["year"] for r in rows if r["kind"] != NO_BREAK}
+        years |= {s.year for s in level_shifts([y for y, _ in pts], [v for _, v in pts]) if s.year not in kept}
+        if years:
+            out[key] = sorted(years)
+    return out
+
+
+def regional_offences_panel(offences: pl.DataFrame, areas: pl.DataFrame, population: pl.DataFrame,
+                            min_population_coverage: float, breaks: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Regional offence counts and rates over a **constant panel** of countries, for trends.
+
+    Same inputs as :func:`regional_offences` (plus the series break register, ``breaks``; None = the
+    register bundled with the code, see pipelines.indicators.trends.resolve_register). A sum whose
+    reporting countries change from year to year mixes change with coverage; this gives, for each
+    level, region and offence category, one window of years and one set of countries:
+
+    * the window ends in the region's latest publishable year (reporting countries hold at least
+      ``min_population_coverage`` of its World Bank population) and reaches back as far as an
+      adequate constant panel exists; years before it have no panel figure;
+    * the **panel** of a window is the countries that report in *every* year of it and whose own
+      offence series has no break inside it (a register break, or a level shift detected on their
+      counts: a country whose figures are not comparable with themselves cannot make the sum so);
+    * a panel is **adequate** when it is not empty and its population is at least
+      ``min_population_coverage`` of the region's in every year of the window (the publishable rule
+      applied to the panel); the window is extended one year back at a time while it stays
+      adequate (the panel can only shrink as the window grows, so the first failure ends it).
+
+    Returns one row per region, offence category and year of the window (PANEL_COLUMNS): the
+    panel's sum and World Bank rate, its coverage, ``panel_countries`` (how many),
+    ``panel_country_codes``, ``panel_first_year``/``panel_last_year``/``panel_years`` (the window, in
+    calendar years) and ``countries_left_out`` (countries that report in some year of the window but
+    are not in the panel, and why). A region with no publishable year has no rows; a window shorter
+    than the trend minimum gets "insufficient data" from the trend functions. Wire as
+    ``regional_points(..., offences_panel=regional_offences_panel(...))``.
+    """
+    members = region_members(areas)
+    units, _ = offence_reporting_units(offences, population)
+    if units.height == 0:
+        return pl.DataFrame(schema=PANEL_COLUMNS)
+    register = resolve_register(breaks)
+    member_breaks = _member_breaks(units, register)
+    reporting = units.join(members, on="country_iso3", how="inner")
+    regions = region_population(members, population, units.select("year").unique())
+    region_pop = {(lvl, code, y): p for lvl, code, y, p in
+                  regions.select("region_level", "region_code", "year", "population_region").iter_rows()}
+    cells: dict[tuple, dict[int, dict[str, tuple[float, float]]]] = {}
+    for row in reporting.select(*LEVEL_KEY, *OFFENCE_KEY, "country_iso3", "offences_count", "population").iter_rows():
+        lvl, code, name, parent, ind, dim, cat, year, c, count, pop = row
+        cells.setdefault((lvl, code, name, parent, ind, dim, cat), {}).setdefault(year, {})[c] = (count, pop)
+    out = []
+    for key, by_year in cells.items():
+        lvl, code, name, parent, ind, dim, cat = key
+
+        def coverage(countries: set[str], y: int, lvl: str = lvl, code: str = code,
+                     by_year: dict = by_year) -> float | None:
+            total = region_pop.get((lvl, code, y))
+            if not total:
+                return None
+            return sum(by_year[y][c][1] for c in countries) / total
+
+        publishable = [y for y in sorted(by_year)
+                       if (cov := coverage(set(by_year[y]), y)) is not None and cov >= min_population_coverage]
+        if not publishable:
+            continue
+        end = publishable[-1]
+        best: tuple[int, set[str]] | None = None
+        start = end
+        while start >= min(by_year):
+            window = range(start, end + 1)
+            if any(y not in by_year for y in window):
+                break
+            panel = set.intersection(*(set(by_year[y]) for y in window))
+            panel = {c for c in panel if not any(start < b <= end for b in member_breaks.get((c, ind, dim, cat), []))}
+            covs = [coverage(panel, y) for y in window]
+            if not panel or any(cv is None or cv < min_population_coverage for cv in covs):
+                break
+            best = (start, panel)
+            start -= 1
+        if best is None:
+            continue
+        first, panel = best
+        codes = ", ".join(sorted(panel))
+        left = set().union(*(set(by_year[y]) for y in range(first, end + 1))) - panel
+        reasons = []
+        for c in sorted(left):
+            missing = [y for y in range(first, end + 1) if c not in by_year[y]]
+            brk = [b for b in member_breaks.get((c, ind, dim, cat), []) if first < b <= end]
+            why = ([f"no figure for {', '.join(map(str, missing))}"] if missing else []) + \
+                  ([f"break in its own series in {', '.join(map(str, brk))}"] if brk else [])
+            reasons.append(f"{c} ({'; '.join(why)})")
+        for y in range(first, end + 1):
+            count = sum(by_year[y][c][0] for c in panel)
+            pop = sum(by_year[y][c][1] for c in panel)
+            out.append({"region_level": lvl, "region_code": code, "region_name": name, "parent_region_code": parent,
+                        "indicator": ind, "dimension": dim, "category": cat, "year": y, "offences_count": count,
+                        "population_wb_reporting": pop, "offences_per_100k_population_wb": count / pop * 1e5,
+                        "population_wb_region": region_pop[(lvl, code, y)],
+                        "population_coverage_share": coverage(panel, y),
+                        "min_population_coverage": min_population_coverage,
+                        "panel_countries": len(panel), "panel_country_codes": codes, "panel_first_year": first,
+                        "panel_last_year": end, "panel_years": end - first + 1,
+                        "countries_left_out": "; ".join(reasons) or None})
+    df = pl.DataFrame(out, schema=PANEL_COLUMNS)
+    return _level_order(df).sort("_level", "region_code", "indicator", "dimension", "category", "year").drop("_level")

@@ -1,10 +1,19 @@
 """Trends: year-on-year change, CAGR, Sen's slope and the Mann-Kendall test, per series segment.
 
 Everything here is plain Python (``math`` and ``statistics``; no numpy or scipy at run time) and
-works on short annual series. The methods, with the choices made:
+works on short annual series. The methods, with the choices made (issue 11 revised the segments and
+the test's p-value):
 
-* **Segments.** A series is split at every known break (:data:`BREAKS`): no statistic, CAGR or
-  year-on-year change is computed across a break. A segment is the unit of every statistic below.
+* **Segments.** A series is split at every boundary (:func:`series_boundaries`), and no statistic,
+  CAGR or year-on-year change is computed across one. Boundaries are: the breaks of the curated
+  **series break register** (data/reference/series_breaks; :func:`pipelines.sources.series_breaks.read`;
+  a regional sum also takes those of its reporting countries' series); **detected level shifts**
+  (pipelines/indicators/breaks.py: consecutive reported counts differing by a factor of 4 or more,
+  both at least 100; screened on UNODC-derived offence counts, their rates taking the shifts of
+  their counts); and, for regional sums, a **change of the reporting countries** (a sum over other
+  countries is another quantity). Each point says whether a boundary lies before it
+  (``break_before``, ``break_reason``). A segment is the unit of every statistic below. Trends over a
+  constant panel of countries come from :func:`pipelines.indicators.regional.regional_offences_panel`.
 * **Year-on-year change** (per point): ``value - previous`` and ``value / previous - 1`` against the
   figure of the *previous calendar year* in the same segment. No figure for the previous year, or a
   break in between, gives null with a note; the percentage is null when the previous value is not
@@ -12,41 +21,66 @@ works on short annual series. The methods, with the choices made:
 * **CAGR** ``(last / first) ** (1 / (last_year - first_year)) - 1``, only with positive first and
   last values (a segment never contains a break, so "no break between them" holds by construction).
 * **Sen's slope** (Theil 1950, Sen 1968): the median of the pairwise slopes
-  ``(x_j - x_i) / (year_j - year_i)``, in the series' unit per year. Its confidence interval is Sen's
-  (1968, eq. 2.6; Gilbert 1987 §16.5): with ``N`` ordered slopes and ``C = z(1 - a/2) * sqrt(Var S)``
-  (Var S with the tie correction, without the serial-correlation correction), the bounds are the
-  slopes of 0-based rank ``round((N - C) / 2) - 1`` and ``round((N + C) / 2)`` (the ranks
-  ``scipy.stats.theilslopes`` uses); when a rank falls outside the slopes the interval is not
-  determinable and stays null (scipy clamps it to the extreme slope instead). **Relative slope** =
-  slope / median of the segment's values (fraction per year; null when the median is not positive).
+  ``(x_j - x_i) / (year_j - year_i)``, in the series' unit per year; the **Theil-Sen intercept** is
+  the median of ``x_i - slope * year_i``, so the line is ``sen_intercept + slope * year``. The
+  slope's confidence interval is Sen's (1968, eq. 2.6; Gilbert 1987 §16.5): with ``N`` ordered slopes
+  and ``C = z(1 - a/2) * sqrt(Var S)`` (Var S with the tie correction, without any serial-correlation
+  correction), the bounds are the slopes of 0-based rank ``round((N - C) / 2) - 1`` and
+  ``round((N + C) / 2)`` (the ranks ``scipy.stats.theilslopes`` uses); when a rank falls outside the
+  slopes the interval is not determinable and stays null. **Relative slope** = slope / median of the
+  segment's values (fraction per year; null when the median is not positive).
 * **Mann-Kendall** (Mann 1945, Kendall 1975): ``S = sum sign(x_j - x_i)`` over i < j (time order),
-  ``Var S = [n(n-1)(2n+5) - sum t(t-1)(2t+5)] / 18`` over groups of ``t`` tied values.
-  **Hamed-Rao (1998) correction** for serial correlation: the series is detrended with Sen's slope,
-  ranked, and the lag-k autocorrelations of the ranks (k = 1..n-1) that are significant at ``ALPHA``
-  (|r_k| > z(1 - a/2) / sqrt(n)) inflate the variance:
-  ``n/n* = 1 + 2 / (n(n-1)(n-2)) * sum (n-k)(n-k-1)(n-k-2) r_k`` and ``Var* S = Var S * n/n*``.
-  (Lags are positions in the observed sequence; a segment with missing years is treated as
-  consecutive for this correction only.) A constant detrended series has no autocorrelation
-  (n/n* = 1); a correction that would make the variance non-positive is not applied and said.
-  ``Z = (S - sign S) / sqrt(Var* S)`` (continuity correction), two-sided ``p = erfc(|Z| / sqrt 2)``.
-  **Direction**: ``increasing`` / ``decreasing`` when p < ``ALPHA`` (by the sign of S), else
-  ``no trend``; ``insufficient data`` below ``MIN_POINTS`` points.
-* **Minimum length** ``MIN_POINTS = 5``: with 4 points even a strictly monotonic series gives
-  p = 0.089 (S = 6, Var S = 8.67), so no trend could ever be found; at 5 points a strictly monotonic
-  series reaches p = 0.027. Results on 5-9 points rest on the normal approximation and are flagged
-  ``small_sample``.
+  ``Var S = [n(n-1)(2n+5) - sum t(t-1)(2t+5)] / 18`` over groups of ``t`` tied values. The two-sided
+  p-value (``mk_method``):
 
-The same statistics were checked against ``pymannkendall.hamed_rao_modification_test`` and
-``scipy.stats.theilslopes`` on real series (tests/unit/indicators/test_trends.py).
+  - **exact** for n <= ``EXACT_MAX_POINTS`` = 10, as Kendall's (1975, Appendix Table 1) and
+    Gilbert's (1987 §16.4.1, Table A18) tables do for n <= 10: ``P(|S| >= |s|)`` over the distinct
+    arrangements of the observed values, all equally likely under no trend. Without ties that is the
+    distribution of the number of inversions of a random permutation; with ties the q-multinomial
+    coefficient gives it (:func:`mk_exact_distribution`), so ties need no approximation. No
+    serial-correlation correction: ten or fewer points cannot estimate lag autocorrelations
+    (the screen below would need |r_k| > 0.62 at n = 10), so the test assumes exchangeability, as
+    Mann's does, and the result is flagged ``small_sample`` below 10 points.
+  - **normal** above: ``Z = (S - sign S) / sqrt(Var* S)`` (continuity correction),
+    ``p = erfc(|Z| / sqrt 2)``, with the **Hamed-Rao (1998) correction** for serial correlation: the
+    series is detrended with Sen's slope, ranked, and the lag-k autocorrelations of the ranks
+    (k = 1..n-1) significant at ``ALPHA`` (|r_k| > z(1 - a/2) / sqrt(n)) give
+    ``n/n* = 1 + 2 / (n(n-1)(n-2)) * sum (n-k)(n-k-1)(n-k-2) r_k``. It is applied only when it
+    **widens** the variance (n/n* > 1; ``Var* S = Var S * n/n*``, ``mk_method`` "normal, Hamed-Rao").
+    A factor below 1 (negative autocorrelation) is reported in the notes and not applied: in series
+    this short the sample autocorrelations are biased towards negative values (about -1/n at lag 1
+    for independent data; Kendall 1954, Marriott & Pope 1954), and applying them made p-values
+    smaller than the exact test allows (a factor of 0.089 at n = 9 gave p = 1.9e-34) and created
+    verdicts that the uncorrected test does not support. (Lags are positions in the observed
+    sequence; a segment with missing years is treated as consecutive for this correction only.)
+  - Never below the exact minimum: ``mk_p_value >= mk_p_value_min = 2 / (number of distinct
+    arrangements)`` (2 / n! without ties), the p of a strictly monotonic series.
+
+  ``mk_p_value_uncorrected`` is the p without the serial-correlation correction (equal to
+  ``mk_p_value`` for the exact test). **Direction**: ``increasing`` / ``decreasing`` when p < ``ALPHA``
+  (by the sign of S), else ``no trend``; ``insufficient data`` below ``MIN_POINTS`` points.
+* **Minimum length** ``MIN_POINTS = 5``: with 4 points even a strictly monotonic series has the
+  exact p = 2/4! = 0.083, so no trend could ever be found; with 5 it is 2/5! = 0.017.
+* **Change point** (diagnostic): Pettitt's (1979) test per segment (``change_point_year``: first year
+  after the most likely change, ``change_point_k``, ``change_point_p_value``, exact up to 12 points;
+  pipelines/indicators/breaks.py). A monotonic trend also gives a significant change point, so it
+  never splits a segment; it is said in the notes when p < ``ALPHA``.
+
+The statistics are checked against ``pymannkendall`` (original and Hamed-Rao tests) and
+``scipy.stats`` (``kendalltau`` exact p-values, ``theilslopes``) on real series and on seeded
+synthetic ones (tests/unit/indicators/test_trends.py).
 """
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from itertools import pairwise
 from statistics import NormalDist, median
 
 import polars as pl
+
+from pipelines.indicators.breaks import NO_BREAK, Break, empty_register, level_shifts, pettitt, register_breaks
 
 #: Significance level of the Mann-Kendall test and of the Hamed-Rao autocorrelation screen.
 ALPHA = 0.05
@@ -54,8 +88,11 @@ ALPHA = 0.05
 CONFIDENCE = 0.95
 #: Fewer points than this: "insufficient data" (see module docstring for why 5).
 MIN_POINTS = 5
-#: Below this many points the normal approximation is rough: results are flagged small_sample.
+#: Below this many points results are flagged small_sample (low power; serial correlation not assessed).
 SMALL_SAMPLE_POINTS = 10
+#: Up to this many points the p-value comes from the exact null distribution of S (Kendall 1975 tables,
+#: Gilbert 1987 §16.4.1: exact for n <= 10, normal approximation above).
+EXACT_MAX_POINTS = 10
 
 INSUFFICIENT = "insufficient data"
 
@@ -85,6 +122,80 @@ def mk_variance(values: Sequence[float]) -> float:
     return (n * (n - 1) * (2 * n + 5) - ties) / 18
 
 
+@cache
+def _q_binomial(m: int, k: int) -> tuple[int, ...]:
+    """Coefficients of the Gaussian binomial [m choose k]_q (q^0 first)."""
+    if k < 0 or k > m:
+        return (0,)
+    if k in (0, m):
+        return (1,)
+    a, b = _q_binomial(m - 1, k - 1), _q_binomial(m - 1, k)
+    out = [0] * (k * (m - k) + 1)
+    for i, c in enumerate(a):
+        out[i] += c
+    for i, c in enumerate(b):
+        out[i + k] += c
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _inversion_counts(group_sizes: tuple[int, ...]) -> tuple[int, ...]:
+    """Number of distinct arrangements of a multiset (groups of equal values of these sizes, in
+    increasing value order) with I strict inversions, for I = 0, 1, ...: the q-multinomial
+    coefficient [n; t_1, ..., t_m]_q = prod_k [t_1 + ... + t_k choose t_k]_q."""
+    poly, total = (1,), 0
+    for t in group_sizes:
+        total += t
+        factor = _q_binomial(total, t)
+        out = [0] * (len(poly) + len(factor) - 1)
+        for i, a in enumerate(poly):
+            if a:
+                for j, b in enumerate(factor):
+                    out[i + j] += a * b
+        poly = tuple(out)
+    return poly
+
+
+def mk_exact_distribution(values: Sequence[float]) -> dict[int, int]:
+    """Exact null distribution of S: {S: number of distinct arrangements of the observed values}.
+
+    Under no trend every distinct arrangement of the values is equally likely (Mann 1945; Kendall
+    1975, ch. 4). With I the number of pairs i < j with x_i > x_j and N the number of pairs of unequal
+    values, S = N - 2 I; the distribution of I over the arrangements of a multiset is the
+    q-multinomial coefficient, so no enumeration is needed. Without ties this is the distribution
+    of the number of inversions of a random permutation (Kendall's tables).
+    """
+    counts: dict[float, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    sizes = tuple(counts[v] for v in sorted(counts))
+    n = len(values)
+    unequal = n * (n - 1) // 2 - sum(t * (t - 1) // 2 for t in sizes)
+    return {unequal - 2 * i: c for i, c in enumerate(_inversion_counts(sizes)) if c}
+
+
+def mk_exact_p(values: Sequence[float]) -> float:
+    """Two-sided exact p-value P(|S| >= |s|) under no trend (1 when s = 0)."""
+    s = mk_score(values)
+    if s == 0:
+        return 1.0
+    dist = mk_exact_distribution(values)
+    return sum(c for k, c in dist.items() if abs(k) >= abs(s)) / sum(dist.values())
+
+
+def mk_min_p(values: Sequence[float]) -> float:
+    """The smallest two-sided p-value the exact test can give for these values: 2 / (number of distinct
+    arrangements), i.e. 2 / n! without ties (only the sorted and reverse-sorted arrangements reach |S|
+    max); 1 when all values are equal."""
+    counts: dict[float, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    arrangements = math.factorial(len(values))
+    for t in counts.values():
+        arrangements //= math.factorial(t)
+    return min(1.0, 2 / arrangements)
+
+
 def pairwise_slopes(years: Sequence[float], values: Sequence[float]) -> list[float]:
     """All slopes (x_j - x_i) / (t_j - t_i) for t_j > t_i, sorted ascending."""
     n = len(values)
@@ -96,6 +207,11 @@ def pairwise_slopes(years: Sequence[float], values: Sequence[float]) -> list[flo
 def sen_slope(years: Sequence[float], values: Sequence[float]) -> float | None:
     slopes = pairwise_slopes(years, values)
     return median(slopes) if slopes else None
+
+
+def sen_intercept(years: Sequence[float], values: Sequence[float], slope: float) -> float:
+    """Theil-Sen intercept: median of ``value - slope * year`` (the line is intercept + slope * year)."""
+    return median(v - slope * t for t, v in zip(years, values, strict=True))
 
 
 def sen_interval(slopes: Sequence[float], var_s: float, confidence: float = CONFIDENCE
@@ -190,18 +306,26 @@ class SegmentStats:
     years_without_figure: int
     cagr: float | None
     cagr_note: str | None
-    sen_slope_per_year: float | None
-    sen_slope_ci_low_per_year: float | None
-    sen_slope_ci_high_per_year: float | None
-    relative_slope_per_year: float | None
-    mk_s: int | None
-    mk_var_s: float | None
-    hamed_rao_factor: float | None
-    mk_var_s_hamed_rao: float | None
-    mk_z: float | None
-    mk_p_value: float | None
-    direction: str
-    small_sample: bool
+    sen_slope_per_year: float | None = None
+    sen_slope_ci_low_per_year: float | None = None
+    sen_slope_ci_high_per_year: float | None = None
+    sen_intercept: float | None = None
+    relative_slope_per_year: float | None = None
+    mk_s: int | None = None
+    mk_var_s: float | None = None
+    hamed_rao_factor: float | None = None
+    mk_var_s_hamed_rao: float | None = None
+    mk_z: float | None = None
+    mk_p_value: float | None = None
+    mk_p_value_uncorrected: float | None = None
+    mk_p_value_min: float | None = None
+    mk_method: str | None = None
+    direction: str = INSUFFICIENT
+    small_sample: bool = True
+    change_point_year: int | None = None
+    change_point_k: int | None = None
+    change_point_p_value: float | None = None
+    change_point_method: str | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -215,7 +339,8 @@ def cagr(first_year: int, first: float, last_year: int, last: float) -> tuple[fl
 
 
 def segment_stats(years: Sequence[int], values: Sequence[float], *, alpha: float = ALPHA,
-                  confidence: float = CONFIDENCE, min_points: int = MIN_POINTS) -> SegmentStats:
+                  confidence: float = CONFIDENCE, min_points: int = MIN_POINTS,
+                  exact_max_points: int = EXACT_MAX_POINTS) -> SegmentStats:
     """Statistics of one segment; ``years`` strictly increasing, ``values`` without nulls."""
     if len(years) != len(values):
         raise ValueError("years and values differ in length")
@@ -226,17 +351,14 @@ def segment_stats(years: Sequence[int], values: Sequence[float], *, alpha: float
     n = len(values)
     notes: list[str] = []
     if n == 0:
-        return SegmentStats(0, None, None, None, None, None, 0, None, "no points", None, None, None, None, None,
-                            None, None, None, None, None, INSUFFICIENT, True, ["no points"])
+        return SegmentStats(0, None, None, None, None, None, 0, None, "no points", notes=["no points"])
     first_year, last_year = years[0], years[-1]
     growth, growth_note = cagr(first_year, values[0], last_year, values[-1])
     med = median(values)
     stats = SegmentStats(
         points=n, first_year=first_year, last_year=last_year, first_value=values[0], last_value=values[-1],
         median_value=med, years_without_figure=(last_year - first_year + 1) - n, cagr=growth, cagr_note=growth_note,
-        sen_slope_per_year=None, sen_slope_ci_low_per_year=None, sen_slope_ci_high_per_year=None,
-        relative_slope_per_year=None, mk_s=None, mk_var_s=None, hamed_rao_factor=None, mk_var_s_hamed_rao=None,
-        mk_z=None, mk_p_value=None, direction=INSUFFICIENT, small_sample=n < SMALL_SAMPLE_POINTS, notes=notes,
+        small_sample=n < SMALL_SAMPLE_POINTS, notes=notes,
     )
     if n < min_points:
         notes.append(f"{n} point(s); trend statistics need at least {min_points}")
@@ -248,31 +370,49 @@ def segment_stats(years: Sequence[int], values: Sequence[float], *, alpha: float
     low, high = sen_interval(slopes, var_s, confidence)
     if low is None:
         notes.append("Sen's slope confidence interval not determinable with this few points")
-    hr = hamed_rao_factor(years, values, slope, alpha)
-    var_star = var_s * hr.factor
-    if hr.note:
-        notes.append(hr.note)
-    if var_star <= 0 < var_s:
-        notes.append(f"Hamed-Rao correction not applied: it would make the variance non-positive "
-                     f"(n/n* = {hr.factor:.3f})")
-        var_star = var_s
-    elif hr.significant_lags:
-        notes.append(f"Hamed-Rao: significant rank autocorrelation at lag(s) "
-                     f"{', '.join(map(str, hr.significant_lags))}; variance x {hr.factor:.3f}")
     if var_s == 0:
         notes.append("all values equal: no trend")
-    z = z_score(s, var_star)
-    p = p_two_sided(z) if var_star > 0 else 1.0
+    min_p = mk_min_p(values)
+    if n <= exact_max_points:
+        # Exact test: no normal approximation, and no serial-correlation correction (not estimable).
+        p = p_plain = mk_exact_p(values)
+        method, factor, var_star, z = "exact", None, None, None
+    else:
+        p_plain = max(p_two_sided(z_score(s, var_s)) if var_s > 0 else 1.0, min_p)
+        hr = hamed_rao_factor(years, values, slope, alpha)
+        if hr.note:
+            notes.append(hr.note)
+        factor = 1.0
+        if hr.factor > 1:
+            factor = hr.factor
+            notes.append(f"Hamed-Rao: significant rank autocorrelation at lag(s) "
+                         f"{', '.join(map(str, hr.significant_lags))}; variance x {hr.factor:.3f}")
+        elif hr.factor < 1:
+            notes.append(f"Hamed-Rao correction not applied: it would shrink the variance (n/n* = {hr.factor:.3f}); "
+                         "the correction is only used to widen it")
+        var_star = var_s * factor
+        z = z_score(s, var_star)
+        p = max(p_two_sided(z) if var_star > 0 else 1.0, min_p)
+        method = "normal, Hamed-Rao" if factor > 1 else "normal"
     stats.sen_slope_per_year = slope
     stats.sen_slope_ci_low_per_year, stats.sen_slope_ci_high_per_year = low, high
+    stats.sen_intercept = sen_intercept(years, values, slope)
     stats.relative_slope_per_year = slope / med if med > 0 else None
     if med <= 0:
         notes.append("relative slope needs a positive median")
-    stats.mk_s, stats.mk_var_s, stats.hamed_rao_factor, stats.mk_var_s_hamed_rao = s, var_s, hr.factor, var_star
-    stats.mk_z, stats.mk_p_value = z, p
+    stats.mk_s, stats.mk_var_s, stats.hamed_rao_factor, stats.mk_var_s_hamed_rao = s, var_s, factor, var_star
+    stats.mk_z, stats.mk_p_value, stats.mk_p_value_uncorrected, stats.mk_p_value_min = z, p, p_plain, min_p
+    stats.mk_method = method
     stats.direction = ("increasing" if s > 0 else "decreasing") if p < alpha and s != 0 else "no trend"
     if stats.small_sample:
-        notes.append(f"small sample ({n} points): the normal approximation of the test is rough")
+        notes.append(f"small sample ({n} points): exact test, low power; serial correlation not assessed")
+    pt = pettitt(values)
+    if pt is not None:
+        stats.change_point_year, stats.change_point_k = years[pt.index], pt.k
+        stats.change_point_p_value, stats.change_point_method = pt.p_value, "exact" if pt.exact else "approximate"
+        if pt.p_value < alpha:
+            notes.append(f"Pettitt: possible change point before {years[pt.index]} (p = {pt.p_value:.3g}); "
+                         "a monotonic trend gives one too, so it is not a break by itself")
     return stats
 
 
@@ -299,56 +439,21 @@ def year_on_year(years: Sequence[int], values: Sequence[float]) -> list[YoY]:
 
 # --- series, breaks and the trend tables ----------------------------------------------------------
 
-@dataclass(frozen=True)
-class Break:
-    """A known break: from ``year`` on, the series measures something else (never compared across)."""
-
-    families: tuple[str, ...]  # series families it applies to
-    series: str | None  # series name (None: every series of the families)
-    area_code: str | None
-    year: int  # first year under the new definition
-    kind: str  # count basis | merge | split | coverage
-    reason: str
-    source: str
-
-
-_IC3_TABLES = ("IC3 crime-type tables as printed in the annual reports, in the transcription "
-               "shared/data/real/fbi_ic3/crime_type_{counts,losses}_long.csv (category_raw)")
 IC3_COUNT, IC3_LOSS, IC3_TOTAL = "ic3_crime_type_count", "ic3_crime_type_loss_usd", "ic3_total_complaints"
 LOSS_LCU, LOSS_USD = "country_loss_lcu", "country_loss_usd_constant"
 UNODC_COUNT, UNODC_RATE = "unodc_offences_count", "unodc_offences_rate_unodc"
 REG_OFF_COUNT, REG_OFF_RATE, REG_LOSS = ("regional_offences_count", "regional_offences_rate_wb",
                                          "regional_loss_usd_constant")
-REGIONAL_FAMILIES = (REG_OFF_COUNT, REG_OFF_RATE, REG_LOSS)
-
-#: Known series breaks (a curated registry; candidates for a reference data file later).
-BREAKS: tuple[Break, ...] = (
-    Break((IC3_COUNT,), None, "USA", 2023, "count basis",
-          "IC3 crime types are counted by victims up to the 2022 report ('by Victim Count') and by complaints "
-          "from the 2023 report ('by Complaint Count')",
-          "shared/data/facts/taxonomy_facts.md §5 (crime-type tables 2022-2024: 'In 2022 the counts are victims, "
-          "not complaints'); pipelines/sources/fbi_ic3.py LAST_VICTIM_COUNT_YEAR"),
-    Break((IC3_COUNT, IC3_LOSS), "Phishing", "USA", 2023, "merge",
-          "Phishing and Spoofing were merged into one category, Phishing/Spoofing, in the 2023 report (its "
-          "three-year table restates 2022 as 321,136 = Phishing 300,497 + Spoofing 20,649)",
-          "shared/data/facts/taxonomy_facts.md §5 'Phishing/Spoofing merge'"),
-    Break((IC3_COUNT, IC3_LOSS), "Malware", "USA", 2017, "merge",
-          "Malware/Scareware and Virus, separate categories in the 2015-2016 reports, are printed as one "
-          "category, Malware/Scareware/Virus, from the 2017 report (relabelled Malware from 2022)", _IC3_TABLES),
-    Break((IC3_COUNT, IC3_LOSS), "Threats of Violence", "USA", 2021, "merge",
-          "Harassment/Threats of Violence (2015-2020 reports) became Terrorism/Threats of Violence in the 2021 "
-          "report: Terrorism, a separate category until 2020, was merged in", _IC3_TABLES),
-    Break((IC3_COUNT, IC3_LOSS), "Threats of Violence", "USA", 2022, "split",
-          "From the 2022 report Harassment/Stalking and Threats of Violence are separate categories", _IC3_TABLES),
-    Break((LOSS_LCU, LOSS_USD), "accc_combined", "AUS", 2019, "coverage",
-          "ACCC combined losses include the big-four banks' data from 2019; AFCX, IDCARE and ASIC data were added "
-          "later, in years the sources read do not state, so the 2019+ segment is not strictly comparable either",
-          "national_headline_figures.csv notes on the accc_combined rows (Targeting Scams 2019: 'first year "
-          "including big-four bank data'); shared/data/facts/README.md (AUS: 'Source coverage widened over time')"),
-)
+#: Regional offence sums over a constant panel of countries (:func:`regional_points`, ``offences_panel``).
+REG_OFF_COUNT_PANEL, REG_OFF_RATE_PANEL = "regional_offences_count_panel", "regional_offences_rate_wb_panel"
+REGIONAL_FAMILIES = (REG_OFF_COUNT, REG_OFF_RATE, REG_LOSS, REG_OFF_COUNT_PANEL, REG_OFF_RATE_PANEL)
+#: Count series screened by the level-shift rule (pipelines/indicators/breaks.py says why only these).
+SCREENED_FAMILIES = (UNODC_COUNT, REG_OFF_COUNT, REG_OFF_COUNT_PANEL)
+#: Rate series that take the detected level shifts of the count series of the same area and offence.
+COMPANION_COUNTS = {UNODC_RATE: UNODC_COUNT, REG_OFF_RATE: REG_OFF_COUNT, REG_OFF_RATE_PANEL: REG_OFF_COUNT_PANEL}
 
 #: IC3 printed labels whose series is not the transcription's harmonised label (merges and splits;
-#: the breaks above say where they happen). Every other label takes ``category_harmonised`` without
+#: the series break register says where they happen). Every other label takes ``category_harmonised`` without
 #: its parenthetical, so pure relabels (BEC -> Business Email Compromise, Confidence Fraud/Romance
 #: -> Confidence/Romance) continue one series, as the transcription harmonises them.
 IC3_SERIES_OF_LABEL = {
@@ -449,9 +554,28 @@ def unodc_points(observations: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([counts, rates])
 
 
-def regional_points(regional_offences: pl.DataFrame | None, regional_losses: pl.DataFrame | None) -> pl.DataFrame:
-    """Regional sums in the years they are publishable (coverage rule); other years are left out."""
+def regional_points(regional_offences: pl.DataFrame | None, regional_losses: pl.DataFrame | None,
+                    offences_panel: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Regional sums in the years they are publishable (coverage rule); other years are left out.
+
+    ``label_as_published`` holds the reporting countries: a change in them is a segment boundary
+    (:func:`series_boundaries`). ``offences_panel`` (optional) is
+    :func:`pipelines.indicators.regional.regional_offences_panel`: the same offences summed over a
+    constant panel of countries, as the families ``regional_offences_count_panel`` and
+    ``regional_offences_rate_wb_panel`` (label: the panel's countries).
+    """
     frames = []
+    if offences_panel is not None and offences_panel.height:
+        pan = offences_panel.with_columns(
+            area_code=pl.format("{}:{}", pl.col("region_level"), pl.col("region_code")),
+            area_name=pl.col("region_name"),
+            series_name=pl.concat_str([pl.col("indicator"), pl.col("category")], separator=": "),
+            label_as_published=pl.col("panel_country_codes"))
+        frames.append(_points(pan.with_columns(value=pl.col("offences_count")), REG_OFF_COUNT_PANEL,
+                              "offences (count), sum over a constant panel of countries", "offences"))
+        frames.append(_points(pan.with_columns(value=pl.col("offences_per_100k_population_wb")), REG_OFF_RATE_PANEL,
+                              "offences per 100,000 World Bank population of a constant panel of countries",
+                              "offences"))
     if regional_offences is not None and regional_offences.height:
         pub = regional_offences.filter(pl.col("is_publishable")).with_columns(
             area_code=pl.format("{}:{}", pl.col("region_level"), pl.col("region_code")),
@@ -474,56 +598,128 @@ def regional_points(regional_offences: pl.DataFrame | None, regional_losses: pl.
     return pl.concat(frames) if frames else pl.DataFrame(schema=POINT_COLUMNS)
 
 
-def breaks_for(family: str, series_name: str, area_code: str) -> list[Break]:
-    return sorted((b for b in BREAKS if family in b.families and b.series in (None, series_name)
-                   and b.area_code in (None, area_code)), key=lambda b: b.year)
-
-
-#: A regional sum inherits the breaks of its member countries' series.
+#: A regional sum inherits the register breaks of its member countries' series.
 MEMBER_FAMILIES = {REG_LOSS: (LOSS_LCU, LOSS_USD), REG_OFF_COUNT: (UNODC_COUNT, UNODC_RATE),
-                   REG_OFF_RATE: (UNODC_COUNT, UNODC_RATE)}
+                   REG_OFF_RATE: (UNODC_COUNT, UNODC_RATE), REG_OFF_COUNT_PANEL: (UNODC_COUNT, UNODC_RATE),
+                   REG_OFF_RATE_PANEL: (UNODC_COUNT, UNODC_RATE)}
+#: Sources named for breaks that are not in the register.
+DETECTED_SOURCE = ("detected: level-shift rule, pipelines/indicators/breaks.py (LEVEL_SHIFT_RATIO, "
+                   "LEVEL_SHIFT_MIN_COUNT)")
+MEMBERSHIP_SOURCE = "the reporting countries of the regional sum (label_as_published)"
 
 
-def series_breaks(points: pl.DataFrame) -> dict[str, list[Break]]:
-    """The breaks of every series: its own, and for a regional sum those of any member country's
-    series (members read from the points' reporting countries), said as such."""
-    members = (points.filter(pl.col("series_family").is_in(list(MEMBER_FAMILIES)))
-               .group_by("series_id").agg(pl.col("label_as_published").drop_nulls().str.split(", ").list.explode()
-                                          .unique()))
-    member_of = {sid: set(m) for sid, m in members.iter_rows()}
+def resolve_register(breaks: pl.DataFrame | None) -> pl.DataFrame:
+    """The break register to use: ``breaks`` if given (an empty frame = no curated breaks), else the
+    register bundled with the code (data/reference/series_breaks, newest release)."""
+    if breaks is not None:
+        return breaks
+    from pipelines.sources.series_breaks import bundled  # the sources package is heavy: import when needed
+
+    return bundled()
+
+
+def _codes(label: str | None) -> frozenset[str]:
+    return frozenset(c for c in (label or "").split(", ") if c)
+
+
+def series_boundaries(points: pl.DataFrame, breaks: pl.DataFrame | None = None) -> dict[str, list[Break]]:
+    """Every boundary of every series, sorted by year (several may share a year):
+
+    * **register**: rows of ``breaks`` (:func:`resolve_register`) for the series' family, name and
+      area; a regional sum also takes those of its reporting countries' series (any reporting
+      country in any year; offence rows only for the same offence, unless they name no series);
+    * **detected**: level shifts (pipelines/indicators/breaks.py) of a screened count series, or of
+      the count series of the same area and offence for a rate; a register row of kind ``no break``
+      for the series and year keeps it in one piece;
+    * **membership**: for a regional sum, a year whose reporting countries differ from those of the
+      previous year with a value (a sum over other countries is another quantity).
+    """
+    register = resolve_register(breaks)
+    curated = register.filter(pl.col("kind") != NO_BREAK) if register.height else empty_register()
+    kept = register.filter(pl.col("kind") == NO_BREAK) if register.height else empty_register()
+    groups: dict[str, dict] = {}
+    for sid, fam, name, area, year, value, label in points.sort("series_id", "year").select(
+            "series_id", "series_family", "series_name", "area_code", "year", "value", "label_as_published"
+    ).iter_rows():
+        g = groups.setdefault(sid, {"family": fam, "name": name, "area": area, "years": [], "values": [],
+                                    "labels": []})
+        g["years"].append(year)
+        g["values"].append(value)
+        g["labels"].append(label)
+    shifts: dict[tuple[str, str, str], list[Break]] = {}
+    for g in groups.values():
+        if g["family"] not in SCREENED_FAMILIES:
+            continue
+        suppressed = {r["year"] for r in register_breaks(kept, g["family"], g["name"], g["area"])}
+        shifts[(g["family"], g["area"], g["name"])] = [
+            Break(sh.year, "level shift (detected)", sh.describe(), DETECTED_SOURCE, "detected")
+            for sh in level_shifts(g["years"], g["values"]) if sh.year not in suppressed]
     out: dict[str, list[Break]] = {}
-    keys = points.select("series_id", "series_family", "series_name", "area_code").unique()
-    for sid, fam, name, area in keys.iter_rows():
-        found = breaks_for(fam, name, area)
-        for b in BREAKS:
-            if (b.area_code in member_of.get(sid, set())
-                    and set(b.families) & set(MEMBER_FAMILIES.get(fam, ()))):
-                found.append(replace(b, reason=f"in {b.area_code}, a reporting country ({b.series}): {b.reason}"))
-        out[sid] = sorted(found, key=lambda b: b.year)
+    for sid, g in groups.items():
+        fam, name, area = g["family"], g["name"], g["area"]
+        found = [Break(r["year"], r["kind"], r["reason"], r["source"], "register")
+                 for r in register_breaks(curated, fam, name, area)]
+        if fam in MEMBER_FAMILIES:
+            members = frozenset().union(*(_codes(lb) for lb in g["labels"]))
+            for r in curated.iter_rows(named=True):
+                if (r["area_code"] in members and r["series_family"] in MEMBER_FAMILIES[fam]
+                        and (r["series_name"] in (None, name) or fam == REG_LOSS)):
+                    found.append(Break(r["year"], r["kind"], f"in {r['area_code']}, a reporting country "
+                                       f"({r['series_name'] or 'all series'}): {r['reason']}", r["source"], "register"))
+        found += shifts.get((fam, area, name), [])
+        if fam in COMPANION_COUNTS:
+            found += shifts.get((COMPANION_COUNTS[fam], area, name), [])
+        if fam in REGIONAL_FAMILIES:
+            known = [(y, _codes(lb)) for y, v, lb in zip(g["years"], g["values"], g["labels"], strict=True)
+                     if v is not None]
+            for (y0, c0), (y1, c1) in pairwise(known):
+                if c0 != c1:
+                    change = "; ".join(p for p in (
+                        f"joined {', '.join(sorted(c1 - c0))}" if c1 - c0 else "",
+                        f"left {', '.join(sorted(c0 - c1))}" if c0 - c1 else "") if p)
+                    found.append(Break(y1, "reporting countries changed",
+                                       f"{len(c0)} countries in {y0}, {len(c1)} in {y1} ({change}): a sum over other "
+                                       "countries is another quantity", MEMBERSHIP_SOURCE, "membership"))
+        # The same break reached twice (two families of one register row, inherited from two members) once.
+        out[sid] = sorted(dict.fromkeys(found), key=lambda b: b.year)
     return out
 
 
-def assign_segments(points: pl.DataFrame) -> pl.DataFrame:
-    """Number each series' segments (1, 2, ...) at its breaks and name the break before each."""
-    rows = [{"series_id": sid, "break_year": b.year, "break_reason": f"{b.kind}: {b.reason}", "break_source": b.source}
-            for sid, breaks in series_breaks(points).items() for b in breaks]
-    brk = pl.DataFrame(rows, schema={"series_id": pl.String, "break_year": pl.Int32, "break_reason": pl.String,
-                                     "break_source": pl.String})
-    # A break only splits a series whose figures straddle it.
-    span = points.group_by("series_id").agg(lo=pl.col("year").min(), hi=pl.col("year").max())
-    brk = brk.join(span, on="series_id").filter((pl.col("break_year") > pl.col("lo"))
-                                                & (pl.col("break_year") <= pl.col("hi")))
-    # Breaks in the same year (IC3 2023: count basis and the Phishing/Spoofing merge) make one boundary.
-    brk = brk.group_by("series_id", "break_year", maintain_order=True).agg(
-        pl.col("break_reason").str.join("; "), pl.col("break_source").unique(maintain_order=True).str.join("; "))
-    joined = points.with_row_index("_i").join(brk, on="series_id", how="left")
-    before = (joined.filter(pl.col("break_year") <= pl.col("year"))
-              .sort("break_year").group_by("_i")
-              .agg(segment=(pl.len() + 1).cast(pl.Int32), break_before_segment=pl.col("break_reason").last(),
-                   break_source=pl.col("break_source").last()))
-    return (points.with_row_index("_i").join(before, on="_i", how="left")
-            .with_columns(segment=pl.col("segment").fill_null(1))
-            .drop("_i").sort("series_id", "year"))
+def assign_segments(points: pl.DataFrame, breaks: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Number each series' segments (1, 2, ...) at its boundaries (:func:`series_boundaries`).
+
+    Adds ``segment``; ``break_before_segment`` and ``break_source`` (on every point of a segment
+    after the first: what opened it); ``break_before`` (true on the first point after a boundary)
+    and ``break_reason`` (on that point: why). Boundaries outside a series' span are ignored; the
+    boundaries passed between two points (same year, or several years of a gap) make one.
+    """
+    bounds = series_boundaries(points, breaks)
+    seg, before, source, flag, reason = [], [], [], [], []
+    ordered = points.sort("series_id", "year")
+    cur_sid: str | None = None
+    for sid, year in ordered.select("series_id", "year").iter_rows():
+        if sid != cur_sid:
+            cur_sid, todo = sid, list(bounds.get(sid, []))
+            first_year, segment, cur_reason, cur_source = year, 1, None, None
+            while todo and todo[0].year <= first_year:
+                todo.pop(0)
+        passed = []
+        while todo and todo[0].year <= year:
+            passed.append(todo.pop(0))
+        if passed:
+            segment += 1
+            cur_reason = "; ".join(dict.fromkeys(b.text for b in passed))
+            cur_source = "; ".join(dict.fromkeys(b.source for b in passed))
+        seg.append(segment)
+        before.append(cur_reason)
+        source.append(cur_source)
+        flag.append(bool(passed))
+        reason.append(cur_reason if passed else None)
+    return ordered.with_columns(segment=pl.Series(seg, dtype=pl.Int32),
+                                break_before_segment=pl.Series(before, dtype=pl.String),
+                                break_source=pl.Series(source, dtype=pl.String),
+                                break_before=pl.Series(flag, dtype=pl.Boolean),
+                                break_reason=pl.Series(reason, dtype=pl.String))
 
 
 def _segments(points: pl.DataFrame) -> list[list[dict]]:
@@ -534,11 +730,15 @@ def _segments(points: pl.DataFrame) -> list[list[dict]]:
     return list(groups.values())
 
 
-def trend_points(*parts: pl.DataFrame) -> pl.DataFrame:
-    """Every series point with its segment and year-on-year change (within the segment only)."""
+def trend_points(*parts: pl.DataFrame, breaks: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Every series point with its segment, break flags and year-on-year change (within the segment only).
+
+    ``breaks``: the series break register (:func:`pipelines.sources.series_breaks.read`); None = the
+    register bundled with the code (:func:`resolve_register`).
+    """
     nonempty = [p for p in parts if p.height]
     points = assign_segments(_mark_ambiguous(pl.concat(nonempty, how="vertical")) if nonempty
-                             else pl.DataFrame(schema=POINT_COLUMNS))
+                             else pl.DataFrame(schema=POINT_COLUMNS), breaks)
     change, pct, note = [], [], []
     ordered = []
     for rows in _segments(points):
@@ -557,9 +757,38 @@ def trend_points(*parts: pl.DataFrame) -> pl.DataFrame:
                             yoy_note=pl.Series(note, dtype=pl.String)).sort("series_id", "year")
 
 
+SUMMARY_COLUMNS = {
+    "series_id": pl.String, "series_family": pl.String, "area_code": pl.String, "area_name": pl.String,
+    "series_name": pl.String, "measure": pl.String, "segment": pl.Int32, "segments_in_series": pl.Int32,
+    "units": pl.String, "labels_as_published": pl.String, "break_before_segment": pl.String,
+    "break_source": pl.String, "points": pl.Int32, "first_year": pl.Int32, "last_year": pl.Int32,
+    "first_value": pl.Float64, "last_value": pl.Float64, "median_value": pl.Float64,
+    "years_without_figure": pl.Int32, "cagr": pl.Float64, "cagr_note": pl.String,
+    "sen_slope_per_year": pl.Float64, "sen_slope_ci_low_per_year": pl.Float64,
+    "sen_slope_ci_high_per_year": pl.Float64, "sen_intercept": pl.Float64, "relative_slope_per_year": pl.Float64,
+    "mk_s": pl.Int64, "mk_var_s": pl.Float64, "hamed_rao_factor": pl.Float64, "mk_var_s_hamed_rao": pl.Float64,
+    "mk_z": pl.Float64, "mk_p_value": pl.Float64, "mk_p_value_uncorrected": pl.Float64,
+    "mk_p_value_min": pl.Float64, "mk_method": pl.String, "direction": pl.String, "small_sample": pl.Boolean,
+    "change_point_year": pl.Int32, "change_point_k": pl.Int64, "change_point_p_value": pl.Float64,
+    "change_point_method": pl.String, "panel_countries": pl.Int32, "panel_years": pl.Int32,
+    "alpha": pl.Float64, "confidence_level": pl.Float64, "min_points": pl.Int32, "notes": pl.String,
+}
+_STAT_FIELDS = ("points", "first_year", "last_year", "first_value", "last_value", "median_value",
+                "years_without_figure", "cagr", "cagr_note", "sen_slope_per_year", "sen_slope_ci_low_per_year",
+                "sen_slope_ci_high_per_year", "sen_intercept", "relative_slope_per_year", "mk_s", "mk_var_s",
+                "hamed_rao_factor", "mk_var_s_hamed_rao", "mk_z", "mk_p_value", "mk_p_value_uncorrected",
+                "mk_p_value_min", "mk_method", "direction", "small_sample", "change_point_year", "change_point_k",
+                "change_point_p_value", "change_point_method")
+
+
 def trend_summary(points: pl.DataFrame, *, alpha: float = ALPHA, confidence: float = CONFIDENCE,
                   min_points: int = MIN_POINTS) -> pl.DataFrame:
-    """One row per series segment with every statistic (module docstring)."""
+    """One row per series segment with every statistic (module docstring).
+
+    For a regional sum or panel, ``panel_countries`` is the number of countries behind every point of
+    the segment (constant: a change of reporting countries starts a new segment) and ``panel_years``
+    the years the segment spans; both are null for other series.
+    """
     out = []
     meta_cols = ["series_id", "series_family", "area_code", "area_name", "series_name", "measure"]
     segments_in = dict(points.group_by("series_id").agg(pl.col("segment").max()).iter_rows())
@@ -570,11 +799,12 @@ def trend_summary(points: pl.DataFrame, *, alpha: float = ALPHA, confidence: flo
         first = rows[0]
         missing = len(rows) - len(known)
         notes = ([f"{missing} year(s) with no usable value"] if missing else []) + st.notes
-        if first["series_family"] in REGIONAL_FAMILIES:
-            sets = len({r["label_as_published"] for r in known})
-            if sets > 1:
-                notes.append(f"the reporting countries change between years ({sets} different sets): a sum's "
-                             "trend mixes change with coverage; rates over the reporting population are steadier")
+        panel_countries = panel_years = None
+        if first["series_family"] in REGIONAL_FAMILIES and known:
+            sets = {_codes(r["label_as_published"]) for r in known}
+            if len(sets) == 1:
+                panel_countries = len(next(iter(sets)))
+                panel_years = st.last_year - st.first_year + 1
         out.append({
             **{c: first[c] for c in meta_cols}, "segment": first["segment"],
             "segments_in_series": segments_in[first["series_id"]],
@@ -582,33 +812,19 @@ def trend_summary(points: pl.DataFrame, *, alpha: float = ALPHA, confidence: flo
             "labels_as_published": " | ".join(dict.fromkeys(r["label_as_published"] for r in rows
                                                             if r["label_as_published"] is not None)),
             "break_before_segment": first["break_before_segment"], "break_source": first["break_source"],
-            "points": st.points, "first_year": st.first_year, "last_year": st.last_year,
-            "first_value": st.first_value, "last_value": st.last_value, "median_value": st.median_value,
-            "years_without_figure": st.years_without_figure, "cagr": st.cagr, "cagr_note": st.cagr_note,
-            "sen_slope_per_year": st.sen_slope_per_year, "sen_slope_ci_low_per_year": st.sen_slope_ci_low_per_year,
-            "sen_slope_ci_high_per_year": st.sen_slope_ci_high_per_year,
-            "relative_slope_per_year": st.relative_slope_per_year, "mk_s": st.mk_s, "mk_var_s": st.mk_var_s,
-            "hamed_rao_factor": st.hamed_rao_factor, "mk_var_s_hamed_rao": st.mk_var_s_hamed_rao, "mk_z": st.mk_z,
-            "mk_p_value": st.mk_p_value, "direction": st.direction, "small_sample": st.small_sample,
+            **{f: getattr(st, f) for f in _STAT_FIELDS},
+            "panel_countries": panel_countries, "panel_years": panel_years,
             "alpha": alpha, "confidence_level": confidence, "min_points": min_points,
             "notes": "; ".join(notes) or None,
         })
-    schema = {**{c: pl.String for c in meta_cols}, "segment": pl.Int32, "segments_in_series": pl.Int32,
-              "units": pl.String, "labels_as_published": pl.String, "break_before_segment": pl.String,
-              "break_source": pl.String, "points": pl.Int32, "first_year": pl.Int32, "last_year": pl.Int32,
-              "first_value": pl.Float64, "last_value": pl.Float64, "median_value": pl.Float64,
-              "years_without_figure": pl.Int32, "cagr": pl.Float64, "cagr_note": pl.String,
-              "sen_slope_per_year": pl.Float64, "sen_slope_ci_low_per_year": pl.Float64,
-              "sen_slope_ci_high_per_year": pl.Float64, "relative_slope_per_year": pl.Float64, "mk_s": pl.Int64,
-              "mk_var_s": pl.Float64, "hamed_rao_factor": pl.Float64, "mk_var_s_hamed_rao": pl.Float64,
-              "mk_z": pl.Float64, "mk_p_value": pl.Float64, "direction": pl.String, "small_sample": pl.Boolean,
-              "alpha": pl.Float64, "confidence_level": pl.Float64, "min_points": pl.Int32, "notes": pl.String}
-    return pl.DataFrame(out, schema=schema).sort("series_id", "segment")
+    return pl.DataFrame(out, schema=SUMMARY_COLUMNS).sort("series_id", "segment")
 
 
-def contract_violations(trends: pl.DataFrame, points: pl.DataFrame) -> list[str]:
+def contract_violations(trends: pl.DataFrame, points: pl.DataFrame, breaks: pl.DataFrame | None = None) -> list[str]:
     """What breaks the trends contract: a CAGR over non-positive endpoints, statistics below the minimum
-    length (or none above it), a segment that straddles a known break."""
+    length (or none above it), a segment that straddles a boundary (:func:`series_boundaries`: register,
+    detected level shift, change of reporting countries), a p-value below the smallest the exact test
+    can give."""
     problems = []
     bad_cagr = trends.filter(pl.col("cagr").is_not_null()
                              & ((pl.col("first_value") <= 0) | (pl.col("last_value") <= 0)))
@@ -617,10 +833,15 @@ def contract_violations(trends: pl.DataFrame, points: pl.DataFrame) -> list[str]
     short = trends.filter((pl.col("points") < pl.col("min_points")) != (pl.col("direction") == INSUFFICIENT))
     problems += [f"{r['series_id']} segment {r['segment']}: {r['points']} points but direction '{r['direction']}'"
                  for r in short.iter_rows(named=True)]
-    spans = points.group_by("series_id", "segment").agg(lo=pl.col("year").min(), hi=pl.col("year").max())
-    breaks = series_breaks(points)
+    if "mk_p_value_min" in trends.columns:
+        tiny = trends.filter(pl.col("mk_p_value") < pl.col("mk_p_value_min") * (1 - 1e-9))
+        problems += [f"{r['series_id']} segment {r['segment']}: p-value {r['mk_p_value']:.3g} below the exact "
+                     f"minimum {r['mk_p_value_min']:.3g}" for r in tiny.iter_rows(named=True)]
+    spans = points.group_by("series_id", "segment").agg(
+        lo=pl.col("year").min(), hi=pl.col("year").max())
+    bounds = series_boundaries(points, breaks)
     for r in spans.iter_rows(named=True):
-        for b in breaks.get(r["series_id"], []):
+        for b in bounds.get(r["series_id"], []):
             if r["lo"] < b.year <= r["hi"]:
                 problems.append(f"{r['series_id']} segment {r['segment']} ({r['lo']}-{r['hi']}) straddles the "
                                 f"{b.year} break ({b.kind})")

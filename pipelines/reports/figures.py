@@ -371,13 +371,6 @@ def panel_labels(names: list[str], width: int = 48, max_lines: int = 2) -> list[
             for name, label in zip(names, short, strict=True)]
 
 
-def _theil_sen_intercept(points: list[tuple[int, float]], slope: float) -> float:
-    """Conover's intercept for a Theil-Sen line: median of y - slope * x."""
-    values = sorted(y - slope * x for x, y in points)
-    n = len(values)
-    return values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
-
-
 def _set_changes(years: list[int], members: list[str | None]) -> dict[int, str]:
     """Years in which the set of reporting countries differs from the previous point's: '+ALB -BIH'."""
     out, prev = {}, None
@@ -455,9 +448,8 @@ def trend_small_multiples(trends: pl.DataFrame, points: pl.DataFrame, chart_id: 
                        "marker": {"size": [9 if s != "circle" else 6 for s in symbols], "symbol": symbols,
                                   "color": PALETTE[0], "line": {"width": 2, "color": PALETTE[0]}},
                        "text": [esc_lines(tuple(h)) for h in hover], "hovertemplate": "%{text}<extra></extra>"})
-        slope = seg["sen_slope_per_year"]
-        if slope is not None and len(xs) >= 2:
-            b = _theil_sen_intercept(list(zip(xs, ys, strict=True)), slope)
+        slope, b = seg["sen_slope_per_year"], seg.get("sen_intercept")  # the line is computed in marts.trends
+        if slope is not None and b is not None and len(xs) >= 2:
             traces.append({"type": "scatter", "mode": "lines", "x": [xs[0], xs[-1]],
                            "y": [b + slope * xs[0], b + slope * xs[-1]], "xaxis": f"x{ax}",
                            "yaxis": f"y{ax}", "line": {"color": PALETTE[3], "dash": "dash", "width": 2},

@@ -3,14 +3,17 @@
 import polars as pl
 import pytest
 
+from pipelines.indicators.breaks import REGISTER_COLUMNS, empty_register
 from pipelines.indicators.regional import (
     ordered_sum,
     publishable_violations,
     region_members,
     regional_losses,
     regional_offences,
+    regional_offences_panel,
     sum_of_parts_mismatches,
 )
+from pipelines.indicators.trends import regional_points, trend_points, trend_summary
 
 AREAS = pl.DataFrame({
     "area_code": ["AAA", "BBB", "CCC", "GBR", "GBR_E_W", "GBR_S", "GBR_NI", "IRQ", "IRQ_C", "VAT", "XKX"],
@@ -198,3 +201,81 @@ def test_a_figure_without_usd_conversion_is_out_of_the_sum_and_of_its_coverage()
     assert sum_of_parts_mismatches(out, {"loss_usd_nominal": "any", "countries_reporting": "any",
                                          "countries_not_converted": "any", "population_reporting": "all"},
                                    ["year"]).height == 0
+
+
+# --- constant panels (issue 11 finding 3) --------------------------------------------------------
+
+PANEL_AREAS = pl.DataFrame({
+    "area_code": ["AAA", "BBB", "CCC", "DDD"], "country_iso3": ["AAA", "BBB", "CCC", "DDD"],
+    "area_type": "country", "region_code": "150", "region_name": "Europe", "subregion_code": "155",
+    "subregion_name": "Western Europe"})
+YEARS = range(2015, 2023)
+PANEL_POP = pl.DataFrame([{"country_iso3": c, "year": y, "population": p} for c, p in
+                          (("AAA", 50.0), ("BBB", 30.0), ("CCC", 15.0), ("DDD", 5.0)) for y in YEARS],
+                         schema_overrides={"year": pl.Int32})
+
+
+def panel_offences(reports: dict[str, dict[int, float]]) -> pl.DataFrame:
+    return offences(*[{"area_code": c, "country_iso3": c, "year": y, "offences_count": v}
+                      for c, by_year in reports.items() for y, v in by_year.items()])
+
+
+def europe(panel: pl.DataFrame) -> pl.DataFrame:
+    return panel.filter(pl.col("region_level") == "region").sort("year")
+
+
+def test_the_panel_is_the_countries_reporting_every_year_of_the_longest_adequate_window() -> None:
+    steady = {y: 100.0 + y - 2015 for y in YEARS}
+    reports = {"AAA": steady, "BBB": {y: 50.0 for y in YEARS if y != 2016},
+               "CCC": {y: 10.0 for y in YEARS if y >= 2019}, "DDD": {2022: 1.0}}
+    panel = europe(regional_offences_panel(panel_offences(reports), PANEL_AREAS, PANEL_POP, 0.5, empty_register()))
+    # AAA reports every year and holds half the population: the window reaches 2015. BBB misses 2016,
+    # CCC starts in 2019, DDD reports in 2022 only: none of them is in every year.
+    assert panel["year"].to_list() == list(YEARS) and set(panel["panel_country_codes"]) == {"AAA"}
+    row = panel.row(-1, named=True)
+    assert (row["panel_countries"], row["panel_first_year"], row["panel_last_year"], row["panel_years"]) \
+        == (1, 2015, 2022, 8)
+    assert row["offences_count"] == 107.0 and row["offences_per_100k_population_wb"] == pytest.approx(107 / 50 * 1e5)
+    assert row["population_coverage_share"] == pytest.approx(0.5)
+    assert row["countries_left_out"] == ("BBB (no figure for 2016); CCC (no figure for 2015, 2016, 2017, 2018); "
+                                         "DDD (no figure for 2015, 2016, 2017, 2018, 2019, 2020, 2021)")
+    # With a stricter coverage rule AAA alone is not enough, and AAA + BBB only from 2017.
+    strict = europe(regional_offences_panel(panel_offences(reports), PANEL_AREAS, PANEL_POP, 0.6, empty_register()))
+    assert strict["year"].to_list() == list(range(2017, 2023)) and set(strict["panel_country_codes"]) == {"AAA, BBB"}
+    assert strict["offences_count"][0] == 152.0
+
+
+def test_a_country_whose_own_series_breaks_in_the_window_is_left_out() -> None:
+    reports = {"AAA": {y: 1000.0 for y in YEARS}, "BBB": {y: 200.0 if y < 2019 else 900.0 for y in YEARS},
+               "CCC": {y: 10.0 for y in YEARS}}
+    detected = europe(regional_offences_panel(panel_offences(reports), PANEL_AREAS, PANEL_POP, 0.5, empty_register()))
+    assert set(detected["panel_country_codes"]) == {"AAA, CCC"} and detected["panel_years"][0] == 8
+    assert "BBB (break in its own series in 2019)" in detected["countries_left_out"][0]
+    register = pl.DataFrame([{"series_family": "unodc_offences_count", "series_name": None, "area_code": "AAA",
+                              "year": 2020, "kind": "recording system", "reason": "r", "source": "s",
+                              "source_url": None}], schema=REGISTER_COLUMNS)
+    both = europe(regional_offences_panel(panel_offences(reports), PANEL_AREAS, PANEL_POP, 0.5, register))
+    # Without AAA (break in 2020) and BBB (shift in 2019) nothing reaches half the population before 2020.
+    assert both["year"].to_list() == [2020, 2021, 2022] and set(both["panel_country_codes"]) == {"AAA, BBB, CCC"}
+
+
+def test_no_publishable_year_no_panel() -> None:
+    small = regional_offences_panel(panel_offences({"CCC": {y: 10.0 for y in YEARS}}), PANEL_AREAS, PANEL_POP, 0.5,
+                                    empty_register())
+    assert europe(small).height == 0
+
+
+def test_panel_series_go_through_the_trend_functions_with_their_panel_size() -> None:
+    reports = {"AAA": {y: 100.0 + 10 * (y - 2015) for y in YEARS}, "BBB": {y: 50.0 for y in YEARS if y != 2016}}
+    panel = regional_offences_panel(panel_offences(reports), PANEL_AREAS, PANEL_POP, 0.5, empty_register())
+    sums = regional_offences(panel_offences(reports), PANEL_AREAS, PANEL_POP, 0.5)
+    pts = trend_points(regional_points(sums, None, panel), breaks=empty_register())
+    summary = trend_summary(pts).filter(pl.col("area_code") == "region:150")
+    by_family = {f: g for (f,), g in summary.group_by("series_family")}
+    # The sum's reporting countries change (BBB leaves in 2016 and comes back): three segments, no trend test
+    # across them; the panel (AAA) is one series of 8 years with a verdict.
+    assert by_family["regional_offences_count"]["segment"].to_list() == [1, 2, 3]
+    panel_count = by_family["regional_offences_count_panel"].row(0, named=True)
+    assert (panel_count["points"], panel_count["panel_countries"], panel_count["panel_years"]) == (8, 1, 8)
+    assert panel_count["direction"] == "increasing" and panel_count["mk_method"] == "exact"
+    assert by_family["regional_offences_rate_wb_panel"]["direction"].to_list() == ["increasing"]
