@@ -7,8 +7,10 @@ unioned into ``staging.observations``.
 Files are read one by one (pipelines.quality.screening): a file the reader refuses, or whose rows
 fail a blocking expectation of the table's suite, is quarantined: left out of the table and
 recorded in ``quality.quarantine`` (the file itself is never touched); the others load. Screening
-reads the UN M49 and ISO 4217 code lists (validation only: nothing from them enters the table). The
-checks on these tables (pipelines/assets/checks.py) block publication while a file is quarantined.
+reads the UN M49 and ISO 4217 code lists, and the offence crosswalk is screened against the verified
+ICCS codes and Convention articles of its own release, as read in the same step (validation only:
+nothing from them enters the table). The checks on these tables (pipelines/assets/checks.py) block
+publication while a file is quarantined.
 """
 
 from pathlib import Path
@@ -40,6 +42,11 @@ TABLE_DOCS = {
     "stg_fred_fx__rates": "Federal Reserve H.10 annual exchange rates as published (direction checked later).",
     "stg_bls_cpi__monthly": "US CPI-U all items, monthly index (1982-84=100).",
     "stg_loss_series__headlines": "Headline loss series designated per country.",
+    "stg_offence_crosswalk__iccs_codes": "ICCS v1.0 codes verified in the shared taxonomy facts, with their labels: "
+                                         "the codes the offence crosswalk may use (curated).",
+    "stg_offence_crosswalk__convention_articles": "Offence articles of the UN Convention against Cybercrime (7-17) "
+                                                  "and the Budapest Convention (2-10), with their titles: the "
+                                                  "articles the offence crosswalk may use (curated).",
 }
 
 
@@ -70,7 +77,9 @@ def build_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         with connect(settings.build_db, disposable=True) as con:
             manifest = read_table(con, "raw", spec.raw_table)
             loaded = read_files(spec, source_files(manifest))
-            refs = references_from_db(con, screening_references(spec))
+            # References this source builds itself (the crosswalk's verified lists) come from its files.
+            own = {("staging", table): loaded.frames.get(layout) for layout, table in tables}
+            refs = references_from_db(con, screening_references(spec), staged=own)
             loaded = screen(spec, loaded, refs, dict(zip(manifest["relpath"], manifest["sha256"], strict=True)))
             quarantine.record(con, context.run.run_id, spec.source_id, loaded.quarantined)
             screened_all = loaded.screened

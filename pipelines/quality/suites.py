@@ -75,9 +75,10 @@ def current_year() -> int:
 class References:
     """Reference data an expectation compares against (read from the build database or data dir).
 
-    ``sets``: named value sets (``area_codes``, ``currencies``, ``crosswalk_categories``);
-    ``tables``: named frames (``population``: country_iso3, year, population). A reference that is
-    missing makes the expectations that need it fail with a note saying so.
+    ``sets``: named value sets (``area_codes``, ``currencies``, ``crosswalk_categories``,
+    ``iccs_codes``); ``tables``: named frames (``population``: country_iso3, year, population;
+    ``iccs_codes``: iccs_code, iccs_label; ``convention_articles``: treaty, article, title). A
+    reference that is missing makes the expectations that need it fail with a note saying so.
     """
 
     sets: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -96,7 +97,9 @@ class Expectation:
     columns: tuple[str, ...] = ()
     severity: str = BLOCKING
     values: tuple | Mapping[str, tuple] | None = None  # in_set: one set, or one per column
-    reference: str | None = None  # the reference read: a value set for in_set, a table for derived
+    #: the reference read: the value set of an in_set (or of a derived_in_set without ``values``), or
+    #: what a derived property reads (it must be loaded, else the expectation fails saying so)
+    reference: str | None = None
     min_value: float | None = None
     max_value: float | Callable[[], float] | None = None
     strict_min: bool = False
@@ -168,6 +171,8 @@ REFERENCE_TABLES = {
     "currencies": ("staging", "stg_country_codes__currencies"),
     "population": ("staging", "stg_worldbank_wdi__values"),
     "crosswalk_categories": ("staging", "stg_offence_crosswalk__mappings"),
+    "iccs_codes": ("staging", "stg_offence_crosswalk__iccs_codes"),
+    "convention_articles": ("staging", "stg_offence_crosswalk__convention_articles"),
 }
 #: References that may be absent: the expectation then warns "not loaded" instead of waiting.
 OPTIONAL_REFERENCES = {"crosswalk_categories"}
@@ -353,6 +358,151 @@ def categories_in_crosswalk(source_column: str | None) -> Expectation:
                        derive=derive, columns=("category",))
 
 
+# --- curated reference tables (staging) ----------------------------------------------------------
+
+#: Vocabularies of the curated tables (pipelines/sources/offence_crosswalk.py, convention_status.py;
+#: listed here to keep this module import-light; tests/unit/quality/test_suites.py keeps them equal).
+CROSSWALK_CONFIDENCES = ("exact", "partial", "proxy")
+CROSSWALK_STATUSES = ("mapped", "unmapped")
+TREATIES = ("un_cybercrime", "budapest")
+EVENT_TYPES = ("adoption", "opening_for_signature", "closing_of_signature", "signatory_count", "signature",
+               "instrument_deposit", "ratification_count_report")
+VERIFICATIONS = ("verified", "verified_secondary", "unverified")
+PARTICIPANT_TYPES = ("state", "reio")
+#: Event types about one participant (who signed or deposited).
+PARTICIPANT_EVENTS = ("signature", "instrument_deposit")
+#: An ICCS code: section (2 digits), division (4), group (5) or class (6).
+ICCS_CODE = r"^\d{2}(\d{2}(\d{1,2})?)?$"
+_MAPPING_FIELDS = ("iccs_code", "iccs_label", "cy_tag", "convention_articles", "convention_offence",
+                   "budapest_articles", "mapping_confidence")
+
+
+def _rows(values: list[bool]) -> pl.DataFrame:
+    """A per-row boolean property computed in Python (small curated tables), as (__pos, __value)."""
+    return pl.DataFrame({"__pos": pl.Series(range(len(values)), dtype=pl.Int64),
+                         "__value": pl.Series(values, dtype=pl.Boolean)})
+
+
+def _article_list(text: str | None) -> list[int] | None:
+    """The numbers of an article list ('9;10'), or None if it is not one."""
+    parts = (text or "").split(";")
+    return [int(p) for p in parts] if all(p.isdigit() for p in parts) else None
+
+
+def _verified_articles(column: str, treaty: str) -> Derive:
+    """Each row's ``column``: articles of the verified list of ``treaty``, ascending, each once (a
+    group such as 9;10 is one key downstream: 10;9 would be another group); empty passes."""
+    def derive(ctx: Context) -> tuple[pl.DataFrame, str | None]:
+        articles = ctx.refs.tables["convention_articles"]
+        allowed = set(articles.filter(pl.col("treaty") == treaty)["article"].to_list())
+
+        def ok(text: str | None) -> bool:
+            if text is None:
+                return True
+            numbers = _article_list(text)
+            return numbers is not None and numbers == sorted(set(numbers)) and set(numbers) <= allowed
+        return _rows([ok(t) for t in ctx.frame[column].to_list()]), None
+    return derive
+
+
+def _convention_titles(ctx: Context) -> tuple[pl.DataFrame, str | None]:
+    """convention_offence = the verified titles of the row's Convention articles, in order, '; '-joined."""
+    articles = ctx.refs.tables["convention_articles"].filter(pl.col("treaty") == "un_cybercrime")
+    titles = dict(zip(articles["article"].to_list(), articles["title"].to_list(), strict=True))
+
+    def ok(arts: str | None, offence: str | None) -> bool:
+        numbers = _article_list(arts) if arts is not None else []
+        if numbers is None or any(n not in titles for n in numbers):
+            return offence is None  # the articles' own expectation names the bad list
+        return (offence or None) == ("; ".join(titles[n] for n in numbers) or None)
+    frame = ctx.frame
+    return _rows([ok(a, o) for a, o in zip(frame["convention_articles"].to_list(),
+                                                 frame["convention_offence"].to_list(), strict=True)]), None
+
+
+def _iccs_labels(ctx: Context) -> tuple[pl.DataFrame, str | None]:
+    """iccs_label = the label of iccs_code in the verified ICCS list (both empty when unmapped)."""
+    codes = ctx.refs.tables["iccs_codes"]
+    labels = dict(zip(codes["iccs_code"].to_list(), codes["iccs_label"].to_list(), strict=True))
+    frame = ctx.frame
+    return _rows([(label == labels.get(code)) if code is not None else label is None
+                       for code, label in zip(frame["iccs_code"].to_list(), frame["iccs_label"].to_list(),
+                                              strict=True)]), None
+
+
+def crosswalk_expectations() -> tuple[Expectation, ...]:
+    """The offence crosswalk's contract: vocabularies, and every mapping drawn from the verified lists
+    curated beside it (iccs_codes.csv, convention_articles.csv of the same release)."""
+    mapped = (("mapping_status", ("mapped",)),)
+    return (
+        not_null("source_id", "source_category", "mapping_status", "notes"),
+        Expectation("vocabularies_respected", "in_set", "a term of the crosswalk vocabulary",
+                    columns=("source_id", "mapping_status", "mapping_confidence", "cy_tag"),
+                    values={"source_id": OBSERVATION_SOURCES, "mapping_status": CROSSWALK_STATUSES,
+                            "mapping_confidence": CROSSWALK_CONFIDENCES, "cy_tag": (1,)}),
+        well_formed({"iccs_code": ICCS_CODE}),
+        keys_unique("source_id", "source_category", "source_indicator", what="source category"),
+        Expectation("mapped_rows_name_their_basis", "not_null",
+                    "an ICCS code, a mapping confidence and the fact the mapping rests on (mapping_basis) on "
+                    "every mapped row", columns=("iccs_code", "mapping_confidence", "mapping_basis"), where=mapped),
+        Expectation("unmapped_rows_carry_no_mapping", "derived_in_set",
+                    "no ICCS code or label, Cy tag, article or confidence on an unmapped row (its notes say why)",
+                    values=(True,), columns=("mapping_status",),
+                    derive=flag((pl.col("mapping_status") != "unmapped")
+                                | pl.all_horizontal(pl.col(c).is_null() for c in _MAPPING_FIELDS))),
+        known("iccs_codes_verified", "iccs_code", "iccs_codes",
+              "an ICCS code of the verified list (iccs_codes.csv of the crosswalk release)"),
+        Expectation("iccs_labels_match_codes", "derived_in_set",
+                    "the label of the row's code in the verified ICCS list, exactly (none without a code)",
+                    values=(True,), reference="iccs_codes", derive=_iccs_labels, columns=("iccs_label",)),
+        Expectation("convention_articles_verified", "derived_in_set",
+                    "UN Convention against Cybercrime articles of the verified list (convention_articles.csv), "
+                    "ascending, each once, separated by ';'", values=(True,), reference="convention_articles",
+                    derive=_verified_articles("convention_articles", "un_cybercrime"),
+                    columns=("convention_articles",)),
+        Expectation("budapest_articles_verified", "derived_in_set",
+                    "Budapest Convention articles of the verified list (convention_articles.csv), ascending, each "
+                    "once, separated by ';'", values=(True,), reference="convention_articles",
+                    derive=_verified_articles("budapest_articles", "budapest"), columns=("budapest_articles",)),
+        Expectation("convention_offence_matches_articles", "derived_in_set",
+                    "the verified titles of the row's Convention articles, in the same order, joined by '; ' "
+                    "(none without articles)", values=(True,), reference="convention_articles",
+                    derive=_convention_titles, columns=("convention_offence",)),
+    )
+
+
+def convention_event_expectations() -> tuple[Expectation, ...]:
+    """The Convention status events' contract (pipelines/sources/convention_status.py)."""
+    return (
+        not_null("event_id", "event_type", "verification", "source", "facts_ref"),
+        keys_unique("event_id"),
+        Expectation("vocabularies_respected", "in_set", "a term of the Convention status vocabulary",
+                    columns=("event_type", "verification", "participant_type"),
+                    values={"event_type": EVENT_TYPES, "verification": VERIFICATIONS,
+                            "participant_type": PARTICIPANT_TYPES}),
+        Expectation("verified_events_dated", "derived_in_set", "a day-exact date on every verified event",
+                    values=(True,), columns=("event_date",),
+                    derive=flag((pl.col("verification") != "verified") | pl.col("event_date").is_not_null())),
+        Expectation("participants_named", "not_null",
+                    "the participant and its type (state or reio) on every signature and deposit",
+                    columns=("participant", "participant_type"),
+                    where=(("event_type", PARTICIPANT_EVENTS),)),
+        Expectation("counts_given", "derived_in_set",
+                    "a reported number on every signatory count, and a number or range on every ratification "
+                    "count report", values=(True,), columns=("count_reported",),
+                    derive=flag(pl.when(pl.col("event_type") == "signatory_count")
+                                .then(pl.col("count_reported").is_not_null())
+                                .when(pl.col("event_type") == "ratification_count_report")
+                                .then(pl.col("count_reported").is_not_null() | pl.col("count_low").is_not_null())
+                                .otherwise(True))),
+        non_negative("count_reported", "count_low", "count_high", what="counts of at least 0"),
+        Expectation("count_ranges_ordered", "derived_in_set", "count_low at most count_high", values=(True,),
+                    columns=("count_high",),
+                    derive=flag(pl.col("count_low").is_null() | pl.col("count_high").is_null()
+                                | (pl.col("count_low") <= pl.col("count_high")))),
+    )
+
+
 # --- observation tables (staging) ---------------------------------------------------------------
 
 OBSERVATION_REQUIRED = (
@@ -502,9 +652,10 @@ def _suites() -> dict[str, Suite]:
         positive("cpi_index", name="index_positive", what="an index above 0"),
     ), pointer=("source_file", "source_row"))
     headlines = Suite("staging", "stg_loss_series__headlines", (
-        not_null("country_iso3"),
+        not_null("country_iso3", "rationale"),
         keys_unique("country_iso3"),
         known("area_codes_known", "country_iso3", "area_codes", "an ISO3 code in UN M49"),
+        well_formed({"country_iso3": r"^[A-Z]{3}$", "series": r"^[a-z][a-z0-9_]*$"}),
     ), pointer=("source_file", "source_row"))
 
     observations = (
@@ -528,20 +679,27 @@ def _suites() -> dict[str, Suite]:
                     values=OBSERVATION_SOURCES),
         categories_in_crosswalk("source_id"),
     ), pointer=("source_file", "source_row"))
-    crosswalk = Suite("staging", "stg_offence_crosswalk__mappings", (
-        not_null("source_id", "source_category", "mapping_status"),
-        Expectation("vocabularies_respected", "in_set", "a term of the crosswalk vocabulary",
-                    columns=("source_id", "mapping_status", "mapping_confidence", "cy_tag"),
-                    values={"source_id": OBSERVATION_SOURCES, "mapping_status": ("mapped", "unmapped"),
-                            "mapping_confidence": ("exact", "partial", "proxy"), "cy_tag": (1,)}),
-        well_formed({"iccs_code": r"^\d{2,6}$"}),
-        keys_unique("source_id", "source_category", "source_indicator", what="source category"),
+    crosswalk = Suite("staging", "stg_offence_crosswalk__mappings", crosswalk_expectations(),
+                      pointer=("source_file", "source_row"))
+    iccs_codes = Suite("staging", "stg_offence_crosswalk__iccs_codes", (
+        not_null("iccs_code", "iccs_label", "facts_ref"),
+        well_formed({"iccs_code": ICCS_CODE}),
+        keys_unique("iccs_code"),
     ), pointer=("source_file", "source_row"))
-    convention_events = Suite("staging", "stg_convention_status__events", (
-        not_null("event_id", "event_type", "verification"),
-        keys_unique("event_id"),
-        non_negative("count_reported", "count_low", "count_high", what="counts of at least 0"),
+    convention_articles = Suite("staging", "stg_offence_crosswalk__convention_articles", (
+        not_null("treaty", "article", "title", "facts_ref"),
+        Expectation("vocabularies_respected", "in_set", "a treaty of the crosswalk (un_cybercrime, budapest)",
+                    columns=("treaty",), values={"treaty": TREATIES}),
+        Expectation("convention_articles_are_offences", "between",
+                    "a chapter II offence article of the UN Convention against Cybercrime (7-17)",
+                    columns=("article",), min_value=7, max_value=17, where=(("treaty", ("un_cybercrime",)),)),
+        Expectation("budapest_articles_are_offences", "between",
+                    "an offence article of the Budapest Convention (2-11)", columns=("article",), min_value=2,
+                    max_value=11, where=(("treaty", ("budapest",)),)),
+        keys_unique("treaty", "article"),
     ), pointer=("source_file", "source_row"))
+    convention_events = Suite("staging", "stg_convention_status__events", convention_event_expectations(),
+                              pointer=("source_file", "source_row"))
 
     fx = Suite("intermediate", "int_fx_rates_by_currency_year", (
         not_null("currency_code", "year", "lcu_per_usd"),
@@ -752,7 +910,8 @@ def _suites() -> dict[str, Suite]:
                                 )),
         # Whether the totals agree is the indicator check national_totals_equal_sum_of_parts (a warning).
     ), pointer=("source_file", "published_total_source_row"))
-    suites = [m49, currencies, wdi_values, wdi_countries, fred, cpi, headlines, crosswalk, convention_events,
+    suites = [m49, currencies, wdi_values, wdi_countries, fred, cpi, headlines, crosswalk, iccs_codes,
+              convention_articles, convention_events,
               *observations, union, fx, population, areas, losses, offences, regional, incidents, articles,
               crosswalk_mart, status, source_files, regional_offences, published_regional, reconciliation,
               reconciliation_summary, trends, trend_points, national_totals]

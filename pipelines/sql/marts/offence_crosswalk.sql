@@ -5,7 +5,8 @@
 --   the category straddles codes or is broader or narrower; proxy: best available home, the notes say why);
 --   article links are indicative (notes say where an article covers only the ICT-committed subset). Rows with
 --   mapping_status 'not_in_crosswalk' are categories a source printed that the crosswalk lacks (a gap to fix).
---   Built from shared/data/facts/offence_crosswalk_draft.csv and taxonomy_facts.md by tools/build_extracts.py.
+--   Curated by hand (reference/offence_crosswalk) from shared/data/facts/offence_crosswalk_draft.csv and
+--   taxonomy_facts.md; codes and articles only from the verified lists curated beside it.
 -- @column source_id: source the category belongs to (unodc_cts, fbi_ic3, ncrb, national_figures)
 -- @column source_category: the category exactly as the source prints it
 -- @column source_indicator: the only indicator of the source the mapping applies to (null = any)
