@@ -366,11 +366,11 @@ CROSSWALK_CONFIDENCES = ("exact", "partial", "proxy")
 CROSSWALK_STATUSES = ("mapped", "unmapped")
 TREATIES = ("un_cybercrime", "budapest")
 EVENT_TYPES = ("adoption", "opening_for_signature", "closing_of_signature", "signatory_count", "signature",
-               "instrument_deposit", "ratification_count_report")
+               "instrument_deposit", "domestic_ratification_step", "ratification_count_report")
 VERIFICATIONS = ("verified", "verified_secondary", "unverified")
 PARTICIPANT_TYPES = ("state", "reio")
-#: Event types about one participant (who signed or deposited).
-PARTICIPANT_EVENTS = ("signature", "instrument_deposit")
+#: Event types about one participant (who signed, deposited or ratified).
+PARTICIPANT_EVENTS = ("signature", "instrument_deposit", "domestic_ratification_step")
 #: An ICCS code: section (2 digits), division (4), group (5) or class (6).
 ICCS_CODE = r"^\d{2}(\d{2}(\d{1,2})?)?$"
 _MAPPING_FIELDS = ("iccs_code", "iccs_label", "cy_tag", "convention_articles", "convention_offence",
@@ -484,8 +484,8 @@ def convention_event_expectations() -> tuple[Expectation, ...]:
                     values=(True,), columns=("event_date",),
                     derive=flag((pl.col("verification") != "verified") | pl.col("event_date").is_not_null())),
         Expectation("participants_named", "not_null",
-                    "the participant and its type (state or reio) on every signature and deposit",
-                    columns=("participant", "participant_type"),
+                    "the participant and its type (state or reio) on every signature, deposit and domestic "
+                    "ratification step", columns=("participant", "participant_type"),
                     where=(("event_type", PARTICIPANT_EVENTS),)),
         Expectation("counts_given", "derived_in_set",
                     "a reported number on every signatory count, and a number or range on every ratification "

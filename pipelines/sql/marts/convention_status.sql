@@ -2,11 +2,14 @@
 --   one row. Verified counts only: signatories are the latest verified count (UN Treaty Collection: 72 at
 --   the end of the Hanoi signing ceremony, 71 States plus the European Union); ratifications are the verified
 --   deposits of instruments of ratification, acceptance, approval or accession recorded in the curated
---   reference (reference/convention_status, built from taxonomy_facts.md §1.1). Entry into force (art.
+--   reference (reference/convention_status, curated from taxonomy_facts.md §1.1 and
+--   convention_status_events.csv). Entry into force (art.
 --   65(1)): on the 90th day after the deposit of the 40th instrument, an instrument of a regional economic
 --   integration organization (the EU) not counted in addition to its member States'; the date stays null
 --   until 40 verified State instruments are recorded (never projected). Secondary and unverified reports
---   (later news of Canada's signature and of 1-3 ratifications) are listed apart and never counted.
+--   (signatures seen only in news, later news of Canada's signature, domestic ratification steps such as
+--   Azerbaijan's approval law with no deposit seen, reports of 1-3 ratifications) are listed apart and never
+--   counted.
 -- @column adopted_on: date the General Assembly adopted the Convention (resolution 79/243)
 -- @column opened_for_signature_on: first day of the signing ceremony in Hanoi (art. 64)
 -- @column signature_open_until: last day the Convention is open for signature at UN Headquarters (art. 64)
@@ -27,7 +30,8 @@
 -- @column entry_into_force_date: fortieth_instrument_deposited_on + 90 days (null until reached)
 -- @column entry_into_force_rule: the art. 65(1) rule as applied here
 -- @column unverified_reports: unverified (tertiary) reports, never counted: date or period, figure, source
--- @column secondary_reports: counts seen only in secondary sources (earlier snapshots), never counted
+-- @column secondary_reports: signatory counts (earlier snapshots), signatures and domestic ratification steps seen
+--   only in secondary sources, never counted
 -- @column events_verified: verified events in the reference (count)
 -- @column events_not_verified: secondary or unverified events in the reference (count)
 SELECT

@@ -41,7 +41,7 @@ def test_vocabularies_are_the_readers() -> None:
     assert suites.EVENT_TYPES == convention_status.EVENT_TYPES
     assert suites.VERIFICATIONS == convention_status.VERIFICATIONS
     assert suites.PARTICIPANT_TYPES == convention_status.PARTICIPANT_TYPES
-    assert suites.PARTICIPANT_EVENTS == ("signature", "instrument_deposit")
+    assert suites.PARTICIPANT_EVENTS == convention_status.PARTICIPANT_EVENTS
 
 
 def _set(frame: pl.DataFrame, category: str, **values) -> pl.DataFrame:
@@ -119,7 +119,7 @@ def test_the_convention_events_suite(lists: dict[str, pl.DataFrame]) -> None:
         where = pl.col("event_id") == event_id
         return {c: pl.when(where).then(pl.lit(v, dtype=events.schema[c])).otherwise(pl.col(c))
                 for c, v in values.items()}
-    bad = events.with_columns(**change("signatories_end_of_ceremony", event_date=None)).with_columns(
+    bad = events.with_columns(**change("signature_dza", event_date=None)).with_columns(
         **change("signature_eu", participant_type=None)).with_columns(
         **change("signatories_vir_snapshot", count_reported=None)).with_columns(
         **change("ratifications_may_2026_report", count_low=5)).with_columns(
@@ -129,7 +129,7 @@ def test_the_convention_events_suite(lists: dict[str, pl.DataFrame]) -> None:
         "verified_events_dated": ("event_date", 1), "participants_named": ("participant_type", 1),
         "counts_given": ("count_reported", 1), "count_ranges_ordered": ("count_high", 1),
         "vocabularies_respected": ("event_type", 1), "required_columns_not_null": ("facts_ref", 1)}
-    assert events.filter(pl.col("event_id") == "signatories_end_of_ceremony")["event_date"].item() == date(2025, 10, 26)
+    assert events.filter(pl.col("event_id") == "signature_dza")["event_date"].item() == date(2025, 10, 25)
 
 
 def test_the_headline_series_suite() -> None:
