@@ -66,7 +66,8 @@ def references_from_db(con: duckdb.DuckDBPyConnection, wanted: set[str] | None =
     """References from the staging tables present in ``con`` (absent tables are simply missing).
 
     ``staged``: tables being built by the caller (``(schema, table) -> frame``, None for a table
-    none of whose files could be read), used instead of whatever ``con`` holds under that name."""
+    none of whose files could be read). A reference built by the caller is never read from ``con``
+    (a table there is an earlier run's): the curated lists come from these frames."""
     sets: dict[str, frozenset[str]] = {}
     tables: dict[str, pl.DataFrame] = {}
     staged = staged or {}

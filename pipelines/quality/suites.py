@@ -361,7 +361,8 @@ def categories_in_crosswalk(source_column: str | None) -> Expectation:
 # --- curated reference tables (staging) ----------------------------------------------------------
 
 #: Vocabularies of the curated tables (pipelines/sources/offence_crosswalk.py, convention_status.py;
-#: listed here to keep this module import-light; tests/unit/quality/test_suites.py keeps them equal).
+#: listed here to keep this module import-light; tests/unit/quality/test_curated_suites.py keeps them
+#: equal).
 CROSSWALK_CONFIDENCES = ("exact", "partial", "proxy")
 CROSSWALK_STATUSES = ("mapped", "unmapped")
 TREATIES = ("un_cybercrime", "budapest")
@@ -417,7 +418,7 @@ def _convention_titles(ctx: Context) -> tuple[pl.DataFrame, str | None]:
         return (offence or None) == ("; ".join(titles[n] for n in numbers) or None)
     frame = ctx.frame
     return _rows([ok(a, o) for a, o in zip(frame["convention_articles"].to_list(),
-                                                 frame["convention_offence"].to_list(), strict=True)]), None
+                                           frame["convention_offence"].to_list(), strict=True)]), None
 
 
 def _iccs_labels(ctx: Context) -> tuple[pl.DataFrame, str | None]:
@@ -426,8 +427,8 @@ def _iccs_labels(ctx: Context) -> tuple[pl.DataFrame, str | None]:
     labels = dict(zip(codes["iccs_code"].to_list(), codes["iccs_label"].to_list(), strict=True))
     frame = ctx.frame
     return _rows([(label == labels.get(code)) if code is not None else label is None
-                       for code, label in zip(frame["iccs_code"].to_list(), frame["iccs_label"].to_list(),
-                                              strict=True)]), None
+                  for code, label in zip(frame["iccs_code"].to_list(), frame["iccs_label"].to_list(),
+                                         strict=True)]), None
 
 
 def crosswalk_expectations() -> tuple[Expectation, ...]:
