@@ -78,7 +78,8 @@ dev: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
-# Maintainers: regenerate the bundled extracts under data/ from ../shared/data/real.
+# Maintainers: regenerate the bundled extracts under data/ from ../shared/data (the curated
+# reference tables, offence_crosswalk, convention_status and loss_series, are edited by hand).
 extracts: $(STAMP)
 	$(BIN)/python tools/build_extracts.py --shared ../shared/data
 

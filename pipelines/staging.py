@@ -7,6 +7,7 @@ quarantines and the screening results. It joins nothing and aggregates nothing.
 """
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,16 +43,23 @@ def source_files(manifest: pl.DataFrame) -> list[SourceFile]:
             for r in manifest.iter_rows(named=True)]
 
 
-def stage(spec: SourceSpec, manifest: pl.DataFrame, refs: References, allow_quarantine: bool = False) -> Staged:
+def stage(spec: SourceSpec, manifest: pl.DataFrame,
+          references: Callable[[Mapping[tuple[str, str], pl.DataFrame | None]], References],
+          allow_quarantine: bool = False) -> Staged:
     """Read and screen ``spec``'s files (its raw manifest); a file the reader refuses or whose rows fail a
     blocking expectation is quarantined, the others load.
+
+    ``references(own)`` gives the reference data the screening compares against, where ``own`` holds the
+    tables this source builds itself (``(schema, table) -> frame``): the offence crosswalk is screened
+    against the verified ICCS codes and Convention articles of its own release, read in the same step.
 
     A source with several staging tables (a reader returning ``(layout, frame)``) needs a frame for each;
     an observation source with no file left gets an empty table, a reference table does not: then
     ``problem`` says why (nothing to build it from), after the quarantine has been worked out.
     """
     loaded = read_files(spec, source_files(manifest))
-    loaded = screen(spec, loaded, refs, dict(zip(manifest["relpath"], manifest["sha256"], strict=True)))
+    own = {("staging", table): loaded.frames.get(layout) for layout, table in staged_tables(spec)}
+    loaded = screen(spec, loaded, references(own), dict(zip(manifest["relpath"], manifest["sha256"], strict=True)))
     screened = loaded.screened
     if allow_quarantine:  # the failing files are left out: their failures block nothing
         screened = quarantine.left_out_by_allowance(screened, loaded.files_left_out())

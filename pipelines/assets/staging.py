@@ -29,8 +29,9 @@ def build_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     def _stage(context: dg.AssetExecutionContext, cyberstats: CyberstatsResource):
         build = cyberstats.build(context)
         manifest = build.read("raw", spec.raw_table)
-        refs = references_from_db(build.con, screening_references(spec))
-        staged = stage(spec, manifest, refs, cyberstats.allow_quarantine)
+        wanted = screening_references(spec)
+        staged = stage(spec, manifest, lambda own: references_from_db(build.con, wanted, staged=own),
+                       cyberstats.allow_quarantine)
         quarantine.record(build.con, context.run.run_id, spec.source_id, staged.quarantined)
         for q in staged.quarantined:
             context.log.warning(f"quarantined {q.relpath}: {q.message}")

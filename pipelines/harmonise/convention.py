@@ -56,8 +56,10 @@ def entry_into_force(events: pl.DataFrame) -> EntryIntoForce:
     return EntryIntoForce(counted, fortieth, fortieth + timedelta(days=DAYS_AFTER_DEPOSIT))
 
 
-#: Event types that observe the status (who has signed or deposited), as opposed to fixed dates.
-STATUS_EVENTS = ("signatory_count", "signature", "instrument_deposit", "ratification_count_report")
+#: Event types that observe the status (who has signed, deposited or ratified at home), as opposed to
+#: fixed dates. A domestic ratification step is listed with the reports; only deposits are counted.
+STATUS_EVENTS = ("signatory_count", "signature", "instrument_deposit", "domestic_ratification_step",
+                 "ratification_count_report")
 
 
 def _latest_verified(events: pl.DataFrame, event_type: str) -> dict | None:
@@ -121,7 +123,8 @@ def _describe(row: dict) -> str:
     else:
         what = ""
     label = {"signatory_count": "signatories", "ratification_count_report": "ratifications",
-             "signature": "signature", "instrument_deposit": "instrument deposited"}[row["event_type"]]
+             "signature": "signature", "instrument_deposit": "instrument deposited",
+             "domestic_ratification_step": "domestic ratification step, no deposit seen"}[row["event_type"]]
     who = f" ({row['participant']})" if row["participant"] else ""
     return f"{when}: {what + ' ' if what else ''}{label}{who} ({row['source']})"
 

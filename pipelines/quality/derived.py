@@ -93,10 +93,70 @@ def _categories_in_crosswalk(ctx: Context) -> tuple[pl.DataFrame, str | None]:
     return values, None
 
 
+# --- the curated offence crosswalk against the verified lists curated beside it ---------------------
+
+def _rows(values: list[bool]) -> pl.DataFrame:
+    """A per-row boolean property computed in Python (small curated tables), as (__pos, __value)."""
+    return pl.DataFrame({"__pos": pl.Series(range(len(values)), dtype=pl.Int64),
+                         "__value": pl.Series(values, dtype=pl.Boolean)})
+
+
+def _article_list(text: str | None) -> list[int] | None:
+    """The numbers of an article list ('9;10'), or None if it is not one."""
+    parts = (text or "").split(";")
+    return [int(p) for p in parts] if all(p.isdigit() for p in parts) else None
+
+
+def _verified_articles(column: str, treaty: str) -> Derive:
+    """Each row's ``column``: articles of the verified list of ``treaty``, ascending, each once (a
+    group such as 9;10 is one key downstream: 10;9 would be another group); empty passes."""
+    def derive(ctx: Context) -> tuple[pl.DataFrame, str | None]:
+        articles = ctx.refs.tables["convention_articles"]
+        allowed = set(articles.filter(pl.col("treaty") == treaty)["article"].to_list())
+
+        def ok(text: str | None) -> bool:
+            if text is None:
+                return True
+            numbers = _article_list(text)
+            return numbers is not None and numbers == sorted(set(numbers)) and set(numbers) <= allowed
+        return _rows([ok(t) for t in ctx.frame[column].to_list()]), None
+    return derive
+
+
+def _convention_titles(ctx: Context) -> tuple[pl.DataFrame, str | None]:
+    """convention_offence = the verified titles of the row's Convention articles, in order, '; '-joined."""
+    articles = ctx.refs.tables["convention_articles"].filter(pl.col("treaty") == "un_cybercrime")
+    titles = dict(zip(articles["article"].to_list(), articles["title"].to_list(), strict=True))
+
+    def ok(arts: str | None, offence: str | None) -> bool:
+        numbers = _article_list(arts) if arts is not None else []
+        if numbers is None or any(n not in titles for n in numbers):
+            return offence is None  # the articles' own expectation names the bad list
+        return (offence or None) == ("; ".join(titles[n] for n in numbers) or None)
+    frame = ctx.frame
+    return _rows([ok(a, o) for a, o in zip(frame["convention_articles"].to_list(),
+                                           frame["convention_offence"].to_list(), strict=True)]), None
+
+
+def _iccs_labels(ctx: Context) -> tuple[pl.DataFrame, str | None]:
+    """iccs_label = the label of iccs_code in the verified ICCS list (both empty when unmapped)."""
+    codes = ctx.refs.tables["iccs_codes"]
+    labels = dict(zip(codes["iccs_code"].to_list(), codes["iccs_label"].to_list(), strict=True))
+    frame = ctx.frame
+    return _rows([(label == labels.get(code)) if code is not None else label is None
+                  for code, label in zip(frame["iccs_code"].to_list(), frame["iccs_label"].to_list(),
+                                         strict=True)]), None
+
+
 #: name -> (property, the reference it reads or None). A contract names the property in ``derived:``.
 DERIVED: dict[str, tuple[Derive, str | None]] = {
     "zero_counts_have_zero_rates": (_zero_count_zero_rate, None),
     "rates_consistent_with_population": (_rates_consistent_with_population, "population"),
     "rates_match_published": (_rates_match_published, None),
     "categories_in_crosswalk": (_categories_in_crosswalk, "crosswalk_categories"),
+    "iccs_labels_match_codes": (_iccs_labels, "iccs_codes"),
+    "convention_articles_verified": (_verified_articles("convention_articles", "un_cybercrime"),
+                                     "convention_articles"),
+    "budapest_articles_verified": (_verified_articles("budapest_articles", "budapest"), "convention_articles"),
+    "convention_offence_matches_articles": (_convention_titles, "convention_articles"),
 }

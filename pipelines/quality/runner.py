@@ -304,8 +304,11 @@ def _missing(plan: _Plan, e: Expectation, columns: Sequence[str | None], note: s
 
 
 def _value_set(e: Expectation, refs: References) -> frozenset | str:
+    if e.reference and e.values is not None:  # a derived property that reads a reference table
+        loaded = e.reference in refs.sets or e.reference in refs.tables
+        return frozenset(e.values) if loaded else f"reference {e.reference!r} not loaded"
     if e.reference:
-        values = refs.sets.get(e.reference)
+        values = refs.value_set(e.reference)
         return f"reference {e.reference!r} not loaded" if values is None else frozenset(values)
     return frozenset(e.values)
 

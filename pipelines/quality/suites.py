@@ -43,13 +43,24 @@ def current_year() -> int:
 class References:
     """Reference data an expectation compares against (read from the build database or data dir).
 
-    ``sets``: named value sets (``area_codes``, ``currencies``, ``crosswalk_categories``);
-    ``tables``: named frames (``population``: country_iso3, year, population). A reference that is
-    missing makes the expectations that need it fail with a note saying so.
+    ``sets``: named value sets (``area_codes``, ``currencies``, ``crosswalk_categories``,
+    ``iccs_codes``, ``source_ids``); ``tables``: named frames (``population``: country_iso3, year,
+    population; ``iccs_codes``: iccs_code, iccs_label; ``convention_articles``: treaty, article, title).
+    A reference that is missing makes the expectations that need it fail with a note saying so.
     """
 
     sets: Mapping[str, frozenset[str]] = field(default_factory=dict)
     tables: Mapping[str, pl.DataFrame] = field(default_factory=dict)
+
+    def value_set(self, name: str) -> frozenset[str] | None:
+        """A named value set; ``source_ids`` (the registered observation sources) is always known."""
+        if name in self.sets:
+            return self.sets[name]
+        if name == "source_ids":
+            from pipelines.sources import SOURCES
+
+            return frozenset(SOURCES)
+        return None
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,9 @@ class Expectation:
     columns: tuple[str, ...] = ()
     severity: str = BLOCKING
     values: tuple | Mapping[str, tuple] | None = None  # in_set: one set, or one per column
-    reference: str | None = None  # the reference read: a value set for in_set, a table for derived
+    #: the reference read: the value set of an in_set (or of a derived_in_set without ``values``), or
+    #: what a derived property reads (it must be loaded, else the expectation fails saying so)
+    reference: str | None = None
     min_value: float | None = None
     max_value: float | Callable[[], float] | None = None
     strict_min: bool = False
@@ -136,6 +149,8 @@ REFERENCE_TABLES = {
     "currencies": ("staging", "stg_country_codes__currencies"),
     "population": ("staging", "stg_worldbank_wdi__values"),
     "crosswalk_categories": ("staging", "stg_offence_crosswalk__mappings"),
+    "iccs_codes": ("staging", "stg_offence_crosswalk__iccs_codes"),
+    "convention_articles": ("staging", "stg_offence_crosswalk__convention_articles"),
 }
 #: References that are not tables: ``source_ids``, the registered observation sources (pipelines.sources).
 #: References that may be absent: the expectation then warns "not loaded" instead of waiting.

@@ -1,8 +1,10 @@
 """``cyberstats validate FILE --source SOURCE_ID``: check one file without loading it anywhere.
 
 The file is read with its source's registered reader and its staging table's whole suite runs on
-the result, with reference tables (UN M49, ISO 4217 currencies, World Bank population) read from
-the data directory. Nothing is written: no database, no copy, no GX files (GX runs in memory).
+the result, with the reference tables its suite reads (UN M49, ISO 4217 currencies, World Bank
+population; for a crosswalk file, the verified ICCS codes and Convention articles of the newest
+crosswalk release) read from the data directory. Nothing is written: no database, no copy, no GX
+files (GX runs in memory).
 """
 
 from dataclasses import dataclass, field
@@ -81,7 +83,8 @@ def validate_file(path: Path, source_id: str, data_dir: Path, release: str | Non
     if loaded.quarantined:
         report.unreadable = loaded.quarantined[0]
         return report
-    refs = references_from_data_dir(data_dir)
+    suites = [suite for _, table in staged_tables(spec) if (suite := suite_for("staging", table)) is not None]
+    refs = references_from_data_dir(data_dir, set().union(*(suite.references() for suite in suites)))
     report.references = str(data_dir / "reference")
     for layout, table in staged_tables(spec):
         frame = loaded.frames.get(layout)

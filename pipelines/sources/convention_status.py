@@ -1,4 +1,5 @@
-"""UN Convention against Cybercrime status events (curated reference from the taxonomy facts).
+"""UN Convention against Cybercrime status events (curated reference from the shared facts:
+taxonomy_facts.md §1.1 and convention_status_events.csv; ``facts_ref`` names the row).
 
 Columns::
 
@@ -8,11 +9,14 @@ Columns::
 ``event_type``: adoption | opening_for_signature | closing_of_signature | signatory_count (a
 reported number of signatories) | signature (one participant signs) | instrument_deposit (one
 participant deposits an instrument of ratification, acceptance, approval or accession) |
-ratification_count_report (a reported number of ratifications, possibly a range).
+domestic_ratification_step (one participant ratifies or approves at home: a parliament's vote, a law
+signed, a report that it ratified; no deposit with the UN Secretary-General seen, so never counted
+toward entry into force) | ratification_count_report (a reported number of ratifications, possibly a
+range).
 ``verification``: verified | verified_secondary | unverified; only ``verified`` rows drive the
 published counts. ``event_date`` (ISO ``YYYY-MM-DD``) is given only when the source gives the day;
 ``period_as_stated`` keeps the wording. ``participant_type``: state | reio (regional economic
-integration organization, e.g. the European Union), for signatures and deposits.
+integration organization, e.g. the European Union), for signatures, deposits and domestic steps.
 """
 
 from pathlib import Path
@@ -28,7 +32,9 @@ COLUMNS = (
     "count_low", "count_high", "verification", "source", "source_url", "facts_ref", "notes",
 )
 EVENT_TYPES = ("adoption", "opening_for_signature", "closing_of_signature", "signatory_count", "signature",
-               "instrument_deposit", "ratification_count_report")
+               "instrument_deposit", "domestic_ratification_step", "ratification_count_report")
+#: Event types about one participant, who must be named with its type.
+PARTICIPANT_EVENTS = ("signature", "instrument_deposit", "domestic_ratification_step")
 VERIFICATIONS = ("verified", "verified_secondary", "unverified")
 PARTICIPANT_TYPES = ("state", "reio")
 _COUNTS = ("count_reported", "count_low", "count_high")
@@ -67,7 +73,7 @@ def _check_row(rec: dict, day, name: str) -> None:
         fail("event_date", "the date of a verified event")
     if rec["participant_type"] and rec["participant_type"] not in PARTICIPANT_TYPES:
         fail("participant_type", " | ".join(PARTICIPANT_TYPES))
-    if rec["event_type"] in ("signature", "instrument_deposit"):
+    if rec["event_type"] in PARTICIPANT_EVENTS:
         for column in ("participant", "participant_type"):
             if not rec[column]:
                 fail(column, f"the {column.replace('_', ' ')} of a {rec['event_type']}")

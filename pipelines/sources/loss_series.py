@@ -2,8 +2,8 @@
 
 An empty ``series`` says the country has, by decision, no headline series. A country's headline
 series is the one publisher series that stands for its reported losses in
-regional totals and trends; other series stay in the warehouse as alternatives. Built from the
-shared facts README (see the sidecar); edit it to change which series leads for a country.
+regional totals and trends; other series stay in the warehouse as alternatives. Curated by hand
+from the shared facts README (see the sidecar); edit it to change which series leads for a country.
 """
 
 from pathlib import Path

@@ -21,8 +21,22 @@ unmapped. Columns::
   ``Fraud``), in the same source; parents and children are never added together.
 * ``source_indicator`` restricts the mapping to one indicator of the source (the UNODC category
   ``Total`` means "victims of sexual exploitation" only under that indicator); empty = any.
+
+A release holds two more hand-curated files, the verified lists the crosswalk may draw on (the
+table's suite checks every mapped row against them, see pipelines/quality/suites.py)::
+
+    iccs_codes.csv            iccs_code, iccs_label, printed_page, facts_ref, facts_label
+    convention_articles.csv   treaty, article, title, facts_title, verification, facts_ref, notes
+
+``treaty`` is ``un_cybercrime`` (UN Convention against Cybercrime, ``convention_articles``; its
+``title`` is what ``convention_offence`` writes) or ``budapest`` (``budapest_articles``).
+
+:func:`read` tells the three files apart by their header and returns ``(layout, frame)`` with
+layout ``mappings``, ``iccs_codes`` or ``convention_articles``.
 """
 
+import csv
+import io
 import re
 from pathlib import Path
 
@@ -30,7 +44,7 @@ import polars as pl
 
 from pipelines.errors import InputError
 from pipelines.sources._curated import read_curated, refuse
-from pipelines.sources._tabular import ROW
+from pipelines.sources._tabular import HEADER_SEARCH_ROWS, ROW
 
 COLUMNS = (
     "source_id", "source_category", "source_indicator", "iccs_code", "iccs_label", "cy_tag", "convention_articles",
@@ -46,6 +60,13 @@ BUDAPEST_ARTICLES = range(2, 12)
 ICCS_LENGTHS = (2, 4, 5, 6)
 _ARTICLES = re.compile(r"^\d{1,2}(;\d{1,2})*$")
 _MAPPING_FIELDS = ("iccs_code", "cy_tag", "convention_articles", "budapest_articles", "mapping_confidence")
+
+ICCS_COLUMNS = ("iccs_code", "iccs_label", "printed_page", "facts_ref", "facts_label")
+ARTICLE_COLUMNS = ("treaty", "article", "title", "facts_title", "verification", "facts_ref", "notes")
+#: treaty -> the article numbers its offence articles may have (the verified list is the file itself).
+TREATIES = {"un_cybercrime": CONVENTION_ARTICLES, "budapest": BUDAPEST_ARTICLES}
+#: layout -> a header cell only that file has (checked in this order).
+_MARKERS = (("mappings", "source_category"), ("convention_articles", "treaty"), ("iccs_codes", "iccs_label"))
 
 
 def iccs_problem(code: str) -> str | None:
@@ -64,7 +85,33 @@ def _articles(value: str, allowed: range) -> bool:
 
 
 def read(path: Path, name: str, release: str, sidecar: dict | None = None,
-         sha256: str | None = None) -> pl.DataFrame:
+         sha256: str | None = None) -> tuple[str, pl.DataFrame]:
+    layout = layout_of(path)
+    if layout == "iccs_codes":
+        return layout, read_iccs_codes(path, name)
+    if layout == "convention_articles":
+        return layout, read_convention_articles(path, name)
+    return layout, read_mappings(path, name)
+
+
+def layout_of(path: Path) -> str:
+    """Which file of a crosswalk release this is, by a header cell only that file has. A file with
+    none of them is read as the crosswalk itself, whose reader then says what header it expected."""
+    head = path.read_bytes()[:16384].decode("utf-8-sig", errors="replace")
+    try:
+        records = list(csv.reader(io.StringIO(head, newline="")))[:HEADER_SEARCH_ROWS]
+    except csv.Error:
+        records = []
+    for rec in records:
+        cells = {c.strip().lstrip("\ufeff").casefold() for c in rec}
+        for layout, marker in _MARKERS:
+            if marker in cells:
+                return layout
+    return "mappings"
+
+
+def read_mappings(path: Path, name: str) -> pl.DataFrame:
+    """The crosswalk itself (``offence_crosswalk.csv``)."""
     df = read_curated(path, name, COLUMNS, ("source_id", "source_category", "mapping_status", "notes"),
                       "offence crosswalk")
     for rec in df.iter_rows(named=True):
@@ -78,6 +125,43 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
     empty_to_null = [pl.col(c).replace("", None) for c in COLUMNS if c not in ("source_id", "source_category")]
     return df.with_columns(empty_to_null).with_columns(cy_tag=pl.col("cy_tag").cast(pl.Int32)).select(
         *COLUMNS, source_file=pl.lit(name), source_row=pl.col(ROW))
+
+
+def read_iccs_codes(path: Path, name: str) -> pl.DataFrame:
+    """The verified ICCS codes the crosswalk may use (``iccs_codes.csv``)."""
+    df = read_curated(path, name, ICCS_COLUMNS, ("iccs_code", "iccs_label", "facts_ref"), "verified ICCS codes")
+    for rec in df.iter_rows(named=True):
+        problem = iccs_problem(rec["iccs_code"])
+        if problem:
+            refuse(rec, name, "iccs_code", f"an ICCS code as text ({problem})")
+    _refuse_repeats(df, ("iccs_code",), name, "one row per ICCS code")
+    return df.select(*(pl.col(c).replace("", None) if c in ("printed_page", "facts_label") else pl.col(c)
+                       for c in ICCS_COLUMNS), source_file=pl.lit(name), source_row=pl.col(ROW))
+
+
+def read_convention_articles(path: Path, name: str) -> pl.DataFrame:
+    """The verified offence articles of the two Conventions (``convention_articles.csv``)."""
+    df = read_curated(path, name, ARTICLE_COLUMNS, ("treaty", "article", "title", "facts_ref"),
+                      "verified Convention articles")
+    for rec in df.iter_rows(named=True):
+        allowed = TREATIES.get(rec["treaty"])
+        if allowed is None:
+            refuse(rec, name, "treaty", " or ".join(TREATIES))
+        if not rec["article"].isdigit() or int(rec["article"]) not in allowed:
+            refuse(rec, name, "article", f"an offence article number {allowed.start}-{allowed.stop - 1} of "
+                                         f"{rec['treaty']}")
+    _refuse_repeats(df, ("treaty", "article"), name, "one row per treaty and article")
+    optional = ("facts_title", "verification", "notes")
+    return df.select(*(pl.col(c).replace("", None) if c in optional else pl.col(c) for c in ARTICLE_COLUMNS),
+                     source_file=pl.lit(name), source_row=pl.col(ROW)).with_columns(
+        article=pl.col("article").cast(pl.Int32))
+
+
+def _refuse_repeats(df: pl.DataFrame, key: tuple[str, ...], name: str, expected: str) -> None:
+    dup = df.filter(pl.struct(*key).is_duplicated())
+    if dup.height:
+        raise InputError(file=name, row=int(dup[ROW][1]), column=key[-1], expected=expected,
+                         found=" / ".join(dup[c][0] for c in key) + " again")
 
 
 def _check_row(rec: dict, name: str) -> None:

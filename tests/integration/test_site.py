@@ -177,6 +177,11 @@ def test_sources_page_shows_every_field_of_every_file_without_a_wide_table(built
     for relpath, sha, _ in files:
         assert relpath in html and sha in html
     assert html.count("<dt>Licence</dt>") == html.count("<dt>Retrieved</dt>") == len(files)
+    # A curated table is not retrieved from anywhere: its sidecar names the facts it was curated from.
+    with duckdb.connect(str(hostile_warehouse), read_only=True) as con:
+        (curated,) = con.execute("SELECT count(*) FROM marts.source_files WHERE retrieved IS NULL AND publisher "
+                                 "LIKE 'cyberstats%'").fetchone()
+    assert curated == 5 and html.count("not applicable (curated by hand)") == curated
 
 
 def test_freshness_dates_releases_named_by_a_commit(built: Path) -> None:

@@ -66,6 +66,18 @@ def test_unverified_and_secondary_reports_are_ignored() -> None:
     assert eif.instruments_counted == 39 and eif.entry_into_force_date is None
 
 
+def test_domestic_ratification_steps_are_never_counted() -> None:
+    """A parliament's approval or a law signed is not a deposit with the UN Secretary-General (art. 65(1))."""
+    steps = [{**deposit(i), "event_type": "domestic_ratification_step"} for i in range(40)]
+    eif = entry_into_force(events(*steps))
+    assert eif.instruments_counted == 0 and not eif.reached
+    s = convention_status(events(*steps)).row(0, named=True)
+    assert (s["ratifications_verified"], s["ratifications_still_needed"], s["events_verified"]) == (0, 40, 40)
+    reported = convention_status(events(deposit(0, verification="verified_secondary") | {
+        "event_type": "domestic_ratification_step"})).row(0, named=True)
+    assert "domestic ratification step, no deposit seen (State 00)" in reported["secondary_reports"]
+
+
 def test_one_instrument_per_state_and_same_day_deposits() -> None:
     repeated = deposit(200, who="State 00", day=START + timedelta(days=300))
     assert entry_into_force(events(*deposits(39), repeated)).instruments_counted == 39
@@ -91,6 +103,12 @@ def test_status_from_the_bundled_facts() -> None:
     assert s["entry_into_force_reached"] is False and s["entry_into_force_date"] is None
     assert "1-3 ratifications (Azerbaijan; Qatar; Viet Nam)" in s["unverified_reports"]
     assert "77 signatories" in s["unverified_reports"] and "65 signatories" in s["secondary_reports"]
+    # convention_status_events.csv: Azerbaijan's approval law (secondary, no deposit seen) is listed, not counted.
+    assert "2026-02-10: domestic ratification step, no deposit seen (Azerbaijan)" in s["secondary_reports"]
+    assert "domestic ratification step, no deposit seen (Qatar)" in s["unverified_reports"]
+    # Verified: adoption, opening and closing of signature, the count of 72, and the 30 signatures read in the
+    # UN Treaty Collection page (29 States and the EU).
+    assert (s["events_verified"], s["events_not_verified"]) == (34, 25)
     assert status_problems(status, ev) == []
 
 

@@ -44,7 +44,7 @@ def crosswalk(tmp_path_factory: pytest.TempPathFactory) -> pl.DataFrame:
              "source_indicator": indicator, "notes": "test row"}
             for sid, cat, iccs, cy, arts, conf, status, parent, indicator in XW_ROWS]
     path = write_curated(tmp_path_factory.mktemp("xw") / "offence_crosswalk.csv", offence_crosswalk.COLUMNS, rows)
-    return offence_crosswalk.read(path, "reference/offence_crosswalk/t/offence_crosswalk.csv", "t")
+    return offence_crosswalk.read(path, "reference/offence_crosswalk/t/offence_crosswalk.csv", "t")[1]
 
 
 AREAS = pl.DataFrame({
@@ -255,7 +255,7 @@ def test_bundled_crosswalk_reads(tmp_path: Path) -> None:
     from tests.conftest import BUNDLED
 
     path = next((BUNDLED / "reference" / "offence_crosswalk").glob("*/offence_crosswalk.csv"))
-    xw = offence_crosswalk.read(path, "x.csv", "x")
+    xw = offence_crosswalk.read(path, "x.csv", "x")[1]
     pairs = join.ancestor_pairs(xw)
     cy = pairs.filter(pl.col("part_is_cy_subset")).select("category", "ancestor").rows()
     assert ("Fraud: Cyber-related (Cy)", "Fraud") in cy and ("Child pornography: Cyber-related", "Child pornography") \

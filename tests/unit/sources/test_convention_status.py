@@ -26,7 +26,7 @@ COUNT = {"event_id": "s72", "event_type": "signatory_count", "event_date": "2025
          "verification": "verified", "source": "UNTC", "facts_ref": "taxonomy_facts.md §1.1"}
 
 
-def test_bundled_events_are_the_facts_of_section_1_1() -> None:
+def test_bundled_events_are_the_facts_of_section_1_1_and_the_events_file() -> None:
     df = read(EVENTS)
     by_id = {r["event_id"]: r for r in df.iter_rows(named=True)}
     assert by_id["adoption"]["event_date"] == date(2024, 12, 24)
@@ -36,10 +36,18 @@ def test_bundled_events_are_the_facts_of_section_1_1() -> None:
     assert by_id["signature_eu"]["participant_type"] == "reio"
     # Later tertiary reports are kept, flagged, and have no day-exact date.
     later = df.filter(pl.col("verification") == "unverified")
-    assert later.height == 3 and later["event_date"].is_null().all()
+    assert later.height == 5 and later["event_date"].is_null().all()
     assert by_id["ratifications_may_2026_report"]["count_low"] == 1
     assert by_id["ratifications_may_2026_report"]["count_high"] == 3
-    assert df["facts_ref"].str.starts_with("taxonomy_facts.md §1.1").all()
+    # Signatures read in the UN Treaty Collection page are verified and dated; Azerbaijan's approval law is a
+    # domestic step (no deposit seen), never an instrument deposit.
+    assert (by_id["signature_dza"]["verification"], by_id["signature_dza"]["event_date"]) == (
+        "verified", date(2025, 10, 25))
+    step = by_id["domestic_ratification_aze_2026-02-10"]
+    assert (step["event_type"], step["verification"], step["participant_type"]) == (
+        "domestic_ratification_step", "verified_secondary", "state")
+    assert df.filter(pl.col("event_type") == "instrument_deposit").height == 0
+    assert df["facts_ref"].str.contains(r"^taxonomy_facts\.md §1\.1|^convention_status_events\.csv row \d+$").all()
 
 
 @pytest.mark.parametrize(("row", "column"), [
@@ -51,6 +59,7 @@ def test_bundled_events_are_the_facts_of_section_1_1() -> None:
     ({**COUNT, "count_reported": ""}, "count_reported"),
     ({**COUNT, "event_type": "signature", "participant": "Canada"}, "participant_type"),
     ({**COUNT, "event_type": "instrument_deposit", "participant_type": "state"}, "participant"),
+    ({**COUNT, "event_type": "domestic_ratification_step", "participant": "Azerbaijan"}, "participant_type"),
     ({**COUNT, "event_type": "signature", "participant": "EU", "participant_type": "union"}, "participant_type"),
     ({**COUNT, "event_type": "ratification_count_report", "count_reported": "", "count_low": "3", "count_high": "1"},
      "count_high"),

@@ -15,7 +15,7 @@ CROSSWALK = next((BUNDLED / "reference" / "offence_crosswalk").glob("*/offence_c
 
 @pytest.fixture(scope="module")
 def bundled() -> pl.DataFrame:
-    return offence_crosswalk.read(CROSSWALK, "reference/offence_crosswalk/x/offence_crosswalk.csv", "x")
+    return read(CROSSWALK)
 
 
 def _write(tmp_path: Path, rows: list[dict]) -> Path:
@@ -33,7 +33,9 @@ THEFT = {"source_id": "unodc_cts", "source_category": "Theft", "mapping_status":
 
 
 def read(path: Path) -> pl.DataFrame:
-    return offence_crosswalk.read(path, "reference/offence_crosswalk/x/offence_crosswalk.csv", "x")
+    layout, frame = offence_crosswalk.read(path, "reference/offence_crosswalk/x/offence_crosswalk.csv", "x")
+    assert layout == "mappings"
+    return frame
 
 
 def test_codes_keep_their_leading_zero(tmp_path: Path, bundled: pl.DataFrame) -> None:
@@ -143,3 +145,75 @@ def test_every_category_of_every_source_has_a_row(bundled: pl.DataFrame, real: P
     assert len(by_source["fbi_ic3"]) == 61  # 60 printed labels 2015-2025 + the annual-total row
     assert by_source["ncrb"] == {"A", "B", "C", "D", "E", "Total", "Total cyber crimes"}
     assert by_source["national_figures"] == {"All reported offences (headline figure)"}
+
+
+# --- the verified lists curated beside the crosswalk ------------------------------------------------
+
+RELEASE = CROSSWALK.parent
+
+
+def test_the_three_files_of_a_release_are_told_apart_by_their_header(tmp_path: Path) -> None:
+    layouts = {p.name: offence_crosswalk.read(p, p.name, "x")[0] for p in sorted(RELEASE.glob("*.csv"))}
+    assert layouts == {"convention_articles.csv": "convention_articles", "iccs_codes.csv": "iccs_codes",
+                       "offence_crosswalk.csv": "mappings"}
+    # By header, not by name: a renamed list is still a list; an unknown header is reported as a crosswalk's.
+    renamed = tmp_path / "codes_v2.csv"
+    renamed.write_bytes((RELEASE / "iccs_codes.csv").read_bytes())
+    assert offence_crosswalk.read(renamed, renamed.name, "x")[0] == "iccs_codes"
+    other = tmp_path / "other.csv"
+    other.write_text("code,label\n0701,Fraud\n", encoding="utf-8")
+    with pytest.raises(InputError, match="the offence crosswalk header"):
+        offence_crosswalk.read(other, other.name, "x")
+
+
+def test_bundled_lists() -> None:
+    _, codes = offence_crosswalk.read(RELEASE / "iccs_codes.csv", "iccs_codes.csv", "x")
+    assert codes.schema["iccs_code"] == pl.String and codes.height == 44
+    assert dict(codes.select("iccs_code", "iccs_label").iter_rows())["07019"] == "Other acts of fraud"
+    _, articles = offence_crosswalk.read(RELEASE / "convention_articles.csv", "convention_articles.csv", "x")
+    assert articles.schema["article"] == pl.Int32
+    assert articles.group_by("treaty").agg(pl.col("article").min().alias("lo"), pl.col("article").max().alias("hi"),
+                                           pl.len()).sort("treaty").rows() == [("budapest", 2, 10, 9),
+                                                                               ("un_cybercrime", 7, 17, 11)]
+
+
+CODE = {"iccs_code": "0701", "iccs_label": "Fraud", "facts_ref": "taxonomy_facts.md §3.1"}
+ARTICLE = {"treaty": "un_cybercrime", "article": "13", "title": "ICT system-related theft or fraud",
+           "facts_ref": "taxonomy_facts.md §1.2"}
+
+
+@pytest.mark.parametrize(("columns", "rows", "column", "row"), [
+    (offence_crosswalk.ICCS_COLUMNS, [{**CODE, "iccs_code": "701"}], "iccs_code", 2),
+    (offence_crosswalk.ICCS_COLUMNS, [{**CODE, "iccs_label": ""}], "iccs_label", 2),
+    (offence_crosswalk.ICCS_COLUMNS, [CODE, CODE], "iccs_code", 3),
+    (offence_crosswalk.ARTICLE_COLUMNS, [{**ARTICLE, "treaty": "hanoi"}], "treaty", 2),
+    (offence_crosswalk.ARTICLE_COLUMNS, [{**ARTICLE, "article": "6"}], "article", 2),
+    (offence_crosswalk.ARTICLE_COLUMNS, [{**ARTICLE, "treaty": "budapest", "article": "12"}], "article", 2),
+    (offence_crosswalk.ARTICLE_COLUMNS, [{**ARTICLE, "article": "13a"}], "article", 2),
+    (offence_crosswalk.ARTICLE_COLUMNS, [{**ARTICLE, "facts_ref": ""}], "facts_ref", 2),
+    (offence_crosswalk.ARTICLE_COLUMNS, [ARTICLE, ARTICLE], "article", 3),
+])
+def test_bad_list_rows_are_named(tmp_path: Path, columns: tuple, rows: list[dict], column: str, row: int) -> None:
+    path = write_curated(tmp_path / "list.csv", columns, rows)
+    with pytest.raises(InputError) as err:
+        offence_crosswalk.read(path, "list.csv", "x")
+    assert (err.value.row, err.value.column) == (row, column)
+
+
+def test_a_release_without_its_verified_lists_is_incomplete() -> None:
+    from pipelines.catalog import select_files
+    from pipelines.catalog import InputFile
+    from pipelines.sources import get
+
+    def f(release: str, name: str) -> InputFile:
+        rel = f"reference/offence_crosswalk/{release}/{name}"
+        return InputFile(kind="reference", source_id="offence_crosswalk", release=release, path=Path("/d") / rel,
+                         relpath=rel, sha256=rel, size_bytes=1, sidecar={})
+
+    names = ("offence_crosswalk.csv", "iccs_codes.csv", "convention_articles.csv")
+    older = [f("2026-11-22", n) for n in names]
+    assert len(select_files(get("offence_crosswalk"), older)) == 3
+    with pytest.raises(InputError) as err:
+        select_files(get("offence_crosswalk"), [*older, f("2027-01-10", "offence_crosswalk.csv")])
+    assert ("none for the verified ICCS codes (iccs_codes.csv), the verified Convention articles "
+            "(convention_articles.csv); release 2026-11-22 has it") in err.value.found
