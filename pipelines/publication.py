@@ -90,6 +90,19 @@ def verify_run(expected_assets: set[str], materialised: set[str], expected_check
     return problems
 
 
+def undeclared_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Tables of a build that no contract declares (a table put there by hand, or by code that bypassed
+    the contracts): the published warehouse holds exactly the declared tables, so such a build is refused."""
+    from pipelines import contracts
+
+    declared = {f"{s}.{t}" for s, t in contracts.tables()} | {"meta.build_record", "meta.publication"}
+    found = {f"{s}.{t}" for s, t in con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
+    extra = sorted(found - declared)
+    return [f"the build holds tables no contract declares ({', '.join(extra)}): only declared tables are published"
+            ] if extra else []
+
+
 def record_build(con: duckdb.DuckDBPyConnection, run_id: str, fingerprint: str, assets: int,
                  evaluations: dict[str, tuple[bool, bool]]) -> dict:
     """Write ``meta.build_record`` into the build (call only after :func:`verify_run` found nothing)."""

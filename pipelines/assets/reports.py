@@ -20,7 +20,7 @@ from pipelines import build as builds
 from pipelines.assets.resources import CyberstatsResource
 from pipelines.fingerprint import build_fingerprint, pipeline_version
 from pipelines.locks import target_lock
-from pipelines.publication import publish, record_build, verify_run
+from pipelines.publication import publish, record_build, undeclared_tables, verify_run
 from pipelines.quality.history import carry_history
 from pipelines.reports import changes
 from pipelines.reports.render import open_previous, render_site
@@ -118,6 +118,7 @@ def build_publication_asset(assets: list[dg.AssetsDefinition],
     def publication(context: dg.AssetExecutionContext, cyberstats: CyberstatsResource) -> dg.MaterializeResult:
         settings, build = cyberstats.settings(), cyberstats.build(context)
         problems, n_assets, evaluations = run_completeness(context, expected_assets, expected_checks)
+        problems += undeclared_tables(build.con)
         if problems:
             raise dg.Failure("nothing was published: " + "; ".join(problems))
         fingerprint = build_fingerprint(build.read("intermediate", "int_source_files"), settings)

@@ -94,7 +94,8 @@ def test_pages_pass_an_accessibility_audit(browser, published_site: Path) -> Non
     axe = Path(axe_path).read_text(encoding="utf-8")
     found = {}
     for rel in ("index.html", "regional.html", "trends.html", "offences.html", "quality.html", "methodology.html",
-                "sources.html", "downloads.html", "countries/index.html", "countries/USA.html", "countries/GBR.html",
+                "sources.html", "dictionary.html", "downloads.html", "countries/index.html", "countries/USA.html",
+                "countries/GBR.html",
                 "countries/ALB.html"):
         Visit(browser, (published_site / rel).as_uri())
         browser.execute_script(axe)

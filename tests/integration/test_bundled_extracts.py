@@ -1,6 +1,7 @@
 """data/ is exactly what tools/build_extracts.py makes from ../shared (no hand edits, no drift), plus the
 curated reference tables, which are edited by hand and never written by it."""
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,7 @@ def test_bundled_data_regenerates_byte_for_byte(tmp_path: Path, real: Path) -> N
         Path("reference/offence_crosswalk/2026-11-22/convention_articles.csv"),
         Path("reference/convention_status/2026-11-22/convention_events.csv"),
         Path("reference/loss_series/2026-11-22/headline_loss_series.csv"),
+        Path("reference/series_breaks/2026-11-22/series_breaks.csv"),
     }
 
 
@@ -77,5 +79,6 @@ def test_every_curated_table_has_a_hand_written_sidecar() -> None:
         assert side["publisher"].startswith("cyberstats") and side["curated"]["by"] == "cyberstats"
         assert "extract" not in side and "original" not in side, f"{rel}: a curated table is not an extract"
         assert side["curated"]["from"], rel
-        for fact in side["curated"]["from"]:
-            assert fact["file"].startswith("facts/") and len(fact["sha256"]) == 64 and fact["used_for"], rel
+        for fact in side["curated"]["from"]:  # verified facts, or the publisher file a break is seen in
+            assert fact["file"].startswith(("facts/", "real/")) and fact["used_for"], rel
+            assert fact["sha256"] == hashlib.sha256((SHARED / fact["file"]).read_bytes()).hexdigest(), rel

@@ -11,15 +11,14 @@ from pipelines.assets.resources import CyberstatsResource
 from pipelines.definitions import build_definitions
 from pipelines.errors import PublicationError
 from pipelines.publication import state
-from tests.conftest import copy_bundled
+from tests.conftest import copy_published
 from tests.integration.helpers import run_cli, site, warehouse
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = copy_bundled(tmp_path_factory.mktemp("safety") / "data")
-    assert run_cli(data) == 0
-    return data
+def published(golden, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private copy of the session's golden publication (these tests change inputs and outputs)."""
+    return copy_published(golden, tmp_path_factory.mktemp("safety") / "copy").data
 
 
 def _set_usa_loss(data: Path, value: str) -> None:

@@ -201,8 +201,7 @@ def test_bad_list_rows_are_named(tmp_path: Path, columns: tuple, rows: list[dict
 
 
 def test_a_release_without_its_verified_lists_is_incomplete() -> None:
-    from pipelines.catalog import select_files
-    from pipelines.catalog import InputFile
+    from pipelines.catalog import InputFile, select_files
     from pipelines.sources import get
 
     def f(release: str, name: str) -> InputFile:
