@@ -130,19 +130,24 @@ class Pettitt:
     exact: bool
 
 
-def _doubled_midranks(values: Sequence[float]) -> list[int]:
-    """2 x the 1-based mid-ranks (integers)."""
+def average_ranks(values: Sequence[float]) -> list[float]:
+    """1-based ranks, ties sharing their average rank (mid-ranks)."""
     order = sorted(range(len(values)), key=lambda i: values[i])
-    out = [0] * len(values)
+    ranks = [0.0] * len(values)
     i = 0
     while i < len(order):
         j = i
         while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
             j += 1
-        for m in range(i, j + 1):
-            out[order[m]] = i + j + 2  # 2 * ((i + j) / 2 + 1)
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1
         i = j + 1
-    return out
+    return ranks
+
+
+def _doubled_midranks(values: Sequence[float]) -> list[int]:
+    """2 x the 1-based mid-ranks: integers, for exact arithmetic."""
+    return [int(2 * r) for r in average_ranks(values)]
 
 
 def pettitt_u(values: Sequence[float]) -> list[int]:

@@ -80,7 +80,15 @@ from statistics import NormalDist, median
 
 import polars as pl
 
-from pipelines.indicators.breaks import NO_BREAK, Break, empty_register, level_shifts, pettitt, register_breaks
+from pipelines.indicators.breaks import (
+    NO_BREAK,
+    Break,
+    average_ranks,
+    empty_register,
+    level_shifts,
+    pettitt,
+    register_breaks,
+)
 
 #: Significance level of the Mann-Kendall test and of the Hamed-Rao autocorrelation screen.
 ALPHA = 0.05
@@ -226,21 +234,6 @@ def sen_interval(slopes: Sequence[float], var_s: float, confidence: float = CONF
     if lower < 0 or upper > n_slopes - 1:
         return None, None
     return slopes[lower], slopes[upper]
-
-
-def average_ranks(values: Sequence[float]) -> list[float]:
-    """1-based ranks, ties sharing their average rank."""
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    ranks = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            ranks[order[k]] = (i + j) / 2 + 1
-        i = j + 1
-    return ranks
 
 
 def autocorrelations(values: Sequence[float], max_lag: int) -> list[float] | None:
@@ -554,6 +547,16 @@ def unodc_points(observations: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([counts, rates])
 
 
+def _regional_offence_series(rows: pl.DataFrame, label_column: str) -> pl.DataFrame:
+    """Regional offence rows keyed as trend series (area ``level:code``, series ``indicator: category``),
+    labelled by the countries behind each point."""
+    return rows.with_columns(
+        area_code=pl.format("{}:{}", pl.col("region_level"), pl.col("region_code")),
+        area_name=pl.col("region_name"),
+        series_name=pl.concat_str([pl.col("indicator"), pl.col("category")], separator=": "),
+        label_as_published=pl.col(label_column))
+
+
 def regional_points(regional_offences: pl.DataFrame | None, regional_losses: pl.DataFrame | None,
                     offences_panel: pl.DataFrame | None = None) -> pl.DataFrame:
     """Regional sums in the years they are publishable (coverage rule); other years are left out.
@@ -566,22 +569,14 @@ def regional_points(regional_offences: pl.DataFrame | None, regional_losses: pl.
     """
     frames = []
     if offences_panel is not None and offences_panel.height:
-        pan = offences_panel.with_columns(
-            area_code=pl.format("{}:{}", pl.col("region_level"), pl.col("region_code")),
-            area_name=pl.col("region_name"),
-            series_name=pl.concat_str([pl.col("indicator"), pl.col("category")], separator=": "),
-            label_as_published=pl.col("panel_country_codes"))
+        pan = _regional_offence_series(offences_panel, "panel_country_codes")
         frames.append(_points(pan.with_columns(value=pl.col("offences_count")), REG_OFF_COUNT_PANEL,
                               "offences (count), sum over a constant panel of countries", "offences"))
         frames.append(_points(pan.with_columns(value=pl.col("offences_per_100k_population_wb")), REG_OFF_RATE_PANEL,
                               "offences per 100,000 World Bank population of a constant panel of countries",
                               "offences"))
     if regional_offences is not None and regional_offences.height:
-        pub = regional_offences.filter(pl.col("is_publishable")).with_columns(
-            area_code=pl.format("{}:{}", pl.col("region_level"), pl.col("region_code")),
-            area_name=pl.col("region_name"),
-            series_name=pl.concat_str([pl.col("indicator"), pl.col("category")], separator=": "),
-            label_as_published=pl.col("reporting_countries"))
+        pub = _regional_offence_series(regional_offences.filter(pl.col("is_publishable")), "reporting_countries")
         frames.append(_points(pub.with_columns(value=pl.col("offences_count")), REG_OFF_COUNT,
                               "offences (count), sum over reporting countries", "offences"))
         frames.append(_points(pub.with_columns(value=pl.col("offences_per_100k_population_wb")), REG_OFF_RATE,
