@@ -67,7 +67,7 @@ class Visit:
         # Charts draw on DOMContentLoaded; wait until every chart div holds a plot (or time out).
         from selenium.webdriver.support.ui import WebDriverWait
 
-        WebDriverWait(driver, 30).until(lambda d: d.execute_script(
+        WebDriverWait(driver, 30, poll_frequency=0.05).until(lambda d: d.execute_script(
             "return Array.from(document.querySelectorAll('div.chart')).every("
             "c => c.querySelector('.main-svg') !== null)"))
         self.requests = self._requests()

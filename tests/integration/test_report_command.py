@@ -8,6 +8,7 @@ import duckdb
 
 from pipelines.cli import main
 from tests.integration.helpers import run_cli, site, warehouse
+from tests.integration.test_fresh_build import assert_exactly_the_declared_tables, leave_a_table_in_an_earlier_build
 
 
 def _changes_section(index: Path) -> str:
@@ -22,9 +23,11 @@ def test_report_keeps_what_changed_since_the_previous_publication(published_copy
         first = con.execute("SELECT fingerprint, run_id FROM meta.publication").fetchone()
         assert con.execute("SELECT change FROM meta.publication_changes").fetchall() == [("first_publication",)]
 
+    leave_a_table_in_an_earlier_build(data)  # and it must not reach this publication (issue 9: fresh builds)
     figures = next((data / "sources" / "national_figures").rglob("*.csv"))
     figures.write_text(figures.read_text(encoding="utf-8").replace("Scam", "Scam (edited)", 1), encoding="utf-8")
     assert run_cli(data) == 0
+    assert_exactly_the_declared_tables(data)
     with duckdb.connect(str(warehouse(data)), read_only=True) as con:
         second_run = con.execute("SELECT run_id FROM meta.publication").fetchone()[0]
     relpath = figures.relative_to(data).as_posix()
