@@ -66,8 +66,10 @@ def _counted_twice(build: Build) -> tuple[Finding, dict]:
 
 
 def _regional_rows(build: Build) -> tuple[Finding, dict]:
-    (rows,) = _tables(build, ("marts", "offences_by_convention_article"))
-    return _outcome(regional_sum_mismatches(rows), rows.height, "region rows differ from the sum of their countries")
+    rows, population = _tables(build, ("marts", "offences_by_convention_article"),
+                               ("intermediate", "int_population_by_country_year"))
+    return _outcome(regional_sum_mismatches(rows, population), rows.height,
+                    "region rows differ from the sum of their countries")
 
 
 def _categories(build: Build) -> tuple[Finding, dict]:
@@ -115,7 +117,7 @@ CROSSWALK_CHECKS = [
     domain_check(ARTICLES, "regional_rows_equal_country_sums",
                  "Region and World rows equal the sum of their country rows, with the same countries.",
                  "region and World rows equal to the sum of their country rows, with the same countries",
-                 _regional_rows),
+                 _regional_rows, additional_deps=[dg.AssetKey(["intermediate", "int_population_by_country_year"])]),
     domain_check(CROSSWALK_MART, "every_category_in_crosswalk",
                  "Every category a source prints has a crosswalk row (mapped or explicitly unmapped); lists the "
                  "unmapped categories with their observation counts.",

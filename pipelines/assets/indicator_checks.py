@@ -22,11 +22,12 @@ import polars as pl
 
 from pipelines.assets.checks import domain_check
 from pipelines.build import Build
-from pipelines.indicators.convention import ict_split_mismatches
+from pipelines.indicators.convention import ict_split_mismatches, one_number_mismatches
 from pipelines.indicators.rates import MAX_SHARE_OUTSIDE_TOLERANCE, RATE_TOLERANCE, evaluate_rate_check
 from pipelines.indicators.regional import publishable_violations, sum_of_parts_mismatches
 from pipelines.indicators.trends import contract_violations
 from pipelines.quality.findings import Finding, row_lines
+from pipelines.sources import providing
 
 
 def _read(build: Build, schema: str, *tables: str) -> list[pl.DataFrame]:
@@ -121,6 +122,13 @@ def _ict_split(build: Build) -> tuple[Finding, dict]:
     return Finding.from_rows(bad, split.height), {"mismatches": bad.height, "unexpected": _md(bad)}
 
 
+def _one_number(build: Build) -> tuple[Finding, dict]:
+    [rows, regional] = _read(build, "marts", "offences_by_convention_article", "regional_offences")
+    bad = one_number_mismatches(rows, regional, providing("police_recorded_offences"))
+    compared = rows.filter(pl.col("area_type") == "region").height
+    return Finding.from_rows(bad, compared), {"mismatches": bad.height, "unexpected": _md(bad)}
+
+
 def _national_totals(build: Build) -> tuple[Finding, dict]:
     [totals] = _read(build, "intermediate", "int_national_totals_from_parts")
     with_total = totals.filter(pl.col("published_total").is_not_null())
@@ -150,6 +158,14 @@ INDICATOR_CHECKS = [
                  "the two parts of every region, year and article group adding up to the source's region row of "
                  "offences_by_convention_article", _ict_split,
                  additional_deps=[dg.AssetKey(["marts", "offences_by_convention_article"])]),
+    domain_check(dg.AssetKey(["marts", "offences_by_convention_article"]), "one_number_per_quantity",
+                 "A world or region figure published in two marts has one value: a Convention region row counting "
+                 "one offence category equals that category's row of regional_offences (figure and countries). "
+                 "Warns: the United Kingdom counts in regional_offences as the sum of its three UNODC parts, which "
+                 "the Convention view lists but does not add.",
+                 "one value for a world or region figure published in offences_by_convention_article and "
+                 "regional_offences", _one_number, blocking=False,
+                 additional_deps=[dg.AssetKey(["marts", "regional_offences"])]),
     domain_check(dg.AssetKey(["intermediate", "int_national_totals_from_parts"]),
                  "national_totals_equal_sum_of_parts",
                  "A publisher's national total equals the sum of its own State/UT rows (subtotal rows never "

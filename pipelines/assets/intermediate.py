@@ -22,7 +22,7 @@ from pipelines.harmonise.currency import cpi_annual, fx_rates
 from pipelines.harmonise.regions import areas_with_regions, population_by_country_year
 from pipelines.indicators.convention import crosswalk_coverage, ict_split_by_region, offences_by_convention_article
 from pipelines.indicators.losses import aggregate_losses, country_losses
-from pipelines.indicators.offences import offences_by_country_year, totals_from_parts
+from pipelines.indicators.offences import offences_by_country_year, totals_from_parts, values_not_published
 from pipelines.indicators.rates import discrepancy_summary, reconcile_rates
 from pipelines.indicators.regional import regional_losses, regional_offences, regional_offences_panel
 from pipelines.indicators.trends import ic3_points, loss_points, regional_points, trend_summary, unodc_points
@@ -76,11 +76,12 @@ STEPS = [
          lambda losses, areas, pop, s: regional_losses(losses, areas, pop, s.min_population_coverage)),
     Step("int_offences_latest_release", (OBS, AREAS, POP),
          lambda obs, areas, pop, s: offences_by_country_year(offences_of(obs), areas, pop)),
+    Step("int_values_not_published", (OBS,), lambda obs, s: values_not_published(offences_of(obs))),
     # Offence crosswalk and the UN Convention against Cybercrime.
     Step("int_observations_with_offence_codes", (OBS, CROSSWALK),
          lambda obs, crosswalk, s: observations_with_offence_codes(obs, crosswalk)),
-    Step("int_offences_by_convention_article", (CODED, CROSSWALK, AREAS),
-         lambda coded, crosswalk, areas, s: offences_by_convention_article(coded, crosswalk, areas)),
+    Step("int_offences_by_convention_article", (CODED, CROSSWALK, AREAS, POP),
+         lambda coded, crosswalk, areas, pop, s: offences_by_convention_article(coded, crosswalk, areas, pop)),
     Step("int_convention_ict_split_by_region", ("intermediate.int_offences_by_convention_article",),
          lambda rows, s: ict_split_by_region(rows, providing("police_recorded_offences"))),
     Step("int_offence_crosswalk_coverage", (CROSSWALK, CODED, "intermediate.int_offences_by_convention_article"),

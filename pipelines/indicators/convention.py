@@ -29,9 +29,17 @@ Rules (they are stated in the description of ``marts.offences_by_convention_arti
    ``overlapping_article_groups``, and such rows must never be added together.
 4. **Units are never mixed.** Police-recorded offences, NCRB cases, IC3 complaints or victims and
    losses are separate rows (``measure``); counts and money are separate columns.
-5. **Regions** add country rows (area type ``country`` only: sub-national areas such as
-   England and Wales are listed but not added) by UN M49 region and for the world, per source,
-   measure and article group, with the number of countries reporting.
+5. **Regions** add country rows by M49 region and for the world, per source, measure and article
+   group, with the number of countries reporting. Members are those of every regional sum of the
+   project (M49 countries and areas plus Kosovo, :func:`convention_members`); sub-national areas such
+   as England and Wales are listed but not added; as in ``marts.regional_offences``, police-recorded
+   offences of a country without a World Bank population for the year (the Holy See) are not added.
+6. **Definitions are never mixed**: region rows summing ICT-specific series and region rows summing
+   series that include non-ICT offences (``includes_non_ict_offences``) are separate rows of one
+   region, year and group, never added to each other.
+7. **Not recorded is not zero**: a Cy-tagged part published as 0 beside a parent of 300 or more was not
+   recorded separately (:func:`pipelines.indicators.offences.mark_not_recorded`); it replaces nothing,
+   its parent is counted (and flagged as including non-ICT offences).
 """
 
 import polars as pl
@@ -41,8 +49,8 @@ from pipelines.harmonise.crosswalk import (
     CONFIDENCE_RANK,
     ancestor_pairs,
 )
-from pipelines.indicators.offences import latest_release
-from pipelines.indicators.regional import ordered_sum
+from pipelines.indicators.offences import PART_SEPARATOR, latest_release, mark_not_recorded
+from pipelines.indicators.regional import MEMBER_AREA_TYPES, ordered_sum, region_members
 
 #: Area types whose figures enter the Convention view (publisher subtotal rows never do).
 AREA_TYPES = ("country", "subnational", "territory")
@@ -69,14 +77,18 @@ def convention_candidates(joined: pl.DataFrame) -> pl.DataFrame:
         ((pl.col("unit") == "count") & pl.col("measure").is_in(COUNT_MEASURES))
         | ((pl.col("unit") == "currency") & (pl.col("currency") == "USD") & (pl.col("measure") == "loss")),
     )
-    return latest_release(keep).drop("releases_carrying")
+    return mark_not_recorded(latest_release(keep).drop("releases_carrying"), key=("measure", "unit"))
 
 
 def select_series(candidates: pl.DataFrame, crosswalk: pl.DataFrame) -> pl.DataFrame:
     """Mark which candidates are counted (rule 3): ``counted`` and, for the others, ``not_counted_reason``."""
     pairs = ancestor_pairs(crosswalk)
     key = list(GROUP_KEY)
-    present = candidates.select(*key, "category").unique()
+    if "not_recorded_separately" not in candidates.columns:
+        candidates = candidates.with_columns(not_recorded_separately=pl.lit(False),
+                                             not_recorded_note=pl.lit(None, pl.String))
+    # A part not recorded separately (a 0 beside a parent of 300 or more) is no figure: it replaces nothing.
+    present = candidates.filter(~pl.col("not_recorded_separately")).select(*key, "category").unique()
     # Every (part, ancestor) pair where both are present in the same group.
     both = (present.join(pairs, on=["source_id", "category"], how="inner")
             .join(present.rename({"category": "ancestor"}), on=[*key, "ancestor"], how="inner", nulls_equal=True))
@@ -87,8 +99,11 @@ def select_series(candidates: pl.DataFrame, crosswalk: pl.DataFrame) -> pl.DataF
         both.filter(~pl.col("part_is_cy_subset")).select(
             *key, "category", reason=pl.format("part of '{}', which is counted", pl.col("ancestor"))),
     ]).group_by(*key, "category").agg(not_counted_reason=pl.col("reason").unique().sort().str.join("; "))
-    out = candidates.join(losers, on=[*key, "category"], how="left", nulls_equal=True)
-    return out.with_columns(counted=pl.col("not_counted_reason").is_null())
+    out = candidates.join(losers, on=[*key, "category"], how="left", nulls_equal=True).with_columns(
+        not_counted_reason=pl.when(pl.col("not_recorded_separately")).then(pl.col("not_recorded_note"))
+        .otherwise(pl.col("not_counted_reason")))
+    return out.with_columns(counted=pl.col("not_counted_reason").is_null()).drop("not_recorded_separately",
+                                                                                 "not_recorded_note")
 
 
 def country_article_rows(selected: pl.DataFrame, areas: pl.DataFrame, crosswalk: pl.DataFrame) -> pl.DataFrame:
@@ -162,23 +177,37 @@ def cross_group_overlaps(rows: pl.DataFrame, crosswalk: pl.DataFrame) -> pl.Data
         overlap_groups=pl.col("other").unique().sort())
 
 
-def regional_article_rows(country_rows: pl.DataFrame, areas: pl.DataFrame) -> pl.DataFrame:
+def convention_members(areas: pl.DataFrame) -> pl.DataFrame:
+    """Members of the world and of each M49 region: the same rule as every regional sum of the project
+    (:func:`pipelines.indicators.regional.region_members`: M49 countries and areas plus Kosovo)."""
+    return region_members(areas).filter(pl.col("region_level") != "subregion").select(
+        "country_iso3", "region_code", "region_name")
+
+
+def regional_article_rows(country_rows: pl.DataFrame, areas: pl.DataFrame,
+                          population: pl.DataFrame | None = None) -> pl.DataFrame:
     """Country rows (area type ``country``) added by M49 region and for the world (rule 5); takes
     and returns the internal columns of :func:`country_article_rows`."""
-    members = areas.filter(pl.col("area_type") == "country", pl.col("region_code").is_not_null()).select(
-        "country_iso3", "region_code", "region_name")
-    members = pl.concat([members, members.with_columns(region_code=pl.lit(WORLD[0]), region_name=pl.lit(WORLD[1]))])
+    members = convention_members(areas)
     sizes = members.group_by("region_code").agg(countries_in_region=pl.len().cast(pl.Int32))
-    rows = country_rows.filter(pl.col("area_type") == "country").drop("region_code", "region_name").join(
+    rows = country_rows.filter(pl.col("area_type").is_in(MEMBER_AREA_TYPES)).drop("region_code", "region_name").join(
         members, on="country_iso3", how="inner")
-    key = ["region_code", "region_name", "year", "source_id", "measure", "unit", "currency", "convention_articles"]
+    if population is not None:
+        # As in marts.regional_offences: police-recorded offences of a country without a World Bank population
+        # for the year (the Holy See) are left out of region sums, so both marts publish one number.
+        with_pop = population.filter(pl.col("population").is_not_null()).select("country_iso3", "year").unique()
+        offences = pl.col("measure") == "offences"
+        rows = pl.concat([rows.filter(~offences),
+                          rows.filter(offences).join(with_pop, on=["country_iso3", "year"], how="semi")])
+    # ICT-specific series and series including non-ICT offences are separate rows, never added (rule 5).
+    key = ["region_code", "region_name", "year", "source_id", "measure", "unit", "currency", "convention_articles",
+           "includes_non_ict_offences"]
     agg = rows.group_by(key).agg(
         convention_offence=pl.col("convention_offence").sort().first(),
         value=ordered_sum("value", "country_iso3"),
         categories_counted=_explode(pl.col("categories_counted")).unique().sort(),
         mappings_counted=_joined_union("mappings_counted", " | "),
         worst_rank=pl.col("worst_rank").max(),
-        includes_non_ict_offences=pl.col("includes_non_ict_offences").any(),
         countries_with_non_ict_series=pl.col("countries_with_non_ict_series").sum().cast(pl.Int32),
         non_ict_categories=_explode(pl.col("non_ict_categories")).unique().sort(),
         budapest_articles=_article_union("budapest_articles"),
@@ -238,12 +267,12 @@ ARTICLE_ROW_COLUMNS = (
 )
 
 
-def offences_by_convention_article(joined: pl.DataFrame, crosswalk: pl.DataFrame,
-                                   areas: pl.DataFrame) -> pl.DataFrame:
+def offences_by_convention_article(joined: pl.DataFrame, crosswalk: pl.DataFrame, areas: pl.DataFrame,
+                                   population: pl.DataFrame | None = None) -> pl.DataFrame:
     """Country, sub-national and regional rows of offence counts and losses by article group."""
     selected = select_series(convention_candidates(joined), crosswalk)
     countries = country_article_rows(selected, areas, crosswalk)
-    regions = regional_article_rows(countries, areas)
+    regions = regional_article_rows(countries, areas, population)
     order = pl.col("area_type").replace_strict({"country": 0, "subnational": 1, "territory": 2, "region": 3},
                                                return_dtype=pl.Int8)
     rows = finish(pl.concat([countries, regions], how="diagonal_relaxed"))
@@ -323,7 +352,8 @@ def crosswalk_coverage(crosswalk: pl.DataFrame, joined: pl.DataFrame, article_ro
 
 # --- contracts of marts.offences_by_convention_article (run as asset checks) -----------------------
 
-ROW_KEY = ("area_type", "area_code", "year", "convention_articles", "source_id", "measure")
+ROW_KEY = ("area_type", "area_code", "year", "convention_articles", "source_id", "measure",
+           "includes_non_ict_offences")
 
 
 def mixed_unit_rows(rows: pl.DataFrame) -> pl.DataFrame:
@@ -347,11 +377,18 @@ def figures_counted_twice(rows: pl.DataFrame) -> pl.DataFrame:
             .filter(pl.col("rows") > 1).sort("ref"))
 
 
-def regional_sum_mismatches(rows: pl.DataFrame, rel_tol: float = 1e-9) -> pl.DataFrame:
-    """Region rows whose figure or countries_reporting differ from the sum over their country rows."""
-    countries = rows.filter(pl.col("area_type") == "country", pl.col("region_code").is_not_null())
+def regional_sum_mismatches(rows: pl.DataFrame, population: pl.DataFrame | None = None,
+                            rel_tol: float = 1e-9) -> pl.DataFrame:
+    """Region rows whose figure or countries_reporting differ from the sum over their country rows
+    (member countries; for police-recorded offences, those with a World Bank population for the year)."""
+    countries = rows.filter(pl.col("area_type").is_in(MEMBER_AREA_TYPES), pl.col("region_code").is_not_null())
+    if population is not None:
+        with_pop = population.filter(pl.col("population").is_not_null()).select("country_iso3", "year").unique()
+        offences = pl.col("measure") == "offences"
+        countries = pl.concat([countries.filter(~offences),
+                               countries.filter(offences).join(with_pop, on=["country_iso3", "year"], how="semi")])
     world = countries.with_columns(region_code=pl.lit(WORLD[0]))
-    key = ["region_code", "year", "convention_articles", "source_id", "measure"]
+    key = ["region_code", "year", "convention_articles", "source_id", "measure", "includes_non_ict_offences"]
     expected = pl.concat([countries, world]).group_by(key).agg(
         expected_count=pl.col("recorded_count").sum(), expected_loss=pl.col("loss_usd_nominal").sum(),
         expected_countries=pl.col("country_iso3").n_unique().cast(pl.Int32))
@@ -382,7 +419,7 @@ def ict_split_by_region(rows: pl.DataFrame, sources: tuple[str, ...]) -> pl.Data
     ``includes_non_ict_offences``), so that a reader never takes all recorded fraud for ICT-related
     fraud. The two parts of a region, year and group add up to that source's region row.
     """
-    country = rows.filter(pl.col("area_type") == "country", pl.col("source_id").is_in(sources),
+    country = rows.filter(pl.col("area_type").is_in(MEMBER_AREA_TYPES), pl.col("source_id").is_in(sources),
                           pl.col("measure") == "offences", pl.col("recorded_count").is_not_null(),
                           pl.col("region_code").is_not_null())
     country = country.with_columns(part=pl.when(pl.col("includes_non_ict_offences")).then(pl.lit(NON_ICT_PART))
@@ -417,11 +454,42 @@ def ict_split_mismatches(split: pl.DataFrame, rows: pl.DataFrame, rel_tol: float
     the source's region row of the Convention view (empty when all do)."""
     keys = ["source_id", "region_code", "year", "convention_articles"]
     parts = split.group_by(keys).agg(parts_sum=ordered_sum("recorded_count", "part"))
-    regions = rows.filter(pl.col("area_type") == "region", pl.col("measure") == "offences").select(
-        "source_id", pl.col("area_code").alias("region_code"), "year", "convention_articles",
-        region_count=pl.col("recorded_count"))
+    regions = rows.filter(pl.col("area_type") == "region", pl.col("measure") == "offences").group_by(
+        "source_id", pl.col("area_code").alias("region_code"), "year", "convention_articles").agg(
+        region_count=ordered_sum("recorded_count", "includes_non_ict_offences"))
     joined = parts.join(regions, on=keys, how="full", coalesce=True)
     tolerance = pl.max_horizontal(pl.col("region_count").abs(), pl.lit(1.0)) * rel_tol
     return joined.filter(pl.col("parts_sum").is_null() & pl.col("source_id").is_in(split["source_id"].unique())
                          | pl.col("region_count").is_null()
                          | ((pl.col("parts_sum") - pl.col("region_count")).abs() > tolerance)).sort(keys)
+
+
+def one_number_mismatches(rows: pl.DataFrame, regional_offences: pl.DataFrame, sources: tuple[str, ...],
+                          rel_tol: float = 1e-9) -> pl.DataFrame:
+    """World and region figures published twice that differ: one quantity, one number.
+
+    A region row of the Convention view (police-recorded offences of ``sources``) that counts a single
+    offence category is the same quantity as that category's row of ``marts.regional_offences`` for the
+    same region and year (same members, same newest releases, same withheld values). Returns the
+    region, year, category and both figures and country counts where they differ (empty when every
+    quantity has one value).
+    """
+    conv = (rows.filter(pl.col("area_type") == "region", pl.col("source_id").is_in(sources),
+                        pl.col("measure") == "offences", ~pl.col("categories_counted").str.contains(LIST_SEPARATOR,
+                                                                                                   literal=True))
+            .select("source_id", region_code="area_code", year="year", category="categories_counted",
+                    convention_count="recorded_count", convention_countries="countries_reporting"))
+    reg = regional_offences.filter(pl.col("region_level").is_in(["world", "region"])).select(
+        "region_code", "year", "category", regional_count="offences_count",
+        regional_countries="countries_reporting")
+    # A parent with a Cy-tagged part (Fraud) is replaced by the part where a country has it: the Convention row
+    # counting the parent holds only the other countries, another quantity.
+    parents = reg.select(pl.col("category").str.split(PART_SEPARATOR).list.first().alias("category")).filter(
+        pl.col("category").is_in(reg.filter(pl.col("category").str.contains(PART_SEPARATOR, literal=True))
+                                 ["category"].str.split(PART_SEPARATOR).list.first().implode())).unique()
+    both = conv.join(parents, on="category", how="anti").join(reg, on=["region_code", "year", "category"],
+                                                                how="inner")
+    tolerance = pl.max_horizontal(pl.col("regional_count").abs(), pl.lit(1.0)) * rel_tol
+    return both.filter(((pl.col("convention_count") - pl.col("regional_count")).abs() > tolerance)
+                       | (pl.col("convention_countries") != pl.col("regional_countries"))).sort(
+        "region_code", "year", "category")

@@ -14,23 +14,126 @@ import polars as pl
 from pipelines.indicators.rates import PER_100K
 
 SERIES_KEY = ("source_id", "area_code", "indicator", "dimension", "category", "sex", "age", "year")
+#: Why a loaded value is not published (``values_not_published.reason``).
+WITHDRAWN = "withdrawn"
+CONTRADICTORY = "contradictory"
+
+
+def resolve_releases(observations: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split observations into the rows published for each series-year and those withheld.
+
+    Rules, per series-year (``SERIES_KEY``) and unit:
+
+    1. **Newest release.** The values come from the newest file carrying the series-year (by release
+       date, then release name, then file name); an older release's value is never substituted.
+    2. **Withdrawn values are not published.** When the newest release carrying a *series* covers a
+       year (the year lies within the years of that file) but no longer carries the series in that
+       year, the older releases' values for that year are withdrawn (Canada "Sexual Exploitation"
+       2014-2016: only in the 2022 release; the 2024 and 2025 releases start the series in 2017).
+       Years outside the newest file's span are not withdrawn (the file simply does not reach them).
+    3. **Contradictory duplicates are withheld.** When the newest file carries a key twice with
+       different values, neither is published (and no older value replaces them); equal duplicates
+       are published once.
+
+    Returns ``(published, not_published)``. ``published`` has the observation columns plus
+    ``releases_carrying``; ``not_published`` has SERIES_KEY, unit, value, release, source_file,
+    source_row, ``reason`` (``withdrawn`` | ``contradictory``), ``newest_release`` and ``note``.
+    """
+    key = list(SERIES_KEY)
+    series = key[:-1]
+    order = ["release_date", "release", "source_file"]
+    files = (observations.group_by([*key, "release", "source_file"]).agg(pl.col("release_date").max())
+             .sort(order, descending=True, nulls_last=True))
+    carrying = files.group_by(key).agg(releases_carrying=pl.col("release").n_unique().cast(pl.Int32))
+    # Rule 2: the newest file of each series, and the span of years that file covers.
+    span = observations.group_by("source_file").agg(_first=pl.col("year").min(), _last=pl.col("year").max())
+    newest_of_series = (files.unique(series, keep="first", maintain_order=True)
+                        .select(*series, _series_file="source_file", _series_release="release")
+                        .join(span.rename({"source_file": "_series_file"}), on="_series_file", how="left"))
+    in_newest = files.join(newest_of_series, on=series, how="inner", nulls_equal=True).filter(
+        pl.col("source_file") == pl.col("_series_file")).select(key).with_columns(_carried=pl.lit(True))
+    marked = (observations.with_row_index("_i")
+              .join(newest_of_series, on=series, how="left", nulls_equal=True)
+              .join(in_newest, on=key, how="left", nulls_equal=True))
+    withdrawn = marked.filter(pl.col("_carried").is_null(), pl.col("year").is_between("_first", "_last"))
+    remaining = marked.filter(~pl.col("_i").is_in(withdrawn["_i"].implode()))
+    # Rule 1: the newest file per series-year.
+    newest = (files.join(remaining.select(*key, "source_file").unique(), on=[*key, "source_file"], how="semi",
+                         nulls_equal=True)
+              .unique(key, keep="first", maintain_order=True).select(*key, "source_file", _newest="release"))
+    current = remaining.join(newest, on=[*key, "source_file"], how="inner", nulls_equal=True)
+    # Rule 3: within that file, one value per key and unit.
+    values = pl.col("value").n_unique().over([*key, "unit"])
+    contradictory = current.filter(values > 1)
+    published = (current.filter(values == 1).sort("_i").unique([*key, "unit"], keep="first", maintain_order=True)
+                 .join(carrying, on=key, how="left", nulls_equal=True))
+    cols = observations.columns
+    listed = _number(pl.col("value")) + pl.lit(" (row ") + pl.col("source_row").cast(pl.String) + pl.lit(")")
+    not_published = pl.concat([
+        withdrawn.select(*key, "unit", "value", "release", "source_file", "source_row",
+                         reason=pl.lit(WITHDRAWN), newest_release="_series_release",
+                         note=pl.format("carried only by release {}; the newest release of the series ({}) covers "
+                                        "{}-{} but no longer carries this year", "release", "_series_release",
+                                        "_first", "_last")),
+        contradictory.select(*key, "unit", "value", "release", "source_file", "source_row",
+                             reason=pl.lit(CONTRADICTORY), newest_release="release",
+                             note=pl.format("release {} carries {} different values for this key: {}; none is "
+                                            "published and no older release's value replaces them", "release",
+                                            values, listed.sort_by("source_row").str.join(", ")
+                                            .over([*key, "unit"]))),
+    ], how="vertical_relaxed")
+    return (published.sort("_i").select(*cols, "releases_carrying"),
+            not_published.sort([*key, "unit", "source_row"], nulls_last=True))
+
+
+#: A part category as UNODC names it: "<parent>: Cyber-related (Cy)".
+PART_SEPARATOR = ": "
+#: A 0 part is read as "not recorded separately" only beside a parent of at least this many: were the part even
+#: 1% of its parent, a true 0 would have a probability of 0.99**300 = 4.9% or less. Beside a small parent (2 frauds
+#: in St Vincent, 2020) a 0 part is plausible and stays a true zero.
+MIN_PARENT_NOT_RECORDED = 300
+NOT_RECORDED_NOTE = ("not recorded separately: the part is 0 while its parent '{}' is {}; the publisher did not "
+                     "record the part, it is not a true zero")
+
+
+def _number(expr: pl.Expr) -> pl.Expr:
+    """A figure as text: whole numbers without a decimal point."""
+    return (pl.when(expr == expr.floor()).then(expr.cast(pl.Int64).cast(pl.String))
+            .otherwise(expr.round(3).cast(pl.String)))
+
+
+def mark_not_recorded(rows: pl.DataFrame, value: str = "value", key: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Add ``not_recorded_separately`` (bool) and ``not_recorded_note`` to offence rows.
+
+    A part (``Fraud: Cyber-related (Cy)``, its parent being the text before ``": "``) whose value is 0
+    while its parent, in the same area, year, indicator, dimension, sex, age and ``key`` columns (the
+    unit, say), is at least MIN_PARENT_NOT_RECORDED was not recorded separately by the publisher
+    (England and Wales Fraud 2015-16: 0 cyber-related beside 619,152 and 652,362 frauds): it is not a
+    true zero, is never summed and never replaces the parent. A 0 beside a small, 0 or absent parent
+    stays a true zero.
+    """
+    on = ["source_id", "area_code", "indicator", "dimension", "sex", "age", "year", *key]
+    parents = rows.select(*on, _parent="category", _parent_value=pl.col(value)).unique([*on, "_parent"])
+    marked = (rows.with_row_index("_nr").with_columns(
+        _parent=pl.when(pl.col("category").str.contains(PART_SEPARATOR, literal=True))
+        .then(pl.col("category").str.split(PART_SEPARATOR).list.first()))
+        .join(parents, on=[*on, "_parent"], how="left", nulls_equal=True))
+    flag = (pl.col(value) == 0) & (pl.col("_parent_value") >= MIN_PARENT_NOT_RECORDED)
+    return (marked.with_columns(not_recorded_separately=flag.fill_null(False))
+            .with_columns(not_recorded_note=pl.when(pl.col("not_recorded_separately")).then(
+                pl.format(NOT_RECORDED_NOTE, pl.col("_parent"), _number(pl.col("_parent_value"))))).sort("_nr")
+            .drop("_nr", "_parent", "_parent_value"))
 
 
 def latest_release(observations: pl.DataFrame) -> pl.DataFrame:
-    """Rows (every unit) of the newest release carrying each series-year (by release date, then name).
+    """The published rows of :func:`resolve_releases` (every unit), with ``releases_carrying``."""
+    return resolve_releases(observations)[0]
 
-    Rows whose key repeats *within* one file (UNODC 2022 "Victims of sexual exploitation") are
-    ambiguous and are dropped here; the quality checks report them.
-    """
-    key = list(SERIES_KEY)
-    unambiguous = observations.filter(pl.len().over([*key, "unit", "source_file"]) == 1)
-    releases = (unambiguous.group_by([*key, "release", "source_file"]).agg(pl.col("release_date").max())
-                .sort(["release_date", "release", "source_file"], descending=True, nulls_last=True))
-    newest = releases.unique(key, keep="first", maintain_order=True).select(*key, "source_file")
-    carrying = releases.group_by(key).agg(releases_carrying=pl.col("release").n_unique().cast(pl.Int32))
-    # NCRB, IC3 and national figures have no sex or age: null key parts must match each other.
-    return (unambiguous.join(newest, on=[*key, "source_file"], how="inner", nulls_equal=True)
-            .join(carrying, on=key, how="left", nulls_equal=True))
+
+def values_not_published(observations: pl.DataFrame) -> pl.DataFrame:
+    """The withheld rows of :func:`resolve_releases`: withdrawn and contradictory values, each with
+    the release that carried it and why it is not published (``marts.values_not_published``)."""
+    return resolve_releases(observations.filter(pl.col("measure") == "offences"))[1]
 
 
 def offences_by_country_year(observations: pl.DataFrame, areas: pl.DataFrame,
@@ -55,6 +158,10 @@ def offences_by_country_year(observations: pl.DataFrame, areas: pl.DataFrame,
             .join(rates, on=list(SERIES_KEY), how="left", nulls_equal=True))
     pop = population.select(area_code="country_iso3", year="year", population="population")
     regions = areas.select("area_code", "region_code", "region_name", "subregion_code", "subregion_name")
+    wide = mark_not_recorded(wide, "offences_count").with_columns(
+        # Not recorded separately: neither the 0 nor the publisher's 0.0 rate is a figure.
+        pl.when(~pl.col("not_recorded_separately")).then(pl.col(c)).alias(c)
+        for c in ("offences_count", "offences_per_100k_population_published"))
     return (wide.join(pop, on=["area_code", "year"], how="left")
             .join(regions, on="area_code", how="left")
             .with_columns(offences_per_100k_population=pl.col("offences_count") / pl.col("population") * PER_100K,

@@ -89,6 +89,7 @@ from pipelines.indicators.breaks import (
     pettitt,
     register_breaks,
 )
+from pipelines.indicators.offences import mark_not_recorded
 
 #: Significance level of the Mann-Kendall test and of the Hamed-Rao autocorrelation screen.
 ALPHA = 0.05
@@ -538,7 +539,9 @@ def unodc_points(observations: pl.DataFrame) -> pl.DataFrame:
     newest = (rows.group_by([*key, "release"]).agg(pl.col("release_date").max())
               .sort(["release_date", "release"], descending=True, nulls_last=True)
               .unique(key, keep="first", maintain_order=True).select([*key, "release"]))
-    rows = rows.join(newest, on=[*key, "release"], how="inner").with_columns(
+    # A part printed as 0 beside a parent of 300+ was not recorded separately: no point (flag n in the marts).
+    rows = mark_not_recorded(rows.join(newest, on=[*key, "release"], how="inner"), key=("unit",)).filter(
+        ~pl.col("not_recorded_separately")).drop("not_recorded_separately", "not_recorded_note").with_columns(
         series_name=pl.concat_str([pl.col("indicator"), pl.col("category")], separator=": "),
         label_as_published=pl.format("{} (release {})", pl.col("category"), pl.col("release")))
     counts = _points(rows.filter(pl.col("unit") == "count"), UNODC_COUNT, "offences (count)", "offences")

@@ -108,7 +108,11 @@ def quality_page(data):
     """A page for ``build_site(extra_pages=[quality_page])``: ``data`` is the site's SiteData."""
     from pipelines.reports.site import Page
 
-    return Page(PAGE, PAGE, TITLE, quality_context(data.con))
+    withheld = data.mart("values_not_published")
+    return Page(PAGE, PAGE, TITLE, {**quality_context(data.con),
+                                    "withheld": withheld.to_dicts() if withheld.height else [],
+                                    "withheld_reasons": (withheld.group_by("reason").len().sort("reason").rows()
+                                                         if withheld.height else [])})
 
 
 def render_quality_page(con: duckdb.DuckDBPyConnection, out_dir: Path, env: jinja2.Environment | None = None,

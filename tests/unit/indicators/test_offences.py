@@ -6,7 +6,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.indicators.offences import latest_release, offences_by_country_year, totals_from_parts
+from pipelines.indicators.offences import (
+    latest_release,
+    offences_by_country_year,
+    resolve_releases,
+    totals_from_parts,
+    values_not_published,
+)
 from pipelines.sources import ncrb
 
 AREAS = pl.DataFrame({"area_code": ["DEU", "GBR_S"], "region_code": "150", "region_name": "Europe",
@@ -48,10 +54,54 @@ def test_subnational_areas_get_no_rate_of_ours_and_say_why() -> None:
     assert "GBR_S is part of GBR" in row["population_note"]
 
 
-def test_ambiguous_rows_are_dropped_before_choosing_the_release() -> None:
+def test_contradictory_values_in_the_newest_release_are_withheld_not_replaced_by_an_older_one() -> None:
     df = obs({}, {"value": 1.0, "source_row": 9}, {"release": "2022-06-06", "source_file": "old.csv", "value": 800.0})
-    picked = latest_release(df)
-    assert picked["value"].to_list() == [800.0]
+    published, withheld = resolve_releases(df)
+    assert published.height == 0  # neither 830 nor 1, and not the 2022 release's 800
+    assert withheld["reason"].to_list() == ["contradictory", "contradictory"]
+    assert withheld["source_row"].to_list() == [4, 9]
+    assert "830 (row 4), 1 (row 9)" in withheld["note"][0]
+    assert values_not_published(df).height == 2
+
+
+def test_equal_duplicates_are_published_once() -> None:
+    df = obs({}, {"source_row": 9})
+    published, withheld = resolve_releases(df)
+    assert published.select("value", "source_row").rows() == [(830.0, 4)] and withheld.height == 0
+
+
+def test_values_a_newer_release_withdrew_are_not_published() -> None:
+    # Canada "Sexual Exploitation": 2014-2016 only in the 2022 release; the 2025 release covers 2014-2023 (other
+    # series reach back to 2014) and starts this series in 2017.
+    new = {"release": "2025-06-02", "source_file": "new.csv"}
+    old = {"release": "2022-06-06", "source_file": "old.csv"}
+    df = obs({**old, "year": 2014, "value": 139.0}, {**old, "year": 2017, "value": 8297.0},
+             {**new, "year": 2017, "value": 8297.0}, {**new, "year": 2014, "category": "Theft", "value": 5.0},
+             {**old, "year": 2012, "value": 99.0})
+    published, withheld = resolve_releases(df)
+    fraud = published.filter(pl.col("category") == "Fraud").sort("year")
+    assert fraud.select("year", "release").rows() == [(2012, "2022-06-06"), (2017, "2025-06-02")]
+    assert withheld.select("year", "reason", "newest_release").rows() == [(2014, "withdrawn", "2025-06-02")]
+    assert "no longer carries this year" in withheld["note"][0]
+    # 2012 lies before the 2025 file's first year: not withdrawn, the 2022 value stands.
+
+
+def test_a_zero_part_beside_a_large_parent_is_not_recorded_separately() -> None:
+    df = obs({"value": 619_152.0}, {"category": "Fraud: Cyber-related (Cy)", "value": 0.0, "source_row": 5},
+             {"category": "Fraud: Cyber-related (Cy)", "value": 0.0, "unit": "rate_per_100k_population",
+              "source_row": 6})
+    out = offences_by_country_year(df, AREAS, POP)
+    part = out.filter(pl.col("category") != "Fraud").row(0, named=True)
+    assert part["not_recorded_separately"] is True and part["offences_count"] is None
+    assert part["offences_per_100k_population_published"] is None and part["offences_per_100k_population"] is None
+    assert "619152" in part["not_recorded_note"]
+    assert out.filter(pl.col("category") == "Fraud")["offences_count"].to_list() == [619_152.0]
+
+
+def test_a_zero_part_beside_a_small_parent_is_a_true_zero() -> None:
+    df = obs({"value": 2.0}, {"category": "Fraud: Cyber-related (Cy)", "value": 0.0, "source_row": 5})
+    part = offences_by_country_year(df, AREAS, POP).filter(pl.col("category") != "Fraud").row(0, named=True)
+    assert part["not_recorded_separately"] is False and part["offences_count"] == 0.0
 
 
 def test_series_without_sex_or_age_keep_their_newest_release() -> None:
