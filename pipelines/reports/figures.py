@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipelines.indicators.convention import ICT_PART, NON_ICT_PART
+from pipelines.indicators.flags import describe as flag_names
 from pipelines.sources import providing
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -126,6 +127,23 @@ REGIONAL_HEADERS = {
 REGIONAL_FORMATS = {"loss_usd_nominal": "usd", "loss_usd_constant": "usd", "population_coverage_share": "pct"}
 
 
+def flag_labels(xs: list, ys: list, flags: list[str | None], **axes: str) -> list[dict]:
+    """A text-only trace printing each flagged point's flags above it (Methodology, "Flags"): the marking
+    is on the chart itself, not only in the hover. Empty when no point is flagged."""
+    marked = [(x, y, f) for x, y, f in zip(xs, ys, flags, strict=True) if f and y is not None]
+    if not marked:
+        return []
+    return [{"type": "scatter", "mode": "text", "x": [m[0] for m in marked], "y": [m[1] for m in marked],
+             "text": [esc(m[2]) for m in marked], "textposition": "top center",
+             "textfont": {"size": 11, "color": "#333333"}, "hoverinfo": "skip", "showlegend": False,
+             "name": "flags", **axes}]
+
+
+def flag_hover(flags: str | None) -> str:
+    """``"b"`` -> ``"flags: b (break in series)"``; empty for no flags."""
+    return f"flags: {flags} ({flag_names(flags)})" if flags else ""
+
+
 def regional_losses_chart(regional: pl.DataFrame, measure: str = "loss_usd_nominal", prefix: str = "regional") -> Chart:
     """Bars per M49 region and year; aggregates below the coverage rule drawn faint and labelled."""
     regions = regional.filter(pl.col("region_level") == "region").sort("region_name", "year")
@@ -170,6 +188,8 @@ def regional_losses_chart(regional: pl.DataFrame, measure: str = "loss_usd_nomin
                f"out of countries in the region; faint bars are below the publishable coverage rule. In {latest}: "
                + "; ".join(parts) + "." if parts else "No regional loss figures are available.")
     headers = dict(REGIONAL_HEADERS)
+    if "flags" in regions.columns:
+        headers["flags"] = "Flags"
     if "not_converted_names" in regions.columns:
         headers["not_converted_names"] = "Not in the sum (no US$ conversion)"
     table = regions.select(list(headers))
@@ -259,6 +279,9 @@ def offence_rates_chart(rows: pl.DataFrame, area: str) -> Chart:
                         mode="lines+markers",
                         connectgaps=False, showlegend=True, **series_style(i),
                         hovertemplate="%{x}: %{y:,.1f} per 100,000<extra>" + esc(cat) + "</extra>"))
+        if "flags" in data.columns:
+            marks = dict(data.filter(pl.col("category") == cat).select("year", "flags").iter_rows())
+            traces.extend(flag_labels(years, [sub.get(y) for y in years], [marks.get(y) for y in years]))
     title = f"Police-recorded offences per 100,000 population, {area} (UNODC)"
     fig = {"data": traces, "layout": _layout("Year", "Offences per 100,000 population",
                                              "Offence category (UNODC published rate)", height=420,
@@ -270,6 +293,8 @@ def offence_rates_chart(rows: pl.DataFrame, area: str) -> Chart:
     headers = {"category": "Category", "year": "Year", "offences_count": "Offences (count)",
                "offences_per_100k_population_unodc": "Per 100,000 (UNODC)",
                "offences_per_100k_population_wb": "Per 100,000 (World Bank population)", "release": "UNODC release"}
+    if "flags" in rows.columns:
+        headers |= {"flags": "Flags", "flag_notes": "What the flags mean here"}
     table = rows.sort("category", "year").select(list(headers))
     return Chart(f"offences-{area.lower()}", title, fig, summary, table, headers, {
         "offences_count": "num", "offences_per_100k_population_unodc": "num",
@@ -423,6 +448,10 @@ def trend_small_multiples(trends: pl.DataFrame, points: pl.DataFrame, chart_id: 
             pts = pts.join(cov, on=["area_code", "series_name", "year"], how="left")
         xs, ys = pts["year"].to_list(), pts["value"].to_list()
         hover = [[f"{x}: {format_value(y, units)}"] for x, y in zip(xs, ys, strict=True)]  # lines per point
+        point_flags = pts["flags"].to_list() if "flags" in pts.columns else [None] * len(xs)
+        for j, f in enumerate(point_flags):
+            if f:
+                hover[j].append(flag_hover(f))
         symbols = ["circle"] * len(xs)
         changes: dict[int, str] = {}
         if cov is not None:
@@ -439,6 +468,7 @@ def trend_small_multiples(trends: pl.DataFrame, points: pl.DataFrame, chart_id: 
                                    "countries_in_region": r["countries_in_region"],
                                    "population_coverage_share": r["population_coverage_share"],
                                    "reporting_change": changes.get(r["year"], ""),
+                                   "flags": r.get("flags") or "",
                                    "reporting_countries": r["reporting_countries"]})
             if changes:
                 change_notes.append(f"{seg['area_name']}, {seg['series_name']}: "
@@ -448,6 +478,7 @@ def trend_small_multiples(trends: pl.DataFrame, points: pl.DataFrame, chart_id: 
                        "marker": {"size": [9 if s != "circle" else 6 for s in symbols], "symbol": symbols,
                                   "color": PALETTE[0], "line": {"width": 2, "color": PALETTE[0]}},
                        "text": [esc_lines(tuple(h)) for h in hover], "hovertemplate": "%{text}<extra></extra>"})
+        traces.extend(flag_labels(xs, ys, point_flags, xaxis=f"x{ax}", yaxis=f"y{ax}"))
         slope, b = seg["sen_slope_per_year"], seg.get("sen_intercept")  # the line is computed in marts.trends
         if slope is not None and b is not None and len(xs) >= 2:
             traces.append({"type": "scatter", "mode": "lines", "x": [xs[0], xs[-1]],
@@ -495,7 +526,7 @@ def trend_small_multiples(trends: pl.DataFrame, points: pl.DataFrame, chart_id: 
         point_headers = {"area_name": "Area", "series_name": "Series", "year": "Year", "value": "Value",
                          "countries_reporting": "Countries reporting", "countries_in_region": "Countries in region",
                          "population_coverage_share": "Population covered",
-                         "reporting_change": "Change in reporting countries",
+                         "reporting_change": "Change in reporting countries", "flags": "Flags",
                          "reporting_countries": "Reporting countries"}
         more = (Table(f"{title}: every point with the countries behind it", pl.DataFrame(point_rows),
                       point_headers, {"value": "num", "population_coverage_share": "pct"}),)

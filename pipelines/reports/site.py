@@ -22,10 +22,12 @@ import jinja2
 import polars as pl
 
 from pipelines import sql
+from pipelines.indicators import flags
 from pipelines.reports import changes as publication_changes
 from pipelines.reports import figures
 from pipelines.reports.downloads import Download, export_marts
 from pipelines.reports.figures import Chart
+from pipelines.sources import providing
 from pipelines.warehouse import publication, table_exists
 
 #: Templates, styles and the vendored topology are package data of ``dashboards``, read through
@@ -181,8 +183,7 @@ def overview_page(data: SiteData, changes: dict, freshness: list[dict]) -> Page:
         "world": world,
         "countries_with_losses": losses.filter(pl.col("is_preferred"))["country_iso3"].n_unique()
         if losses.height else 0,
-        "countries_with_offences": offences.filter(pl.col("area_type") == "country")["area_code"].n_unique()
-        if offences.height else 0,
+        "countries_with_offences": countries_with_ict_series(offences, data.mart("offence_crosswalk")),
         "ic3": losses.filter(pl.col("series") == "ic3_annual_total", pl.col("is_preferred")).sort("year")
         .tail(1).to_dicts() if losses.height else [],
     }
@@ -211,12 +212,53 @@ def regional_page(data: SiteData) -> Page:
         "published_chart": published_chart}, charts)
 
 
+#: The offence snapshot is the latest year in which at least this share of the best year's countries report a
+#: Convention-mapped category (the newest years are incomplete: countries report to UNODC late).
+SNAPSHOT_MIN_SHARE = 0.8
+
+
+def offence_categories(crosswalk: pl.DataFrame, ict_only: bool = False) -> list[str]:
+    """UNODC categories mapped to an article of the Convention (cyber-relevant); with ``ict_only``, those
+    limited to ICT-committed conduct (a Cy-tagged part, or ICCS 0903: acts against computer systems)."""
+    if not crosswalk.height:
+        return []
+    rows = crosswalk.filter(pl.col("source_id").is_in(providing("police_recorded_offences")),
+                            pl.col("mapping_status") == "mapped", pl.col("convention_articles").is_not_null())
+    if ict_only:
+        rows = rows.filter((pl.col("cy_tag") == 1) | pl.col("iccs_code").str.starts_with("0903"))
+    return sorted(rows["source_category"].unique().to_list())
+
+
+def _reporting_countries(offences: pl.DataFrame, categories: list[str]) -> pl.DataFrame:
+    return offences.filter(pl.col("offences_count").is_not_null(), pl.col("area_type").is_in(["country", "territory"]),
+                           pl.col("category").is_in(categories))
+
+
+def snapshot_year(offences: pl.DataFrame, crosswalk: pl.DataFrame) -> tuple[int | None, str]:
+    """The year the Offences page shows, and why (see SNAPSHOT_MIN_SHARE)."""
+    rows = _reporting_countries(offences, offence_categories(crosswalk)) if offences.height else offences
+    if not rows.height:
+        return None, "no country reports a category mapped to the Convention"
+    by_year = rows.group_by("year").agg(n=pl.col("area_code").n_unique()).sort("year")
+    best = by_year["n"].max()
+    year = by_year.filter(pl.col("n") >= SNAPSHOT_MIN_SHARE * best)["year"].max()
+    n = by_year.filter(pl.col("year") == year)["n"].item()
+    return year, (f"{year} is the latest year in which at least {SNAPSHOT_MIN_SHARE:.0%} of the most countries that "
+                  f"ever reported a category mapped to the Convention ({best}) report one: {n} countries. Later "
+                  "years are still incomplete (countries report to UNODC late).")
+
+
+def countries_with_ict_series(offences: pl.DataFrame, crosswalk: pl.DataFrame) -> int:
+    """Countries (and Kosovo) with at least one count of an ICT-specific offence series."""
+    if not offences.height:
+        return 0
+    return _reporting_countries(offences, offence_categories(crosswalk, ict_only=True))["area_code"].n_unique()
+
+
 def offences_page(data: SiteData) -> Page:
     offences = data.mart("offences_by_country_year")
+    year, year_reason = snapshot_year(offences, data.mart("offence_crosswalk"))
     counted = offences.filter(pl.col("offences_count").is_not_null(), pl.col("area_type") == "country")
-    by_year = counted.group_by("year").agg(pl.col("area_code").n_unique().alias("n")).sort("year")
-    # The year with the most reporting countries (the newest year is usually incomplete).
-    year = by_year.sort(["n", "year"], descending=True)["year"].first() if by_year.height else None
     categories = (counted.group_by("category").agg(countries=pl.col("area_code").n_unique(),
                                                    first_year=pl.col("year").min(), last_year=pl.col("year").max())
                   .sort("category").to_dicts())
@@ -234,7 +276,8 @@ def offences_page(data: SiteData) -> Page:
         "budapest_articles", "mapping_confidence", "mapping_status", "observations").to_dicts()
         if crosswalk.height else [])
     return Page("offences.html", "offences.html", "Police-recorded offences", {
-        "year": year, "categories": categories, "mappings": mappings, "status": convention_status(data)}, charts)
+        "year": year, "year_reason": year_reason,
+        "categories": categories, "mappings": mappings, "status": convention_status(data)}, charts)
 
 
 def convention_status(data: SiteData) -> dict | None:
@@ -336,7 +379,7 @@ def methodology_page(data: SiteData) -> Page:
         if regional.height else None,
     }
     return Page("methodology.html", "methodology.html", "Methodology", {
-        "settings": used, "marts": [{"name": n, "comment": data.table_comments.get(n, "")}
+        "settings": used, "flags": flags.legend(), "marts": [{"name": n, "comment": data.table_comments.get(n, "")}
                                     for n in sorted(data.marts)]})
 
 
