@@ -134,9 +134,21 @@ def flag_labels(xs: list, ys: list, flags: list[str | None], **axes: str) -> lis
     if not marked:
         return []
     return [{"type": "scatter", "mode": "text", "x": [m[0] for m in marked], "y": [m[1] for m in marked],
-             "text": [esc(m[2]) for m in marked], "textposition": "top center",
-             "textfont": {"size": 11, "color": "#333333"}, "hoverinfo": "skip", "showlegend": False,
+             "text": [f"<b>{esc(m[2])}</b>" for m in marked], "textposition": "top center",
+             "textfont": {"size": 13, "color": "#222222"}, "hoverinfo": "skip", "showlegend": False,
              "name": "flags", **axes}]
+
+
+def flags_summary(rows: pl.DataFrame, label: str = "category") -> str:
+    """" Flags: Fraud 2021 b (break in series); ..." for the flagged rows (empty when none): the chart's text
+    says what the letters above its points mean."""
+    if "flags" not in rows.columns:
+        return ""
+    flagged = rows.filter(pl.col("flags").fill_null("") != "").sort(label, "year")
+    if not flagged.height:
+        return ""
+    return " Flags (Methodology, Flags): " + "; ".join(
+        f"{r[label]} {r['year']} {r['flags']} ({flag_names(r['flags'])})" for r in flagged.iter_rows(named=True)) + "."
 
 
 def flag_hover(flags: str | None) -> str:
@@ -290,6 +302,7 @@ def offence_rates_chart(rows: pl.DataFrame, area: str) -> Chart:
     summary = ("Latest published rates: " + "; ".join(
         f"{r['category']} {r['offences_per_100k_population_unodc']:,.1f} per 100,000 ({r['year']})"
         for r in latest.iter_rows(named=True)) + ".") if latest.height else "No published offence rates."
+    summary += flags_summary(rows)
     headers = {"category": "Category", "year": "Year", "offences_count": "Offences (count)",
                "offences_per_100k_population_unodc": "Per 100,000 (UNODC)",
                "offences_per_100k_population_wb": "Per 100,000 (World Bank population)", "release": "UNODC release"}
@@ -435,7 +448,7 @@ def trend_small_multiples(trends: pl.DataFrame, points: pl.DataFrame, chart_id: 
     layout = _layout(None, None, height=height, showlegend=False, margin={"l": 60, "r": 10, "t": 30, "b": 20})
     layout.pop("xaxis", None)
     layout.pop("yaxis", None)
-    traces, annotations, point_rows, change_notes = [], [], [], []
+    traces, annotations, point_rows, change_notes, flag_notes = [], [], [], [], []
     cov = None
     if coverage is not None and coverage.height:
         cov = coverage.select("area_code", "series_name", "year", *COVERAGE_COLUMNS)
@@ -452,6 +465,7 @@ def trend_small_multiples(trends: pl.DataFrame, points: pl.DataFrame, chart_id: 
         for j, f in enumerate(point_flags):
             if f:
                 hover[j].append(flag_hover(f))
+                flag_notes.append(f"{seg['area_name']}, {seg['series_name']} {xs[j]}: {f} ({flag_names(f)})")
         symbols = ["circle"] * len(xs)
         changes: dict[int, str] = {}
         if cov is not None:
@@ -508,8 +522,12 @@ def trend_small_multiples(trends: pl.DataFrame, points: pl.DataFrame, chart_id: 
                 + (f" (Sen's slope {format_value(s['sen_slope_per_year'], s['units'], per_year=True)})"
                    if s["sen_slope_per_year"] is not None else "") for s in segments]
     summary = (f"{n} small charts, one per series segment, each with its own vertical scale in the series' unit; "
-               f"the dashed line is Sen's slope, the verdict is the Mann-Kendall test with the Hamed-Rao "
-               f"correction. " + "; ".join(verdicts) + ".") if n else "No series to show."
+               f"the dashed line is Sen's slope, the verdict is the Mann-Kendall test (exact for 10 points or fewer, "
+               f"otherwise the normal approximation, widened by the Hamed-Rao correction where the series is "
+               f"autocorrelated). " + "; ".join(verdicts) + ".") if n else "No series to show."
+    if flag_notes:
+        summary += (" Letters above points are flags (Methodology, Flags): " + "; ".join(flag_notes[:30])
+                    + ("; ..." if len(flag_notes) > 30 else "") + ".")
     if cov is not None:
         summary += (" Each point is a sum over the countries that reported that year; hover or the points table "
                     "gives how many countries and what share of the population stand behind it. Open diamonds mark "

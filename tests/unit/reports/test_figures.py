@@ -218,3 +218,35 @@ def test_not_converted_countries_are_named_with_the_reason() -> None:
     assert named["not_converted_names"].to_list() == [
         "United Kingdom <b> (GBR): no GBP; Nigeria (NGA): no NGN per USD rate for 2024",  # escaped by the template
         "Nigeria (NGA): no NGN per USD rate for 2024", None]
+
+
+# --- Flags ---------------------------------------------------------------------------------------
+
+def test_flagged_points_are_marked_on_the_chart_in_its_table_and_its_text() -> None:
+    rows = pl.DataFrame({
+        "category": ["Fraud"] * 3, "year": [2019, 2021, 2022],
+        "offences_per_100k_population_unodc": [34.3, 272.9, 276.3],
+        "offences_count": [112_700.0, 906_018.0, 920_555.0], "offences_per_100k_population_wb": [34.0, 273.0, 276.0],
+        "release": ["r"] * 3, "flags": ["", "b", ""], "flag_notes": [None, "break: NIBRS", None],
+    })
+    chart = figures.offence_rates_chart(rows, "USA")
+    [labels] = [t for t in chart.figure["data"] if t.get("mode") == "text"]
+    assert labels["x"] == [2021] and labels["y"] == [272.9] and labels["text"] == ["<b>b</b>"]
+    assert labels["hoverinfo"] == "skip" and labels["showlegend"] is False
+    assert chart.table["flags"].to_list() == ["", "b", ""] and chart.table_headers["flags"] == "Flags"
+    assert "Fraud 2021 b (break in series)" in chart.summary
+    unflagged = figures.offence_rates_chart(rows.with_columns(flags=pl.lit("")), "USA")
+    assert not [t for t in unflagged.figure["data"] if t.get("mode") == "text"]
+    assert "Flags" not in unflagged.summary
+
+
+def test_trend_points_carry_their_flags_into_hover_and_labels() -> None:
+    trends = pl.DataFrame([_segment("Australia", "accc_combined", "AUD, nominal (local currency)", 1.01e8)])
+    points = _points(trends, 1e8)
+    flagged = points.with_columns(flags=pl.when(pl.col("year") == points["year"].max()).then(pl.lit("b"))
+                                  .otherwise(pl.lit("")))
+    chart = figures.trend_small_multiples(trends, flagged, "t", "Losses")
+    [labels] = [t for t in chart.figure["data"] if t.get("mode") == "text"]
+    assert labels["x"] == [points["year"].max()] and labels["xaxis"] == "x"
+    assert "flags: b (break in series)" in chart.figure["data"][0]["text"][-1]
+    assert "Letters above points are flags" in chart.summary
