@@ -109,3 +109,12 @@ def test_source_grade_is_read_or_derived_from_verification(tmp_path: Path) -> No
     assert read(write(tmp_path, "USA,,2024,calendar year 2024,loss,1,,,USD,P,https://x"))["source_grade"].to_list() \
         == ["unverified"]
 
+
+def test_the_bundled_extract_grades_news_figures_secondary() -> None:
+    from tests.conftest import BUNDLED
+
+    bundled = read(next((BUNDLED / "sources" / "national_figures").rglob("*.csv")))
+    can = bundled.filter(pl.col("country_iso3") == "CAN", pl.col("year") == 2019, pl.col("measure") == "loss")
+    assert can["source_grade"].to_list() == ["secondary", "secondary"]  # CHCH News and MySteinbach
+    ours = bundled.filter(pl.col("source_url").str.starts_with("https://www.scamwatch.gov.au/"))
+    assert ours.height and set(ours["source_grade"]) == {"verified"}
