@@ -21,6 +21,14 @@ AREA_TYPES = ("country", "subnational", "territory", "region", "subtotal")
 VALUE_TYPES = ("reported", "estimate")
 #: Vocabulary of ``revision``: which vintage of a figure this row is.
 REVISIONS = ("first_published", "restated", "provisional", "final", "as_published")
+#: Vocabulary of ``source_grade``: where the number was read, best first (series selection ranks by it).
+SOURCE_GRADES = (
+    "publisher_file",  # read from the publisher's own data file (UNODC CTS export, NCRB table)
+    "verified",  # read on the publisher's own page or in its own report (publisher domain), and verified
+    "transcribed",  # transcribed from the publisher's report tables by a third party (IC3 crime-type tables)
+    "secondary",  # verified, but read in a news or third-party summary, not on the publisher's page
+    "unverified",  # not verified
+)
 
 def _contract():
     from pipelines import contracts

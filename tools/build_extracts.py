@@ -23,8 +23,10 @@ import hashlib
 import io
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 import yaml
 
@@ -94,8 +96,75 @@ REVISION_OVERRIDES = {
 NATIONAL_COLUMNS = [
     "country_iso3", "region_name", "year", "period_label", "period_start", "period_end", "period_type", "metric",
     "value", "value_low", "value_high", "currency", "value_type", "revision", "series", "publisher", "publication",
-    "source_url", "verification", "notes",
+    "source_url", "verification", "source_grade", "notes",
 ]
+#: Each publisher's own web domains (a subdomain counts: cy.ons.gov.uk is ons.gov.uk). A verified figure
+#: read on one of them is graded ``verified``; a verified figure read anywhere else (news sites, wire
+#: services, newswire releases, trade press, blogs, document-sharing sites) is ``secondary``; an
+#: unverified one is ``unverified``. A publisher not listed here has no page of its own among the facts,
+#: so every figure of it is secondary at best. Listed by the exact publisher name of the facts files.
+PUBLISHER_DOMAINS: dict[str, tuple[str, ...]] = {
+    "Federal Bureau of Investigation, Internet Crime Complaint Center (IC3)": ("fbi.gov", "ic3.gov"),
+    "US Federal Trade Commission (FTC), Consumer Sentinel Network": ("ftc.gov",),
+    "Australian Competition and Consumer Commission (ACCC) / National Anti-Scam Centre (NASC)":
+        ("accc.gov.au", "scamwatch.gov.au", "nasc.gov.au"),
+    "Australian Signals Directorate, Australian Cyber Security Centre (ASD ACSC)": ("cyber.gov.au", "asd.gov.au"),
+    "Canadian Anti-Fraud Centre (CAFC), RCMP / Competition Bureau / OPP":
+        ("antifraudcentre-centreantifraude.ca", "rcmp-grc.gc.ca", "rcmp.ca", "canada.ca", "opp.ca"),
+    # ONS publishes the NFIB (Action Fraud) counts in its own official statistics release.
+    "Action Fraud / City of London Police (NFIB), via ONS": ("actionfraud.police.uk", "ons.gov.uk"),
+    "Office for National Statistics (ONS), Crime Survey for England and Wales (CSEW)": ("ons.gov.uk",),
+    "National Crime Agency (NCA), citing Action Fraud/NFIB reporting": ("nationalcrimeagency.gov.uk",),
+    "UK Finance": ("ukfinance.org.uk",),
+    "Singapore Police Force (SPF)": ("police.gov.sg",),
+    "Hong Kong Police Force": ("police.gov.hk",),
+    "Bundeskriminalamt (BKA), Germany": ("bka.de",),
+    "CERT NZ (now part of the National Cyber Security Centre, NZ)": ("cert.govt.nz", "ncsc.govt.nz"),
+    "South African Banking Risk Information Centre (SABRIC)": ("sabric.co.za",),
+    # The 2024 and 2025 reports were published by GASA with Feedzai, on both their sites.
+    "Global Anti-Scam Alliance (GASA) with Feedzai": ("gasa.org", "feedzai.com"),
+    "Global Anti-Scam Alliance (GASA) with ScamAdviser": ("gasa.org", "scamadviser.com"),
+    "National Crime Records Bureau (NCRB), Ministry of Home Affairs": ("ncrb.gov.in",),
+    "Indian Cyber Crime Coordination Centre (I4C), Ministry of Home Affairs - National Cyber Crime Reporting "
+    "Portal (NCRP)": ("i4c.mha.gov.in", "mha.gov.in", "cybercrime.gov.in"),
+    "National Police Agency (NPA), Japan": ("npa.go.jp",),
+    "Korean National Police Agency (KNPA)": ("police.go.kr",),
+    "Centraal Bureau voor de Statistiek (CBS)": ("cbs.nl",),
+    "Politie (Landelijke Eenheid LEO / LOI) study on online fraud registrations": ("politie.nl",),
+    "Fraudehelpdesk (Netherlands)": ("fraudehelpdesk.nl",),
+    "Ministère de l'Intérieur - SSMSI / COMCYBER-MI, France": ("interieur.gouv.fr",),
+    "European Banking Authority (EBA) and European Central Bank (ECB)": ("eba.europa.eu", "ecb.europa.eu"),
+    "United Nations Office on Drugs and Crime (UNODC), Regional Office for Southeast Asia and the Pacific":
+        ("unodc.org",),
+    "Otoritas Jasa Keuangan (OJK) - Indonesia Anti-Scam Centre (IASC)": ("ojk.go.id",),
+    "Royal Malaysia Police (PDRM), Commercial Crime Investigation Department (CCID)": ("rmp.gov.my",),
+    "Cybercrime Investigation and Coordinating Center (CICC), Philippines": ("cicc.gov.ph",),
+    "Nigeria Inter-Bank Settlement System (NIBSS), Industry Fraud Reporting Portal": ("nibss-plc.com.ng",),
+    "Communications Authority of Kenya (CA), Director-General statement": ("ca.go.ke",),
+}
+#: Copies of a publisher's own document held elsewhere that count as the publisher's text: the IC3
+#: reports' text as extracted from the official PDFs by pdftotext, at a pinned commit of the repository
+#: that also holds the transcribed crime-type tables (the facts grade these figures verified, "read in
+#: that text, not on fbi.gov"). A user upload of a document (Scribd) is not such a copy: secondary.
+PUBLISHER_COPIES: dict[str, tuple[str, ...]] = {
+    "Federal Bureau of Investigation, Internet Crime Complaint Center (IC3)": (
+        "https://github.com/korakoss/uk-cyber/blob/82dc53225d242570a76ed120c89f6946637c85ca/data/raw/ic3/text/",),
+}
+
+
+def source_grade(row: dict) -> str:
+    """``verified`` for a verified figure read on its publisher's own domain (or a listed copy of its
+    document), ``secondary`` for a verified figure read elsewhere, ``unverified`` otherwise."""
+    if row["verification"].strip().casefold() != "verified":
+        return "unverified"
+    url = row["source_url"].strip()
+    host = (urlparse(url).hostname or "").casefold()
+    own = PUBLISHER_DOMAINS.get(row["publisher"], ())
+    if any(host == d or host.endswith("." + d) for d in own):
+        return "verified"
+    if url.startswith(PUBLISHER_COPIES.get(row["publisher"], ())):
+        return "verified"
+    return "secondary"
 #: Rows of one publisher that measure different scopes get their own series id (the rest take the
 #: reader's default, derived from the publisher). Each rule: (country, notes/label pattern, series).
 SERIES_RULES: list[tuple[str, str, str]] = [
@@ -114,6 +183,8 @@ SERIES_RULES: list[tuple[str, str, str]] = [
     ("DEU", r"^\W*(?i:auslandstaten)", "bka_acts_from_abroad"),
 ]
 IC3_PUBLISHER = "Federal Bureau of Investigation, Internet Crime Complaint Center (IC3)"
+TRANSCRIBED_BASIS = ("transcribed from the tables of the IC3 report PDFs by a third party (korakoss/uk-cyber), "
+                     "not read in the report itself")
 
 
 @dataclass
@@ -271,6 +342,8 @@ def build_ic3(shared: Path) -> list[Extract]:
         },
         "notes": "Transcribed by a third party from the IC3 PDFs; 2024 spot-checked against the report text. "
                  "Crime types do not add up to the annual totals.",
+        "grade": "transcribed",
+        "grade_basis": TRANSCRIBED_BASIS,
     }))
     losses = list(csv.DictReader((real / "crime_type_losses_long.csv").open(encoding="utf-8")))
     rows = [["year", "crime_type_as_printed", "crime_type_harmonised", "loss_usd"]]
@@ -284,9 +357,14 @@ def build_ic3(shared: Path) -> list[Extract]:
                     "method": "all rows; columns renamed (category_raw -> crime_type_as_printed, category -> "
                               "crime_type_harmonised)",
                     "rows_in_original": len(losses), "rows": len(rows) - 1},
+        "grade": "transcribed",
+        "grade_basis": TRANSCRIBED_BASIS,
     }))
     facts_path = shared / "facts" / "national_headline_figures.csv"
     facts = [r for r in csv.DictReader(facts_path.open(encoding="utf-8")) if r["publisher"] == IC3_PUBLISHER]
+    ungraded = [r["year"] for r in facts if source_grade(r) != "verified"]
+    if ungraded:
+        raise SystemExit(f"IC3 {ungraded}: annual totals not read in the IC3 report text; grade them first")
     by_year: dict[str, dict[str, dict]] = {}
     for r in facts:
         by_year.setdefault(r["year"], {})[r["metric"]] = r
@@ -308,6 +386,10 @@ def build_ic3(shared: Path) -> list[Extract]:
                     "rows": len(rows) - 1},
         "notes": "Totals are rounded as published (to $0.1bn from 2019 on, except 2025). They are not the sum "
                  "of crime types.",
+        "grade": "verified",
+        "grade_basis": "read in the text of the IC3 reports: pdftotext extractions of the official PDFs held in "
+                       "korakoss/uk-cyber @ 82dc532 (each row's source_url), not on fbi.gov; the publisher's own "
+                       "report text, so verified (tools/build_extracts.py PUBLISHER_COPIES)",
     }))
     return out
 
@@ -319,6 +401,7 @@ def build_national(shared: Path) -> list[Extract]:
     facts = list(csv.DictReader(facts_path.open(encoding="utf-8")))
     rows = [NATIONAL_COLUMNS]
     estimates: dict[str, int] = {}
+    grades: Counter[str] = Counter()
     kept = 0
     for r in facts:
         if r["publisher"] == IC3_PUBLISHER:
@@ -335,7 +418,9 @@ def build_national(shared: Path) -> list[Extract]:
                        if r["country_iso3"] == iso and re.search(pattern, r["notes"])), "")
         rec = {**r, "series": series, "period_start": period.start.isoformat() if period.start else "",
                "period_end": period.end.isoformat() if period.end else "", "period_type": period.period_type,
-               "value_type": "estimate" if reasons else "reported", "revision": revision}
+               "value_type": "estimate" if reasons else "reported", "revision": revision,
+               "source_grade": source_grade(r)}
+        grades[rec["source_grade"]] += 1
         rows.append([rec[c] for c in NATIONAL_COLUMNS])
         kept += 1
     return [Extract(Path("sources/national_figures") / EXTRACTED_ON / "national_headline_figures.csv",
@@ -354,8 +439,13 @@ def build_national(shared: Path) -> list[Extract]:
             "made_by": MADE_BY,
             "method": "every row except the IC3 rows (loaded as fbi_ic3 annual totals); template columns "
                       "period_start/period_end/period_type parsed from period_label; revision from the label's "
-                      "wording (plus listed overrides); value_type 'estimate' by the listed rules",
+                      "wording (plus listed overrides); value_type 'estimate' by the listed rules; source_grade "
+                      "'verified' for a verified figure read on its publisher's own domain (publisher_domains), "
+                      "'secondary' for a verified figure read anywhere else (news, wire services, newswire, trade "
+                      "press, blogs, Scribd), 'unverified' otherwise",
             "estimate_rules": estimates,
+            "source_grades": {g: grades[g] for g in ("verified", "secondary", "unverified") if grades[g]},
+            "publisher_domains": {p: list(d) for p, d in PUBLISHER_DOMAINS.items() if p != IC3_PUBLISHER},
             "series_rules": [f"{iso}: notes matching {pat!r} -> {sid}" for iso, pat, sid in SERIES_RULES],
             "revision_overrides": [f"{p} / {lbl}: {v}" for (p, lbl), v in REVISION_OVERRIDES.items()],
             "rows_in_original": len(facts),

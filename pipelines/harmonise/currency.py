@@ -10,6 +10,16 @@ Exchange rates (local currency units per USD, annual average):
   adopted the euro (DEU 1998 = 1.7597 DEM) and rows of countries using another country's currency
   (ECU before 2000) therefore never pose as the current currency: the euro break is handled by the
   data, not by a hand-kept adoption table.
+* **Redenominations** are handled explicitly (``REDENOMINATIONS``): WDI keeps some countries' rows
+  in a currency that has since been replaced (VEN up to 2017 in bolívares fuertes, VEF; 1 VES =
+  100,000 VEF since 2018). Each listed country row is put into the country's current currency
+  (ISO 4217, as ``currencies`` names it) before it is keyed: years WDI publishes in the old unit are
+  divided by the official factor (old units per new unit), years that no single factor converts are
+  dropped (Zimbabwe's dollars before 2009), and ``fx_basis`` says so. Entries whose WDI series is
+  already in the new unit for every year (MRU, STN, BYN, ZMW, GHS, SLE, ...) are listed as checked.
+  Every entry names a check year and the rate WDI prints for it in the bundled release; a release
+  whose rate is not within a factor of 2 of it (WDI rebased the series, or changed its unit) is an
+  error, so a factor is never applied twice or to the wrong unit.
 * FRED (Federal Reserve H.10) fills currency-years WDI lacks (WDI ends a year earlier). Its
   direction is checked against WDI on overlapping years: kept as is when it agrees within 2%,
   inverted when it matches 1/WDI, dropped (and reported) otherwise.
@@ -33,14 +43,132 @@ WDI_FX = "PA.NUS.FCRF"
 WDI_EURO_AREA = "EMU"
 
 
+@dataclass(frozen=True)
+class Redenomination:
+    """A currency that replaced another, and how WDI's rows for its country stand.
+
+    ``wdi_old_years`` are the years (inclusive) WDI publishes in ``old_currency`` units; None when
+    WDI has rebased the whole series into ``currency`` (nothing to do). Those years are divided by
+    ``old_per_new`` (old units per new unit), or dropped when it is None (no single factor applies).
+    ``check`` is (year, rate as WDI prints it in the bundled release) for ``wdi_country``.
+    """
+
+    currency: str
+    old_currency: str
+    year: int  # the year the currency was introduced
+    old_per_new: float | None
+    wdi_country: str
+    wdi_old_years: tuple[int, int] | None
+    check: tuple[int, float]
+    note: str
+
+    @property
+    def action(self) -> str:
+        if self.wdi_old_years is None:
+            return "rebased by WDI"
+        return "converted" if self.old_per_new is not None else "dropped"
+
+
+#: Every redenomination checked against WDI PA.NUS.FCRF (bundled release 2025-10-07, years from 2000).
+REDENOMINATIONS: tuple[Redenomination, ...] = (
+    Redenomination("VES", "VEF", 2018, 100_000, "VEN", (2000, 2017), (2017, 9.975),
+                   "WDI's VEN series (2000-2017) is in bolivares fuertes (VEF, itself 1,000 old VEB since 2008: "
+                   "2000 = 0.68); 1 VES = 100,000 VEF from 20 Aug 2018. The 2021 bolivar digital (VED, "
+                   "1 VED = 1,000,000 VES) needs nothing: WDI has no VEN rate after 2017."),
+    Redenomination("TMT", "TMM", 2009, 5_000, "TKM", (2000, 2001), (2001, 5200.0),
+                   "WDI's TKM rows (2000-2001 only) are the old manat's official 5,200 per USD; 1 TMT = 5,000 TMM "
+                   "from 1 Jan 2009."),
+    Redenomination("ZWG", "ZWL", 2024, 2_498.7242, "ZWE", (2020, 2023), (2023, 3509.17222037558),
+                   "WDI's ZWE rows 2020-2023 are in RTGS/Zimbabwe dollars (ZWL); ZWG (ZiG) replaced them on "
+                   "5 Apr 2024 at the Reserve Bank's conversion rate of 2,498.7242 ZWL per ZWG (a fixed "
+                   "conversion, not a power of ten)."),
+    Redenomination("ZWG", "ZWD", 2009, None, "ZWE", (2000, 2008), (2007, 9686.77166954175),
+                   "WDI's ZWE rows 2000-2008 are in the pre-2009 Zimbabwe dollars, across the 2006 (1,000:1) and "
+                   "Aug 2008 (10^10:1) redenominations (2008 = 6.7e9 mixes units); no rate 2009-2019 (US dollar "
+                   "use). No single factor reaches ZWG: dropped."),
+    Redenomination("MRU", "MRO", 2018, 10, "MRT", None, (2017, 35.7944166666667),
+                   "WDI rebased MRT into MRU for every year (2017 = 35.79, not ~358 MRO)."),
+    Redenomination("STN", "STD", 2018, 1_000, "STP", None, (2017, 21.7411383607116),
+                   "WDI rebased STP into STN for every year (2017 = 21.74, not ~21,700 STD)."),
+    Redenomination("BYN", "BYR", 2016, 10_000, "BLR", None, (2015, 1.59259883333333),
+                   "WDI rebased BLR into BYN for every year (2015 = 1.59, not ~15,900 BYR; 2000 = 0.088)."),
+    Redenomination("ZMW", "ZMK", 2013, 1_000, "ZMB", None, (2012, 5.1475),
+                   "WDI rebased ZMB into ZMW for every year (2012 = 5.15, not ~5,150 ZMK)."),
+    Redenomination("GHS", "GHC", 2007, 10_000, "GHA", None, (2006, 0.915106799166667),
+                   "WDI rebased GHA into GHS for every year (2006 = 0.92, not ~9,150 GHC)."),
+    Redenomination("SLE", "SLL", 2022, 1_000, "SLE", None, (2021, 10.4394253194587),
+                   "WDI rebased SLE (Sierra Leone) into the new leone for every year (2021 = 10.44, not ~10,440 SLL)."),
+    Redenomination("SDG", "SDD", 2007, 100, "SDN", None, (2006, 2.17153333333333),
+                   "WDI rebased SDN into SDG for every year (2006 = 2.17, not ~217 SDD)."),
+    Redenomination("AZN", "AZM", 2006, 5_000, "AZE", None, (2005, 0.945421),
+                   "WDI rebased AZE into AZN for every year (2005 = 0.95, not ~4,730 AZM)."),
+    Redenomination("MZN", "MZM", 2006, 1_000, "MOZ", None, (2005, 23.060965),
+                   "WDI rebased MOZ into MZN for every year (2005 = 23.06, not ~23,060 MZM)."),
+    Redenomination("RON", "ROL", 2005, 10_000, "ROU", None, (2004, 3.26365683333333),
+                   "WDI rebased ROU into RON for every year (2004 = 3.26, not ~32,600 ROL)."),
+    Redenomination("MGA", "MGF", 2005, 5, "MDG", None, (2004, 1868.85783333333),
+                   "WDI rebased MDG into MGA for every year (2004 = 1,869, not ~9,340 MGF)."),
+    Redenomination("SRD", "SRG", 2004, 1_000, "SUR", None, (2003, 2.60133333333333),
+                   "WDI rebased SUR into SRD for every year (2003 = 2.60, not ~2,600 SRG)."),
+    Redenomination("AFN", "AFA", 2002, 1_000, "AFG", None, (2001, 47.500014516129),
+                   "WDI rebased AFG into AFN for every year (2001 = 47.5, not ~47,500 AFA)."),
+    Redenomination("TJS", "TJR", 2000, 1_000, "TJK", None, (2000, 2.07625),
+                   "WDI rebased TJK into TJS for every year (2000 = 2.08, not ~2,076 TJR)."),
+    Redenomination("TRY", "TRL", 2005, 1_000_000, "TUR", None, (2004, 1.42553725),
+                   "WDI rebased TUR into TRY for every year (2004 = 1.43, not ~1.43 million TRL); note that the "
+                   "bundled country-codes table gives Turkiye no currency, so no TRY rate is keyed at all."),
+)
+#: A check rate must be within this factor of WDI's (a redenomination factor is at least 5).
+REDENOMINATION_CHECK_FACTOR = 2.0
+
+
+def apply_redenominations(fx: pl.DataFrame, currencies: pl.DataFrame | None = None,
+                          redenominations: tuple[Redenomination, ...] = REDENOMINATIONS) -> pl.DataFrame:
+    """Put WDI country rows (country_iso3, year, rate) into each country's current currency.
+
+    An entry applies to its country when ``currencies`` (country_iso3, currency_code) names its
+    currency as the country's current one (every entry applies without ``currencies``): a table that
+    still lists VEN with VEF keys the unconverted rates as VEF. Adds ``redenomination`` (a note for
+    fx_basis, null when nothing was done). Raises ValueError when a check year's rate is not the one
+    the entry was made for (WDI rebased or changed the series).
+    """
+    current = (None if currencies is None else
+               dict(currencies.select("country_iso3", "currency_code").unique("country_iso3").iter_rows()))
+    out = fx.with_columns(redenomination=pl.lit(None, dtype=pl.String))
+    for r in redenominations:
+        year, expected = r.check
+        found = out.filter(pl.col("country_iso3") == r.wdi_country, pl.col("year") == year)["rate"]
+        if found.len() and found[0] is not None and not (
+                1 / REDENOMINATION_CHECK_FACTOR <= found[0] / expected <= REDENOMINATION_CHECK_FACTOR):
+            raise ValueError(
+                f"World Bank WDI {WDI_FX} for {r.wdi_country} in {year} is {found[0]:g}, but the {r.currency}/"
+                f"{r.old_currency} entry of REDENOMINATIONS (pipelines/harmonise/currency.py) expects about "
+                f"{expected:g} ({'in ' + r.old_currency if r.wdi_old_years else 'already in ' + r.currency}): "
+                f"WDI has rebased or changed the series; check its unit and update the entry")
+        if r.wdi_old_years is None or (current is not None and current.get(r.wdi_country) != r.currency):
+            continue
+        first, last = r.wdi_old_years
+        rows = (pl.col("country_iso3") == r.wdi_country) & pl.col("year").is_between(first, last)
+        if r.old_per_new is None:
+            out = out.filter(~rows)
+        else:
+            out = out.with_columns(
+                rate=pl.when(rows).then(pl.col("rate") / r.old_per_new).otherwise(pl.col("rate")),
+                redenomination=pl.when(rows).then(pl.lit(
+                    f"{r.old_currency} converted to {r.currency} ({r.old_per_new:,} {r.old_currency} = 1 "
+                    f"{r.currency})")).otherwise(pl.col("redenomination")))
+    return out
+
+
 def fx_from_wdi(wdi_values: pl.DataFrame, currencies: pl.DataFrame) -> pl.DataFrame:
     """Annual LCU-per-USD rates by currency from WDI country rows (see module docstring).
 
     ``currencies``: country_iso3, iso_numeric, currency_code, currency_numeric.
     Returns currency_code, year, lcu_per_usd, fx_source, fx_basis.
     """
-    fx = wdi_values.filter(pl.col("indicator_code") == WDI_FX).select(
-        pl.col("country_code").alias("country_iso3"), "year", pl.col("value").alias("rate"))
+    fx = apply_redenominations(wdi_values.filter(pl.col("indicator_code") == WDI_FX).select(
+        pl.col("country_code").alias("country_iso3"), "year", pl.col("value").alias("rate")), currencies)
+    with_note = pl.concat_str([pl.col("fx_basis"), pl.col("redenomination")], separator="; ", ignore_nulls=True)
     euro = fx.filter(pl.col("country_iso3") == WDI_EURO_AREA).select(
         pl.lit("EUR").alias("currency_code"), "year", pl.col("rate").alias("lcu_per_usd"),
         pl.lit("WDI PA.NUS.FCRF, Euro area (EMU)").alias("fx_basis"))
@@ -48,8 +176,9 @@ def fx_from_wdi(wdi_values: pl.DataFrame, currencies: pl.DataFrame) -> pl.DataFr
                       on="country_iso3", how="inner").filter(pl.col("currency_code").is_not_null())
     issuers = members.filter(pl.col("iso_numeric") == pl.col("currency_numeric"))
     issued = issuers.select(
-        "currency_code", "year", pl.col("rate").alias("lcu_per_usd"),
-        pl.format("WDI PA.NUS.FCRF, issuer {}", pl.col("country_iso3")).alias("fx_basis"))
+        "currency_code", "year", pl.col("rate").alias("lcu_per_usd"), "redenomination",
+        pl.format("WDI PA.NUS.FCRF, issuer {}", pl.col("country_iso3")).alias("fx_basis"),
+    ).select("currency_code", "year", "lcu_per_usd", with_note.alias("fx_basis"))
     has_issuer = issuers.select("currency_code").unique()
     shared = (members.filter(pl.col("currency_code") != "EUR")
               .join(has_issuer, on="currency_code", how="anti"))
@@ -59,7 +188,8 @@ def fx_from_wdi(wdi_values: pl.DataFrame, currencies: pl.DataFrame) -> pl.DataFr
         lcu_per_usd=pl.col("rate").median(),
         fx_basis=pl.format("WDI PA.NUS.FCRF, median of {} members",
                            pl.col("country_iso3").n_unique().cast(pl.String)).first(),
-    )
+        redenomination=pl.col("redenomination").drop_nulls().first(),
+    ).with_columns(fx_basis=with_note)
     out = pl.concat([euro, issued, pooled.select("currency_code", "year", "lcu_per_usd", "fx_basis")])
     return (out.filter(pl.col("lcu_per_usd") > 0)
             .with_columns(fx_source=pl.lit("World Bank WDI"))

@@ -13,17 +13,43 @@ Rules, in order (README "Methodology: series selection"):
    partial-year and cumulative figures stay as alternatives.
 4. **Restated over first-published**: restated and final figures rank before as-published ones,
    which rank before first-published and provisional ones.
-5. **Publisher's own figure over a summary**: a figure read on the publisher's page ranks before
-   one read in a news or third-party summary (``publication`` names the outlet).
-6. Remaining ties are broken by source order (file, then row) and said in ``selection_note``.
+5. **Better source grade**: by ``source_grade`` in ``SOURCE_GRADES`` order (the publisher's own
+   file, then its own page or report, then a third-party transcription of its tables, then a news or
+   third-party summary, then unverified). A row without a grade is ranked by its ``publication``: read
+   in a summary (``SUMMARY_PATTERN``: "summary", "via", "news", ...) as ``secondary``, otherwise as
+   ``verified``.
+6. **Exact over rounded**: a figure with at most ``ROUNDED_DIGITS`` (3) significant digits
+   (98,000,000; 16.6bn) is rounded, and ranks after one given more exactly (96,163,328.64).
+7. Remaining ties are broken by source order (file, then row) and said in ``selection_note``.
+
+Every alternative's ``selection_note`` says which rule it lost on.
 """
+
+from decimal import Decimal
 
 import polars as pl
 
+from pipelines.schema import SOURCE_GRADES
+
 ANNUAL_PERIODS = ("calendar_year", "fiscal_year")
 REVISION_RANK = {"restated": 0, "final": 0, "as_published": 1, "first_published": 2, "provisional": 2}
-#: ``publication`` text that marks a figure read in someone else's summary of the publisher's release.
+#: ``publication`` text that marks a figure read in someone else's summary of the publisher's release
+#: (used to rank a row that has no ``source_grade``).
 SUMMARY_PATTERN = r"(?i)\bsummary\b|\bvia\b|\breproduc|\bnews\b|\bcited\b"
+#: Rank of each source grade, best first (SOURCE_GRADES order).
+GRADE_RANK = {grade: rank for rank, grade in enumerate(SOURCE_GRADES)}
+#: A figure with at most this many significant digits is "rounded" (98,000,000 has 2).
+ROUNDED_DIGITS = 3
+
+
+def significant_digits(value: float | None) -> int | None:
+    """Significant digits of ``value`` as written in shortest form: 98000000 -> 2, 96163328.64 -> 10,
+    16.6e9 -> 3, 0 -> 0 (None for a missing value). Trailing zeros of a whole number do not count."""
+    if value is None:
+        return None
+    if value == 0:
+        return 0
+    return len(Decimal(repr(float(value))).normalize().as_tuple().digits)
 
 
 def headline_series(losses: pl.DataFrame, designated: pl.DataFrame) -> pl.DataFrame:
@@ -57,25 +83,33 @@ def select_preferred(losses: pl.DataFrame, designated: pl.DataFrame) -> pl.DataF
     """Add is_headline_series, is_preferred, selection_rank and selection_note to country losses.
 
     ``losses`` needs country_iso3, year, series, value, value_type, period_type, revision,
-    publication, source_file, source_row.
+    publication, source_file, source_row, and may have source_grade.
     """
     heads = headline_series(losses, designated)
+    if "source_grade" not in losses.columns:
+        losses = losses.with_columns(source_grade=pl.lit(None, dtype=pl.String))
+    summary = pl.col("publication").fill_null("").str.contains(SUMMARY_PATTERN)
     df = losses.with_row_index("_id").join(heads, on="country_iso3", how="left").with_columns(
         is_headline_series=(pl.col("series") == pl.col("headline_series")).fill_null(False),
         _revision_rank=pl.col("revision").replace_strict(REVISION_RANK, default=1, return_dtype=pl.Int8),
-        _summary=pl.col("publication").fill_null("").str.contains(SUMMARY_PATTERN).cast(pl.Int8),
+        _grade_rank=pl.col("source_grade").replace_strict(GRADE_RANK, default=None, return_dtype=pl.Int8)
+        .fill_null(pl.when(summary).then(GRADE_RANK["secondary"]).otherwise(GRADE_RANK["verified"])
+                   .cast(pl.Int8)),
+        _grade=pl.coalesce("source_grade", pl.when(summary).then(pl.lit("secondary (a summary, by its publication)"))
+                           .otherwise(pl.lit("verified (by its publication)"))),
+        _digits=pl.col("value").map_elements(significant_digits, return_dtype=pl.Int32),
         _annual=pl.col("period_type").is_in(ANNUAL_PERIODS),
         _reported=pl.col("value_type") == "reported",
-    )
+    ).with_columns(_rounded=(pl.col("_digits") <= ROUNDED_DIGITS).fill_null(False).cast(pl.Int8))
     eligible = (pl.col("is_headline_series") & pl.col("_annual") & pl.col("_reported")
                 & pl.col("value").is_not_null())
     df = df.with_columns(_eligible=eligible)
-    order = ["_revision_rank", "_summary", "source_file", "source_row"]
-    ranked = (df.filter(pl.col("_eligible")).sort(order)
+    rank_keys = ["_revision_rank", "_grade_rank", "_rounded"]
+    ranked = (df.filter(pl.col("_eligible")).sort([*rank_keys, "source_file", "source_row"])
               .with_columns(selection_rank=pl.int_range(1, pl.len() + 1).over("country_iso3", "year")
                             .cast(pl.Int32)))
     tie = (ranked.with_columns(
-        _key=pl.struct("_revision_rank", "_summary"),
+        _key=pl.struct(rank_keys),
     ).with_columns(
         _first_key=pl.col("_key").first().over("country_iso3", "year"),
         _first_value=pl.col("value").first().over("country_iso3", "year"),
@@ -85,7 +119,8 @@ def select_preferred(losses: pl.DataFrame, designated: pl.DataFrame) -> pl.DataF
     df = (df.join(ranked.select("_id", "selection_rank"), on="_id", how="left")
           .join(tie, on=["country_iso3", "year"], how="left"))
     best = df.filter(pl.col("selection_rank") == 1).select(
-        "country_iso3", "year", _best_revision=pl.col("revision"), _best_value=pl.col("value"))
+        "country_iso3", "year", _best_revision=pl.col("revision"), _best_value=pl.col("value"),
+        _best_grade_rank="_grade_rank", _best_grade="_grade", _best_digits="_digits")
     df = df.join(best, on=["country_iso3", "year"], how="left")
     note = (
         pl.when(pl.col("selection_rank") == 1).then(
@@ -103,7 +138,13 @@ def select_preferred(losses: pl.DataFrame, designated: pl.DataFrame) -> pl.DataF
             REVISION_RANK, default=1, return_dtype=pl.Int8))
         .then(pl.format("alternative: {} figure; the preferred one is {}", pl.col("revision"),
                         pl.col("_best_revision")))
-        .otherwise(pl.lit("alternative: a figure of equal rank read in a summary or later in source order"))
+        .when(pl.col("_grade_rank") > pl.col("_best_grade_rank"))
+        .then(pl.format("alternative: source grade {}; the preferred figure's is {}", pl.col("_grade"),
+                        pl.col("_best_grade")))
+        .when(pl.col("_rounded").cast(pl.Boolean) & (pl.col("_best_digits") > ROUNDED_DIGITS))
+        .then(pl.format("alternative: a rounded figure ({} significant digits); the preferred one, {}, is exact "
+                        "({} significant digits)", pl.col("_digits"), pl.col("_best_value"), pl.col("_best_digits")))
+        .otherwise(pl.lit("alternative: a figure of equal rank later in source order"))
     )
     return (df.sort("_id").with_columns(is_preferred=(pl.col("selection_rank") == 1).fill_null(False),
                                         selection_note=note)

@@ -10,6 +10,10 @@ Three layouts are read, recognised by their header:
                         (or upstream ``category_raw, category, loss_usd``)
 ``annual totals``       year, complaints, loss_usd, report, source_url, notes
 
+Source grade (``source_grade``): the annual totals were read in the text of the IC3 report itself
+(``verified``); the crime-type tables were transcribed from the report's tables by a third party
+(``transcribed``). A sidecar ``grade`` key (one of ``SOURCE_GRADES``) overrides either.
+
 Crime types do NOT add up to the annual totals (2024: 651,865 summed counts against 859,532
 complaints; $16.09bn summed losses against $16.6bn), so totals are their own rows
 (``category = "All complaints (report total)"``) and nothing downstream sums crime types.
@@ -20,7 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.errors import InputError
-from pipelines.schema import conform
+from pipelines.schema import SOURCE_GRADES, conform
 from pipelines.sources._tabular import ROW, read_csv_table, require_columns, require_text, to_float, to_year
 
 SOURCE_ID = "fbi_ic3"
@@ -35,6 +39,8 @@ COUNTS = ("year", "crime_type_as_printed", "crime_type_harmonised", "count_basis
 LOSSES = ("year", "crime_type_as_printed", "crime_type_harmonised", "loss_usd")
 TOTALS = ("year", "complaints", "loss_usd", "report", "source_url", "notes")
 _UPSTREAM = {"category_raw": "crime_type_as_printed", "category": "crime_type_harmonised"}
+#: Default source grade by layout: totals read in the report's text, crime types from a transcription.
+GRADES = {"totals": "verified", "counts": "transcribed", "losses": "transcribed"}
 
 
 def _layout(columns: list[str]) -> str:
@@ -65,6 +71,10 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
     require_columns(df, expected, name, table.header_row)
     if df.height == 0:
         raise InputError(file=name, row=table.header_row + 1, expected="at least one data row", found="no rows")
+    grade = sidecar.get("grade") or GRADES[layout]
+    if grade not in SOURCE_GRADES:
+        raise InputError(file=f"{name}.source.yml", column="grade", expected=" | ".join(SOURCE_GRADES),
+                         found=str(grade))
     years = to_year(df, "year", name)
     common = {
         "source_row": df[ROW],
@@ -115,7 +125,8 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
         area_type=pl.lit("country"), period_label=pl.format("calendar year {}", pl.col("year")),
         period_start=pl.date(pl.col("year"), 1, 1), period_end=pl.date(pl.col("year"), 12, 31),
         period_type=pl.lit("calendar_year"), value_type=pl.lit("reported"), revision=pl.lit("as_published"),
-        publisher=pl.lit(PUBLISHER), source_id=pl.lit(SOURCE_ID), release=pl.lit(release),
+        source_grade=pl.lit(grade), publisher=pl.lit(PUBLISHER), source_id=pl.lit(SOURCE_ID),
+        release=pl.lit(release),
         dataset=pl.lit(Path(name).stem), source_file=pl.lit(name), source_sha256=pl.lit(sha256),
     )
     return conform(out.sort("source_row", "measure"))

@@ -13,7 +13,9 @@ optional  ``period_start``, ``period_end`` (ISO dates; needed when the label is 
           estimate), ``revision`` (first_published | restated | provisional | final |
           as_published), ``series`` (an id for the publisher's series or scope, e.g.
           ``accc_combined`` vs ``accc_scamwatch_only``; default: derived from the publisher),
-          ``publication``, ``verification``, ``notes``
+          ``publication``, ``verification``, ``source_grade`` (one of ``SOURCE_GRADES``: where the
+          number was read; when absent, ``verified`` if ``verification`` is "verified", else
+          ``unverified``), ``notes``
 """
 
 import re
@@ -25,14 +27,14 @@ import polars as pl
 
 from pipelines.errors import InputError
 from pipelines.harmonise.periods import parse_period, revision_from_label
-from pipelines.schema import PERIOD_TYPES, REVISIONS, VALUE_TYPES, conform
+from pipelines.schema import PERIOD_TYPES, REVISIONS, SOURCE_GRADES, VALUE_TYPES, conform
 from pipelines.sources._tabular import ROW, read_csv_table, require_columns, require_text, to_float, to_year
 
 SOURCE_ID = "national_figures"
 REQUIRED = ("year", "period_label", "metric", "value", "publisher", "source_url")
 OPTIONAL = (
     "country_iso3", "region_name", "period_start", "period_end", "period_type", "value_low", "value_high",
-    "currency", "value_type", "revision", "series", "publication", "verification", "notes",
+    "currency", "value_type", "revision", "series", "publication", "verification", "source_grade", "notes",
 )
 METRICS = ("reports", "complaints", "cases_recorded", "victims", "loss")
 
@@ -49,6 +51,12 @@ def series_id(publisher: str) -> str:
     base = acronym.group(1) if acronym else re.split(r" \(|,", publisher)[0]
     ascii_base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "_", ascii_base.casefold()).strip("_")
+
+
+def source_grade_from_verification(verification: str | None) -> str:
+    """Grade of a row without ``source_grade``: ``verified`` when its verification says so, else
+    ``unverified`` (a file that does not say where a figure was read cannot claim the publisher's page)."""
+    return "verified" if (verification or "").strip().casefold() == "verified" else "unverified"
 
 
 def region_code(name: str) -> str:
@@ -160,6 +168,9 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
         revision = r["revision"] or revision_from_label(label)
         if revision not in REVISIONS:
             fail("revision", " | ".join(REVISIONS), revision)
+        grade = r["source_grade"] or source_grade_from_verification(r["verification"])
+        if grade not in SOURCE_GRADES:
+            fail("source_grade", " | ".join(SOURCE_GRADES), grade)
 
         out.append({
             "area_code": area_code, "area_name": area_name, "area_type": area_type,
@@ -167,7 +178,7 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
             "period_end": end, "period_type": period_type, "measure": metric,
             "unit": "currency" if metric == "loss" else "count", "unit_published": currency or "count",
             "currency": currency, "value": v, "value_low": lo, "value_high": hi, "value_type": value_type,
-            "revision": revision, "publisher": r["publisher"], "publication": r["publication"],
+            "revision": revision, "source_grade": grade, "publisher": r["publisher"], "publication": r["publication"],
             "series": r["series"] or series_id(r["publisher"]),
             "source_url": r["source_url"], "notes": r["notes"], "data_source_note": r["verification"],
             "category": "All reported offences (headline figure)", "indicator": "national headline figure",

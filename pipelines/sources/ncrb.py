@@ -99,6 +99,7 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
         period_label=pl.format("calendar year {}", pl.col("year")),
         period_start=pl.date(pl.col("year"), 1, 1), period_end=pl.date(pl.col("year"), 12, 31),
         period_type=pl.lit("calendar_year"), value_type=pl.lit("reported"), revision=pl.lit("as_published"),
+        source_grade=pl.lit("publisher_file"),  # the publisher's own table
         publisher=pl.lit(sidecar.get("publisher") or PUBLISHER),
         publication=pl.lit(sidecar.get("title") or "Crime in India"), source_url=pl.lit(sidecar.get("url")),
         source_id=pl.lit(SOURCE_ID), release=pl.lit(release), dataset=pl.lit(Path(name).stem),

@@ -142,6 +142,7 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
         dataset=pl.lit(dataset),
         value_type=pl.lit("reported"),
         revision=pl.lit("as_published"),
+        source_grade=pl.lit("publisher_file"),  # the publisher's own export (copies are checked by sha256)
         publisher=pl.lit(sidecar.get("publisher") or PUBLISHER),
         publication=pl.lit(sidecar.get("title") or f"UNODC Crime Trends Survey export {dataset}"),
         source_url=pl.lit(sidecar.get("url")),

@@ -4,7 +4,7 @@ SELECT
     o.year, o.period_label, o.period_type, o.measure AS metric, o.category, x.parent_category AS part_of_category,
     o.value AS count, o.value_low AS count_low,
     o.value_high AS count_high, o.value_type, o.revision, o.series, o.publisher, o.publication, o.source_url,
-    o.notes, o.source_id, o.source_file, o.source_row
+    o.source_grade, o.notes, o.source_id, o.source_file, o.source_row
 FROM staging.observations AS o
 LEFT JOIN intermediate.int_areas_with_regions AS a ON a.area_code = o.area_code
 LEFT JOIN staging.stg_offence_crosswalk__mappings AS x

@@ -7,7 +7,7 @@ SELECT
     loss_usd_constant, loss_usd_constant_low, loss_usd_constant_high, usd_constant_base_year,
     population_wb, loss_usd_nominal_per_capita_wb, loss_usd_nominal_per_capita_wb_low,
     loss_usd_nominal_per_capita_wb_high, loss_usd_constant_per_capita_wb, population_note,
-    cpi_period, cpi_base, conversion_note, value_type, revision, publisher, publication, source_url, notes,
+    cpi_period, cpi_base, conversion_note, value_type, revision, publisher, publication, source_url, source_grade, notes,
     source_id, release, source_file, source_row
 FROM intermediate.int_losses_converted_to_usd
 ORDER BY country_iso3, year, is_preferred DESC, source_file, source_row

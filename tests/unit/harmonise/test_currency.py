@@ -145,3 +145,83 @@ def test_a_range_is_never_turned_into_a_point_even_in_usd() -> None:
     assert out["loss_usd_nominal"] is None and out["loss_usd_constant"] is None
     assert (out["loss_usd_nominal_low"], out["loss_usd_nominal_high"]) == (18e9, 37e9)
     assert out["loss_usd_constant_low"] == pytest.approx(18e9 * 310 / 300)
+
+
+REDENOMINATED = pl.DataFrame({
+    "country_iso3": ["VEN", "ZWE", "TKM", "MRT"],
+    "iso_numeric": ["862", "716", "795", "478"],
+    "currency_code": ["VES", "ZWG", "TMT", "MRU"],
+    "currency_numeric": ["928", "924", "934", "929"],
+})
+
+
+def test_venezuelan_rates_in_old_bolivars_are_converted_to_ves() -> None:
+    out = cur.fx_from_wdi(wdi([("VEN", 2016, 9.25734444), ("VEN", 2017, 9.975)]), REDENOMINATED)
+    assert rates(out)[("VES", 2017)] == pytest.approx(9.975e-05)
+    assert rates(out)[("VES", 2016)] == pytest.approx(9.25734444e-05)
+    assert out["fx_basis"].str.ends_with("VEF converted to VES (100,000 VEF = 1 VES)").all()
+    # A currency table that still keys Venezuela to VEF gets WDI's rates as they are.
+    old = REDENOMINATED.with_columns(currency_code=pl.lit("VEF"), currency_numeric=pl.lit("937"))
+    assert rates(cur.fx_from_wdi(wdi([("VEN", 2017, 9.975)]), old)) == {("VEF", 2017): 9.975}
+
+
+def test_zimbabwe_dollars_before_2009_are_dropped_and_zwl_converted_to_zwg() -> None:
+    out = rates(cur.fx_from_wdi(wdi([("ZWE", 2007, 9686.77166954175), ("ZWE", 2008, 6723052073.33811),
+                                     ("ZWE", 2023, 3509.17222037558)]), REDENOMINATED))
+    assert out == {("ZWG", 2023): pytest.approx(3509.17222037558 / 2498.7242)}
+
+
+def test_turkmen_old_manat_is_converted_and_rebased_series_are_left_alone() -> None:
+    out = rates(cur.fx_from_wdi(wdi([("TKM", 2001, 5200.0), ("MRT", 2017, 35.7944166666667)]), REDENOMINATED))
+    assert out == {("TMT", 2001): pytest.approx(1.04), ("MRU", 2017): 35.7944166666667}
+
+
+def test_a_series_not_in_the_unit_an_entry_expects_is_an_error() -> None:
+    with pytest.raises(ValueError, match=r"VEN in 2017 is 9\.975e-05.* VES/VEF entry .* expects about 9\.975 "
+                                         r"\(in VEF\)"):
+        cur.fx_from_wdi(wdi([("VEN", 2017, 9.975e-05)]), REDENOMINATED)  # WDI rebased: never divide twice
+    with pytest.raises(ValueError, match=r"MRT in 2017 is 357\.9.* expects about 35\.7944 \(already in MRU\)"):
+        cur.fx_from_wdi(wdi([("MRT", 2017, 357.944)]), REDENOMINATED)  # WDI back in old ouguiya
+
+
+def test_every_checked_currency_is_listed_with_what_was_found() -> None:
+    found = {(r.currency, r.old_currency, r.year, r.old_per_new, r.action) for r in cur.REDENOMINATIONS}
+    assert found == {
+        ("VES", "VEF", 2018, 100_000, "converted"),
+        ("TMT", "TMM", 2009, 5_000, "converted"),
+        ("ZWG", "ZWL", 2024, 2_498.7242, "converted"),
+        ("ZWG", "ZWD", 2009, None, "dropped"),
+        ("MRU", "MRO", 2018, 10, "rebased by WDI"),
+        ("STN", "STD", 2018, 1_000, "rebased by WDI"),
+        ("BYN", "BYR", 2016, 10_000, "rebased by WDI"),
+        ("ZMW", "ZMK", 2013, 1_000, "rebased by WDI"),
+        ("GHS", "GHC", 2007, 10_000, "rebased by WDI"),
+        ("SLE", "SLL", 2022, 1_000, "rebased by WDI"),
+        ("SDG", "SDD", 2007, 100, "rebased by WDI"),
+        ("AZN", "AZM", 2006, 5_000, "rebased by WDI"),
+        ("MZN", "MZM", 2006, 1_000, "rebased by WDI"),
+        ("RON", "ROL", 2005, 10_000, "rebased by WDI"),
+        ("MGA", "MGF", 2005, 5, "rebased by WDI"),
+        ("SRD", "SRG", 2004, 1_000, "rebased by WDI"),
+        ("AFN", "AFA", 2002, 1_000, "rebased by WDI"),
+        ("TJS", "TJR", 2000, 1_000, "rebased by WDI"),
+        ("TRY", "TRL", 2005, 1_000_000, "rebased by WDI"),
+    }
+
+
+def test_the_bundled_wdi_release_is_what_every_entry_was_checked_on() -> None:
+    from pipelines.sources import country_codes, worldbank_wdi
+    from tests.conftest import BUNDLED
+
+    [path] = (BUNDLED / "reference" / "worldbank_wdi").glob("*/WDI_PA.NUS.FCRF_*.csv")
+    _, values = worldbank_wdi.read(path, "wdi.csv", "r")
+    for r in cur.REDENOMINATIONS:
+        year, rate = r.check
+        assert values.filter(pl.col("country_code") == r.wdi_country, pl.col("year") == year)["value"].to_list() \
+            == [rate], r
+    [codes] = (BUNDLED / "reference" / "country_codes").glob("*/country_currencies.csv")
+    out = rates(cur.fx_from_wdi(values, country_codes.read(codes, "codes.csv", "r")))
+    assert out[("VES", 2017)] == pytest.approx(9.975e-05)
+    assert out[("TMT", 2000)] == pytest.approx(1.04)
+    assert min(y for c, y in out if c == "ZWG") == 2020
+    assert out[("MRU", 2017)] == 35.7944166666667 and out[("BYN", 2015)] == 1.59259883333333

@@ -2,7 +2,7 @@
 
 import polars as pl
 
-from pipelines.indicators.series import headline_series, select_preferred
+from pipelines.indicators.series import headline_series, select_preferred, significant_digits
 
 DESIGNATED = pl.DataFrame({"country_iso3": ["USA", "VNM"], "series": ["ic3", None]})
 
@@ -72,3 +72,61 @@ def test_a_country_designated_with_no_series_gets_none() -> None:
     assert not out["is_preferred"].any()
     heads = headline_series(rows({"country_iso3": "VNM", "series": "mps"}), DESIGNATED)
     assert heads["headline_series"].to_list() == [None]
+
+
+def test_significant_digits() -> None:
+    assert significant_digits(98_000_000) == 2
+    assert significant_digits(96_163_328.64) == 10
+    assert significant_digits(16.6e9) == 3
+    assert significant_digits(20_877_000_000) == 5
+    assert significant_digits(0.0) == 0 and significant_digits(None) is None
+    assert significant_digits(46_465) == 5 and significant_digits(1.8e9) == 2
+
+
+def test_exact_figure_over_a_rounded_one_of_the_same_grade() -> None:
+    """Canada 2019: CAFC's exact 96,163,328.64 over the RCMP's rounded 98m, both read in news pages."""
+    df = rows({"value": 98_000_000.0, "source_grade": "secondary", "publication": "RCMP statement (MySteinbach)"},
+              {"value": 96_163_328.64, "source_grade": "secondary", "source_row": 3,
+               "publication": "CAFC top 10 frauds of 2019 (news summary)"})
+    out = select_preferred(df, DESIGNATED)
+    assert out.filter(pl.col("is_preferred"))["value"].to_list() == [96_163_328.64]
+    note = out.filter(~pl.col("is_preferred"))["selection_note"][0]
+    assert note == ("alternative: a rounded figure (2 significant digits); the preferred one, 96163328.64, is exact "
+                    "(10 significant digits)")
+
+
+def test_source_grade_ranks_before_exactness() -> None:
+    df = rows({"value": 96_163_328.64, "source_grade": "secondary"},
+              {"value": 98_000_000.0, "source_grade": "verified", "source_row": 3})
+    out = select_preferred(df, DESIGNATED)
+    assert out.filter(pl.col("is_preferred"))["value"].to_list() == [98_000_000.0]
+    assert out.filter(~pl.col("is_preferred"))["selection_note"][0] == \
+        "alternative: source grade secondary; the preferred figure's is verified"
+    # The grade wins over what the publication text says; revision wins over the grade.
+    assert preferred(rows({"value": 1.0, "source_grade": "transcribed", "publication": "the report"},
+                          {"value": 2.0, "source_grade": "verified", "publication": "news summary",
+                           "source_row": 3})) == [2.0]
+    assert preferred(rows({"value": 1.0, "source_grade": "verified", "revision": "first_published"},
+                          {"value": 2.0, "source_grade": "secondary", "revision": "restated",
+                           "source_row": 3})) == [2.0]
+
+
+def test_two_rounded_figures_of_equal_grade_tie_and_source_order_decides() -> None:
+    out = select_preferred(rows({"value": 567_000_000.0, "source_grade": "secondary"},
+                                {"value": 554_000_000.0, "source_grade": "secondary", "source_row": 3}), DESIGNATED)
+    best = out.filter(pl.col("is_preferred")).to_dicts()
+    assert [b["value"] for b in best] == [567_000_000.0]
+    assert "tie with another figure of the same rank (554000000.0)" in best[0]["selection_note"]
+    assert out.filter(~pl.col("is_preferred"))["selection_note"][0] == \
+        "alternative: a figure of equal rank later in source order"
+
+
+def test_canada_2019_prefers_cafcs_exact_figure_in_the_bundled_data() -> None:
+    from pipelines.sources import national_figures
+    from tests.conftest import BUNDLED
+
+    path = next((BUNDLED / "sources" / "national_figures").rglob("*.csv"))
+    obs = national_figures.read(path, f"sources/national_figures/x/{path.name}", "x")
+    losses = obs.filter(pl.col("measure") == "loss", pl.col("country_iso3") == "CAN")
+    out = select_preferred(losses, pl.DataFrame({"country_iso3": ["CAN"], "series": ["cafc"]}))
+    assert out.filter(pl.col("is_preferred"), pl.col("year") == 2019)["value"].to_list() == [96_163_328.64]

@@ -60,3 +60,16 @@ def test_unknown_layout_is_refused(tmp_path: Path) -> None:
     bad.write_text("year,crime,amount\n2024,x,1\n", encoding="utf-8")
     with pytest.raises(InputError, match="count, loss_usd or complaints"):
         read(bad)
+
+
+def test_totals_are_graded_verified_and_crime_types_transcribed_unless_the_sidecar_says_otherwise() -> None:
+    assert set(read(IC3 / "ic3_annual_totals.csv")["source_grade"]) == {"verified"}
+    assert set(read(IC3 / "ic3_crime_type_counts.csv")["source_grade"]) == {"transcribed"}
+    assert set(read(IC3 / "ic3_crime_type_losses.csv")["source_grade"]) == {"transcribed"}
+    path = IC3 / "ic3_annual_totals.csv"
+    graded = fbi_ic3.read(path, "sources/fbi_ic3/x/t.csv", "x", {"grade": "secondary"})
+    assert set(graded["source_grade"]) == {"secondary"}
+    with pytest.raises(InputError) as err:
+        fbi_ic3.read(path, "sources/fbi_ic3/x/t.csv", "x", {"grade": "official"})
+    assert str(err.value).startswith("sources/fbi_ic3/x/t.csv.source.yml, column 'grade': expected publisher_file | "
+                                     "verified | transcribed | secondary | unverified, found 'official'")

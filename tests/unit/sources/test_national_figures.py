@@ -85,3 +85,36 @@ def test_unknown_column_is_refused(tmp_path: Path) -> None:
     p.write_text(HEADER.strip() + ",colour\nUSA,,2024,calendar year 2024,loss,1,,,USD,P,https://x,red\n")
     with pytest.raises(InputError, match="unknown column 'colour'"):
         read(p)
+
+
+def test_a_bad_source_grade_names_file_row_column_and_the_grades(tmp_path: Path) -> None:
+    p = tmp_path / "figures.csv"
+    p.write_text(HEADER.strip() + ",verification,source_grade\n"
+                 "USA,,2024,calendar year 2024,loss,1,,,USD,P,https://x,verified,verified\n"
+                 "USA,,2024,calendar year 2024,loss,2,,,USD,P,https://y,verified,news\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read(p)
+    assert str(err.value) == ("sources/national_figures/x/figures.csv, row 3, column 'source_grade': expected "
+                              "publisher_file | verified | transcribed | secondary | unverified, found 'news'")
+
+
+def test_source_grade_is_read_or_derived_from_verification(tmp_path: Path) -> None:
+    p = tmp_path / "figures.csv"
+    p.write_text(HEADER.strip() + ",verification,source_grade\n"
+                 "USA,,2022,calendar year 2022,loss,1,,,USD,P,https://x,verified,secondary\n"
+                 "USA,,2023,calendar year 2023,loss,2,,,USD,P,https://y,verified,\n"
+                 "USA,,2024,calendar year 2024,loss,3,,,USD,P,https://z,,\n", encoding="utf-8")
+    assert read(p)["source_grade"].to_list() == ["secondary", "verified", "unverified"]
+    # Without the column at all, the grade still follows verification.
+    assert read(write(tmp_path, "USA,,2024,calendar year 2024,loss,1,,,USD,P,https://x"))["source_grade"].to_list() \
+        == ["unverified"]
+
+
+def test_the_bundled_extract_grades_news_figures_secondary() -> None:
+    from tests.conftest import BUNDLED
+
+    bundled = read(next((BUNDLED / "sources" / "national_figures").rglob("*.csv")))
+    can = bundled.filter(pl.col("country_iso3") == "CAN", pl.col("year") == 2019, pl.col("measure") == "loss")
+    assert can["source_grade"].to_list() == ["secondary", "secondary"]  # CHCH News and MySteinbach
+    ours = bundled.filter(pl.col("source_url").str.starts_with("https://www.scamwatch.gov.au/"))
+    assert ours.height and set(ours["source_grade"]) == {"verified"}

@@ -21,6 +21,7 @@ def test_states_and_uts_add_up_to_the_all_india_row(real: Path) -> None:
     assert india.filter(pl.col("year") == 2022, pl.col("category") == "Total")["value"][0] == 17_470
     subtotals = df.filter(pl.col("area_type") == "subtotal")["area_code"].unique().sort().to_list()
     assert subtotals == ["IND_TOTAL_STATES", "IND_TOTAL_UTS"]
+    assert df["source_grade"].unique().to_list() == ["publisher_file"]
 
 
 def test_na_cells_are_absent_not_zero(real: Path) -> None:

@@ -32,6 +32,7 @@ def test_every_row_of_the_real_exports_loads(real: Path, relpath: str, rows: int
     assert df["source_row"].n_unique() == rows
     assert tuple(df.columns) == OBSERVATION_COLUMNS
     assert df["value"].null_count() == 0
+    assert df["source_grade"].unique().to_list() == ["publisher_file"]
 
 
 def test_release_date_comes_from_the_title_row(real: Path) -> None:
