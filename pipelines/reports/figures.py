@@ -256,6 +256,10 @@ def country_loss_chart(rows: pl.DataFrame, iso3: str) -> Chart:
                     mode="lines+markers", line={"color": PALETTE[0], "width": 3},
                     customdata=[esc(s) for s in pref["series"].to_list()],
                     hovertemplate="%{x}: US$%{y:,.1f} m (%{customdata})<extra></extra>")]
+    if "flags" in pref.columns:
+        traces.extend(flag_labels(pref["year"].to_list(),
+                                  [None if v is None else v / 1e6 for v in pref["loss_usd_nominal"].to_list()],
+                                  pref["flags"].to_list()))
     if alt.height:
         traces.append(dict(type="scatter", name="alternative figures", x=alt["year"].to_list(),
                         y=[v / 1e6 for v in alt["loss_usd_nominal"].to_list()], mode="markers",
@@ -270,9 +274,12 @@ def country_loss_chart(rows: pl.DataFrame, iso3: str) -> Chart:
                                                   for r in pref.iter_rows(named=True))
                + (f". {alt.height} alternative figures shown as open diamonds." if alt.height else ".")) \
         if pref.height else "No preferred loss figure."
+    summary += flags_summary(pref, label="series")
     headers = {"year": "Year", "period_label": "Period", "series": "Series", "loss_lcu": "Loss (local currency)",
                "currency_code": "Currency", "loss_usd_nominal": "US$ nominal", "loss_usd_constant": "US$ constant",
                "is_preferred": "Preferred", "selection_note": "Selection", "publisher": "Publisher"}
+    headers |= {c: h for c, h in (("source_grade", "Source grade"), ("flags", "Flags"),
+                                  ("flag_notes", "What the flags mean here")) if c in rows.columns}
     table = rows.sort("year", "is_preferred", descending=[False, True]).select(list(headers))
     return Chart(f"losses-{iso3.lower()}", title, fig, summary, table, headers,
                  {"loss_usd_nominal": "usd", "loss_usd_constant": "usd", "loss_lcu": "num"})
@@ -949,7 +956,8 @@ PUBLISHED_HEADERS = {
     "loss_usd_nominal": "Loss (US$, nominal)", "loss_usd_nominal_low": "Range low (US$)",
     "loss_usd_nominal_high": "Range high (US$)", "loss_lcu": "As published", "loss_lcu_low": "As published, low",
     "loss_lcu_high": "As published, high", "currency_code": "Currency", "publisher": "Publisher",
-    "publication": "Publication", "conversion_note": "Conversion", "notes": "Notes",
+    "publication": "Publication", "source_grade": "Source grade", "flags": "Flags", "conversion_note": "Conversion",
+    "notes": "Notes",
 }
 
 
