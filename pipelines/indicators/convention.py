@@ -459,7 +459,8 @@ def ict_split_mismatches(split: pl.DataFrame, rows: pl.DataFrame, rel_tol: float
         region_count=ordered_sum("recorded_count", "includes_non_ict_offences"))
     joined = parts.join(regions, on=keys, how="full", coalesce=True)
     tolerance = pl.max_horizontal(pl.col("region_count").abs(), pl.lit(1.0)) * rel_tol
-    return joined.filter(pl.col("parts_sum").is_null() & pl.col("source_id").is_in(split["source_id"].unique())
+    split_sources = split["source_id"].unique().implode()
+    return joined.filter(pl.col("parts_sum").is_null() & pl.col("source_id").is_in(split_sources)
                          | pl.col("region_count").is_null()
                          | ((pl.col("parts_sum") - pl.col("region_count")).abs() > tolerance)).sort(keys)
 

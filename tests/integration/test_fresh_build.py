@@ -1,6 +1,7 @@
 """Every run builds from an empty database: nothing an earlier build held reaches a publication, only
 declared tables are published, and a partial run is refused with the reason (issue 9, item 3)."""
 
+import re
 from pathlib import Path
 
 import dagster as dg
@@ -62,7 +63,9 @@ def test_a_partial_run_is_refused_with_the_reason(tmp_path: Path) -> None:
     assert not result.success
     [failure] = [e for e in result.all_events if e.is_step_failure]
     message = str(failure.event_specific_data.error.cause or failure.event_specific_data.error)
-    assert "intermediate.int_regional_losses was not built in this run" in message
+    # The mart reads int_regional_losses (and the loss trend points and country losses for its flags): the first
+    # one missing is named.
+    assert re.search(r"intermediate\.int_\w+ was not built in this run", message), message
     assert "run the whole job" in message
     assert not warehouse(data).exists() and not site(data).exists()
 
