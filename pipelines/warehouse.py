@@ -247,7 +247,7 @@ def connect_readonly(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
     DuckDB's ``read_only`` blocks writes to the database; disabling external access and locking
     the configuration stops ``COPY ... TO``, ``read_csv('/etc/...')``, ``ATTACH`` and extension
-    loading from a query string.
+    loading from a query string. ``marts`` is on the search path.
     """
     if not path.is_file():
         raise CyberstatsError(f"no published warehouse at {path}; run `cyberstats run` first")
@@ -257,6 +257,11 @@ def connect_readonly(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
                 "autoload_known_extensions": False},
     )
     try:
+        # Marts are found by their bare names (views in main do that for any client of a warehouse published
+        # since; the search path does it here for older ones too).
+        if con.execute("SELECT count(*) FROM duckdb_schemas() WHERE database_name = current_database() "
+                       "AND schema_name = 'marts'").fetchone()[0]:
+            con.execute("SET search_path = 'main,marts'")
         con.execute("SET lock_configuration = true")
         yield con
     finally:
