@@ -172,7 +172,26 @@ def _where(settings: Settings) -> None:
     except ConfigError:
         default = None
     flag = "" if settings.warehouse == default else f" --warehouse {settings.warehouse}"
-    _print(f'  query it:  cyberstats query "select * from marts.losses_by_country_year limit 5"{flag}')  # noqa: S608
+    exe = command_name()
+    _print(f'  query it:  {exe} query "select * from regional_losses limit 5"{flag}')  # noqa: S608
+    _print(f"             {exe} tables  |  {exe} describe regional_losses  |  {exe} shell{flag}")
+    if exe != "cyberstats":
+        _print(f"  ({exe} is not on your PATH: `source {Path(exe).parent / 'activate'}` puts it there)")
+
+
+def command_name() -> str:
+    """How to call this cyberstats from a fresh shell: ``cyberstats`` when that name on the PATH is this
+    installation, else the path of its script (relative to the working folder when inside it)."""
+    import shutil
+
+    script = Path(sys.executable).with_name("cyberstats")
+    found = shutil.which("cyberstats")
+    if not script.is_file() or (found and Path(found).resolve() == script.resolve()):
+        return "cyberstats"
+    try:
+        return str(script.relative_to(Path.cwd()))
+    except ValueError:
+        return str(script)
 
 
 # --- query -----------------------------------------------------------------------------------------
