@@ -65,7 +65,7 @@ def error_text(exc: BaseException) -> str:
 
 def statement_text(statement) -> str:
     """One line naming a statement (for headings and messages)."""
-    text = " ".join(str(getattr(statement, "query", statement)).split())
+    text = " ".join(str(getattr(statement, "query", statement)).split()).rstrip(";").rstrip()
     return text if len(text) <= 100 else text[:99] + "\u2026"
 
 
