@@ -32,8 +32,10 @@ $(COMPAT2)/.installed: requirements/duckdb2-client.txt
 	$(COMPAT2)/bin/python -m pip install --quiet -r requirements/duckdb2-client.txt
 	touch $@
 
+# The run ends with the commands to query the warehouse; $(BIN) is not on a fresh shell's PATH, so say how.
 run: $(STAMP)
 	$(BIN)/cyberstats run
+	@echo "cyberstats is $(BIN)/cyberstats: run it by that path, or \`source $(BIN)/activate\` to put cyberstats (and duckdb) on the PATH."
 
 report: $(STAMP)
 	$(BIN)/cyberstats report

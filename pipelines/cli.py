@@ -1,7 +1,11 @@
 """The ``cyberstats`` command.
 
     cyberstats run      load, validate, harmonise, compute, render and publish (in process)
-    cyberstats query    run read-only SQL against the published warehouse
+    cyberstats query    run read-only SQL against the published warehouse (argument, --file, or - for stdin)
+    cyberstats tables   every mart with its row count and grain
+    cyberstats describe a table's columns, types, units, descriptions and example rows
+    cyberstats shell    an interactive read-only DuckDB shell (pinned duckdb-cli) on the published warehouse
+    cyberstats export   one table as CSV, Parquet or XLSX, formulas neutralised, with its provenance
     cyberstats sources  list what is loaded, with provenance
     cyberstats report   rebuild and republish the report site alone, from the published warehouse
     cyberstats validate check one file against its source's reader and expectations (writes nothing)
@@ -168,7 +172,26 @@ def _where(settings: Settings) -> None:
     except ConfigError:
         default = None
     flag = "" if settings.warehouse == default else f" --warehouse {settings.warehouse}"
-    _print(f'  query it:  cyberstats query "select * from marts.losses_by_country_year limit 5"{flag}')  # noqa: S608
+    exe = command_name()
+    _print(f'  query it:  {exe} query "select * from regional_losses limit 5"{flag}')  # noqa: S608
+    _print(f"             {exe} tables  |  {exe} describe regional_losses  |  {exe} shell{flag}")
+    if exe != "cyberstats":
+        _print(f"  ({exe} is not on your PATH: `source {Path(exe).parent / 'activate'}` puts it there)")
+
+
+def command_name() -> str:
+    """How to call this cyberstats from a fresh shell: ``cyberstats`` when that name on the PATH is this
+    installation, else the path of its script (relative to the working folder when inside it)."""
+    import shutil
+
+    script = Path(sys.executable).with_name("cyberstats")
+    found = shutil.which("cyberstats")
+    if not script.is_file() or (found and Path(found).resolve() == script.resolve()):
+        return "cyberstats"
+    try:
+        return str(script.relative_to(Path.cwd()))
+    except ValueError:
+        return str(script)
 
 
 # --- query -----------------------------------------------------------------------------------------
@@ -180,34 +203,82 @@ def neutralise(value: object) -> object:
     return value
 
 
+def query_text(args: argparse.Namespace) -> str:
+    """The SQL of `cyberstats query`: the argument, ``--file F``, or standard input (``-``)."""
+    given = [x for x in (args.sql is not None, args.file is not None) if x]
+    if len(given) != 1:
+        raise ConfigError("expected the SQL as an argument, `--file FILE`, or `-` to read it from standard input "
+                          "(exactly one of them)")
+    if args.file is not None:
+        path = Path(args.file).expanduser()
+        if not path.is_file():
+            raise ConfigError(f"--file {path}: expected a file of SQL statements")
+        return path.read_text(encoding="utf-8")
+    if args.sql == "-":
+        return sys.stdin.read()
+    return args.sql
+
+
 def cmd_query(args: argparse.Namespace) -> int:
+    """Run every statement of the SQL on a read-only connection and show every result."""
+    from pipelines.analyst import QueryError, error_text, statement_text, statements
     from pipelines.warehouse import connect_readonly
 
     if args.max_rows < 0:
         raise ConfigError(f"--max-rows {args.max_rows}: expected a number of rows of at least 1 (0: all)")
+    sql = query_text(args)
     path = _published_warehouse(args)
     import duckdb
 
-    try:
-        with connect_readonly(path) as con:
-            cursor = con.execute(args.sql)
-            if cursor.description is None:
-                return EXIT_OK
-            columns = [d[0] for d in cursor.description]
-            total = None
-            if args.max_rows:
-                rows = cursor.fetchmany(args.max_rows)
-                total = len(rows) + _count_rest(cursor) if len(rows) == args.max_rows else None
+    with connect_readonly(path) as con:
+        try:
+            todo = statements(con, sql)
+        except QueryError as exc:
+            _print(f"query failed: {exc}", err=True)
+            return EXIT_FAILED
+        many = len(todo) > 1
+        results: list[dict] = []
+        for number, statement in enumerate(todo, start=1):
+            label = f"[{number}/{len(todo)}] {statement_text(statement)}"
+            try:
+                cursor = con.execute(statement)
+                if cursor.description is None:
+                    continue
+                columns = [d[0] for d in cursor.description]
+                total = None
+                if args.max_rows:
+                    rows = cursor.fetchmany(args.max_rows)
+                    total = len(rows) + _count_rest(cursor) if len(rows) == args.max_rows else None
+                else:
+                    rows = cursor.fetchall()
+            except duckdb.Error as exc:
+                if args.format == "json" and many:
+                    _emit_json_results(results)
+                where = f" (statement {label})" if many else ""
+                _print(f"query failed{where}: {error_text(exc)}", err=True)
+                return EXIT_FAILED
+            if columns == ["Success"] and not rows:  # USE, SET: nothing to show
+                continue
+            shown_all = total is None or total == len(rows)
+            if args.format == "json" and many:
+                results.append({"statement": statement_text(statement), "columns": columns,
+                                "rows": [dict(zip(columns, row, strict=True)) for row in rows]})
             else:
-                rows = cursor.fetchall()
-    except duckdb.Error as exc:
-        _print(f"query failed: {str(exc).splitlines()[0]}", err=True)
-        return EXIT_FAILED
-    shown_all = total is None or total == len(rows)
-    _emit(columns, rows, args.format, total=None if shown_all else total)
-    if not shown_all and args.format != "table":  # the table says so in its footer
-        _print(f"(first {len(rows):,} of {total:,} rows: --max-rows {args.max_rows})", err=True)
+                if many:
+                    _print(("" if number == 1 else "\n") + f"-- {label}")
+                _emit(columns, rows, args.format, total=None if shown_all else total)
+            if not shown_all and args.format != "table":  # the table says so in its footer
+                _print(f"(first {len(rows):,} of {total:,} rows: --max-rows {args.max_rows})", err=True)
+    if args.format == "json" and many:
+        _emit_json_results(results)
     return EXIT_OK
+
+
+def _emit_json_results(results: list[dict]) -> None:
+    """Several statements as JSON: one object per statement with a result (statement, columns, rows)."""
+    json.dump(results, sys.stdout, default=str, indent=1)
+    sys.stdout.write("\n")
+    sys.stdout.flush()
 
 
 def _count_rest(cursor, chunk: int = 100_000) -> int:
@@ -272,6 +343,95 @@ def format_table(columns: list[str], rows: Sequence[tuple], total: int | None = 
         footer += (f"; values longer than {MAX_CELL} characters are cut and end in {TRUNCATED} "
                    "(--format csv or json shows them whole)")
     return "\n".join([*lines, footer])
+
+
+# --- tables, describe, shell, export -----------------------------------------------------------------
+
+def cmd_tables(args: argparse.Namespace) -> int:
+    """Every mart (``--all``: every table) with its row count and grain."""
+    from pipelines.analyst import ALL_SCHEMAS, table_listing
+    from pipelines.warehouse import connect_readonly
+
+    path = _published_warehouse(args)
+    with connect_readonly(path) as con:
+        listing = table_listing(con, ALL_SCHEMAS if args.all else ("marts",))
+    if args.format == "table":
+        _print(f"{'Tables' if args.all else 'Marts'} of {path} (`cyberstats describe TABLE` for columns, units "
+               "and example rows):\n")
+        _emit(["table", "rows", "grain"], [(t.name, f"{t.rows:,}", t.grain) for t in listing], "table")
+        if not args.all:
+            _print("Marts are also views in the default schema: `select * from regional_losses` works in any "
+                   "DuckDB client. `--all` lists the quality, meta and build tables too.")
+    else:
+        _emit(["table", "rows", "grain", "description"],
+              [(t.name, t.rows, t.grain, t.description) for t in listing], args.format)
+    return EXIT_OK
+
+
+def cmd_describe(args: argparse.Namespace) -> int:
+    """A table's description, grain, key and columns (type, unit, description), with example rows."""
+    from pipelines.analyst import ALL_SCHEMAS, description, resolve_table
+    from pipelines.warehouse import connect_readonly
+
+    if args.examples < 0:
+        raise ConfigError(f"--examples {args.examples}: expected a number of rows of at least 0")
+    path = _published_warehouse(args)
+    with connect_readonly(path) as con:
+        schema, table = resolve_table(con, args.table, ALL_SCHEMAS)
+        d = description(con, schema, table, args.examples)
+    if args.format == "json":
+        json.dump({"table": d.info.name, "rows": d.info.rows, "grain": d.info.grain,
+                   "description": d.info.description, "key": list(d.key),
+                   "columns": [vars(c) for c in d.columns],
+                   "examples": [dict(zip(d.example_columns, r, strict=True)) for r in d.examples]},
+                  sys.stdout, default=str, indent=1)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    if args.format == "csv":
+        _emit(["column", "type", "unit", "description"], [(c.name, c.type, c.unit, c.description) for c in d.columns],
+              "csv")
+        return EXIT_OK
+    import textwrap
+
+    _print(f"{d.info.name}  ({d.info.rows:,} row{'s' * (d.info.rows != 1)})")
+    for label, text in (("", d.info.description), ("grain: ", d.info.grain), ("key: ", ", ".join(d.key))):
+        if text:
+            _print(textwrap.fill(label + text, 110, initial_indent="  ", subsequent_indent="  "))
+    _print(f"\n{len(d.columns)} columns (name, type, [unit]; description):")
+    width = max(len(c.name) for c in d.columns) if d.columns else 0
+    for c in d.columns:
+        _print(f"  {c.name:<{width}}  {c.type}" + (f"  [{c.unit}]" if c.unit else ""))
+        if c.description:
+            _print(textwrap.fill(c.description, 110, initial_indent="      ", subsequent_indent="      "))
+    if d.examples:  # one column per example row: wide tables stay readable
+        _print(f"\nFirst {len(d.examples)} row{'s' * (len(d.examples) != 1)}, one per column:")
+        _emit(["column", *(f"row {i}" for i in range(1, len(d.examples) + 1))],
+              [(c, *(r[j] for r in d.examples)) for j, c in enumerate(d.example_columns)], "table")
+    return EXIT_OK
+
+
+def cmd_shell(args: argparse.Namespace) -> int:
+    """An interactive DuckDB shell (the pinned duckdb-cli) on the published warehouse, read-only."""
+    from pipelines.analyst import exec_shell, shell_command
+
+    path = _published_warehouse(args)
+    command = shell_command(path, args.command)
+    if args.command is None:
+        _print(f"DuckDB shell on {path}: read-only, file access off (safe mode), `marts` is the current schema "
+               "(`show tables`; other schemas: quality., meta.). `.quit` or Ctrl-D leaves.", err=True)
+    exec_shell(command)
+    return EXIT_OK  # not reached
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write one table (optionally filtered) to a file, with its provenance."""
+    from pipelines.exports import export_table
+
+    path = _published_warehouse(args)
+    done = export_table(path, args.table, args.format, Path(args.output), where=args.where, force=args.force)
+    _print(f"Exported {done.rows:,} rows to {done.path}")
+    _print(f"  provenance: {done.sidecar if done.sidecar else 'the provenance and columns sheets of the workbook'}")
+    return EXIT_OK
 
 
 # --- sources ---------------------------------------------------------------------------------------
@@ -480,8 +640,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="print failures and the summary only")
     run.set_defaults(func=cmd_run)
 
-    query = sub.add_parser("query", help="run read-only SQL against the published warehouse")
-    query.add_argument("sql")
+    query = sub.add_parser("query", help="run read-only SQL against the published warehouse (every statement's "
+                                         "result is shown)")
+    query.add_argument("sql", nargs="?", help="SQL statements; `-` reads them from standard input")
+    query.add_argument("--file", help="read the SQL statements from this file")
     paths(query)
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     query.add_argument("--max-rows", type=int, default=0,
@@ -520,6 +682,33 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     dev.add_argument("--port", type=int, default=3000, help="port (default 3000)")
     dev.set_defaults(func=cmd_dev)
+
+    tables = sub.add_parser("tables", help="list every mart with its row count and grain")
+    paths(tables)
+    tables.add_argument("--all", action="store_true", help="also the quality, meta and build tables")
+    tables.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    tables.set_defaults(func=cmd_tables)
+
+    describe = sub.add_parser("describe", help="a table's columns, types, units, descriptions and example rows")
+    describe.add_argument("table", help="a mart (regional_losses) or schema.table (meta.publication)")
+    paths(describe)
+    describe.add_argument("--examples", type=int, default=3, help="example rows to show (default 3)")
+    describe.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    describe.set_defaults(func=cmd_describe)
+
+    shell = sub.add_parser("shell", help="an interactive read-only DuckDB shell on the published warehouse")
+    paths(shell)
+    shell.add_argument("-c", "--command", help="run these statements and exit instead of reading them interactively")
+    shell.set_defaults(func=cmd_shell)
+
+    export = sub.add_parser("export", help="write one table to CSV, Parquet or XLSX with its provenance")
+    export.add_argument("table", help="a mart (regional_losses) or schema.table")
+    paths(export)
+    export.add_argument("--format", choices=("csv", "parquet", "xlsx"), required=True)
+    export.add_argument("--output", "-o", required=True, help="the file to write (never replaced without --force)")
+    export.add_argument("--where", help="SQL condition on the table's columns, e.g. \"year = 2024\"")
+    export.add_argument("--force", action="store_true", help="replace the output file (and sidecar) if it exists")
+    export.set_defaults(func=cmd_export)
 
     sources = sub.add_parser("sources", help="list the loaded input files with provenance")
     paths(sources)

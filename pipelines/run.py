@@ -73,6 +73,10 @@ def dagster_instance(settings: Settings) -> Iterator:
         yield instance
 
 
+#: Lines naming the failing rows printed under a warning (the quality page has every one).
+WARNING_LINES = 3
+
+
 @dataclass
 class Progress:
     """Collects a run's outcome from its events and prints one line per finished step."""
@@ -125,11 +129,18 @@ class Progress:
                 self.say(f"      {line}", err=True)
         else:
             count = ev.metadata.get("unexpected_rows")
-            detail = f" ({int(count.value):,} rows)" if count is not None and count.value else ""
+            n = int(count.value) if count is not None and count.value else 0
+            detail = f" ({n:,} row{'s' * (n != 1)})" if n else ""
             note = ev.metadata.get("note")
-            self.warnings.append(name + detail + (f": {note.value}" if note is not None else ""))
+            # What and where: the rows (file and row, or table row and value) named by the check, not a count.
+            where = [f"      {line}" for line in lines[:WARNING_LINES]]
+            if len(lines) > WARNING_LINES:
+                where.append(f"      ... and {len(lines) - WARNING_LINES} more (the quality page lists them all)")
+            self.warnings.append("\n".join([name + detail + (f": {note.value}" if note is not None else ""), *where]))
             if not self.quiet:
                 self.say(f"  warn  {name}{detail}", err=True)
+                for line in where:
+                    self.say(line, err=True)
 
 
 def check_lines(metadata: dict) -> list[str]:

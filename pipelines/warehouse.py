@@ -4,6 +4,8 @@
 * :func:`stage_warehouse` copies a checked build database into a new file next to the published one,
   written with ``STORAGE_VERSION 'v1.0.0'`` so DuckDB 1.x clients can open it, and checks the copy;
   pipelines.publication then ``os.replace``-s it over the published path together with the site.
+  Every mart is also a view in the default schema (:func:`mart_views`), so clients find the marts by
+  their bare names.
   Readers holding the old file keep reading it; a failed or interrupted run never touches the
   published file. It adds ``meta.publication`` (fingerprint, time, run id, versions; read with
   :func:`publication`); the build's ``meta`` tables (build record, what changed) come along.
@@ -209,6 +211,7 @@ def stage_warehouse(build_db: Path, target: Path, fingerprint: str, run_id: str,
                 "COMMENT ON TABLE pub.meta.publication IS "
                 "'One row: what this published warehouse was built from (input+code fingerprint) and when.'"
             )
+            mart_views(con, "pub")
             ours = [list(PUBLICATION_TABLES)]
             built = con.execute(
                 "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'build' AND NOT "
@@ -236,6 +239,27 @@ def stage_warehouse(build_db: Path, target: Path, fingerprint: str, run_id: str,
     return tmp
 
 
+def mart_views(con: duckdb.DuckDBPyConnection, database: str) -> list[str]:
+    """A view in the default schema for every mart (``main.regional_losses`` = ``marts.regional_losses``),
+    with the mart's comments, so that any DuckDB client (CLI, Python, R, DBeaver) finds the marts by their
+    bare names and ``SHOW TABLES`` lists them. Views are not tables: the published tables stay exactly the
+    built ones (``duckdb_tables()``), and the views resolve in the file they live in, whatever name a
+    client attaches it under."""
+    db = ident(database)
+    marts = con.execute("SELECT table_name, comment FROM duckdb_tables() WHERE database_name = ? "
+                        "AND schema_name = 'marts' ORDER BY 1", [database]).fetchall()
+    for table, comment in marts:
+        t = ident(table)
+        con.execute(f"CREATE OR REPLACE VIEW {db}.main.{t} AS SELECT * FROM marts.{t}")  # noqa: S608 (catalogue names)
+        con.execute(f"COMMENT ON VIEW {db}.main.{t} IS "
+                    f"{quote_literal((comment or '') + ' (view of marts.' + table + ')')}")
+        for column, text in con.execute("SELECT column_name, comment FROM duckdb_columns() WHERE database_name = ? "
+                                        "AND schema_name = 'marts' AND table_name = ? AND comment IS NOT NULL",
+                                        [database, table]).fetchall():
+            con.execute(f"COMMENT ON COLUMN {db}.main.{t}.{ident(column)} IS {quote_literal(text)}")
+    return [t for t, _ in marts]
+
+
 def _discard(tmp: Path) -> None:
     tmp.unlink(missing_ok=True)
     Path(str(tmp) + ".wal").unlink(missing_ok=True)
@@ -247,7 +271,7 @@ def connect_readonly(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
     DuckDB's ``read_only`` blocks writes to the database; disabling external access and locking
     the configuration stops ``COPY ... TO``, ``read_csv('/etc/...')``, ``ATTACH`` and extension
-    loading from a query string.
+    loading from a query string. ``marts`` is on the search path.
     """
     if not path.is_file():
         raise CyberstatsError(f"no published warehouse at {path}; run `cyberstats run` first")
@@ -257,6 +281,11 @@ def connect_readonly(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
                 "autoload_known_extensions": False},
     )
     try:
+        # Marts are found by their bare names (views in main do that for any client of a warehouse published
+        # since; the search path does it here for older ones too).
+        if con.execute("SELECT count(*) FROM duckdb_schemas() WHERE database_name = current_database() "
+                       "AND schema_name = 'marts'").fetchone()[0]:
+            con.execute("SET search_path = 'main,marts'")
         con.execute("SET lock_configuration = true")
         yield con
     finally:

@@ -42,6 +42,8 @@ File format::
       #   max_length: {column: n}; unique: [columns]; not_null: true; min_rows: n;
       #   rule: <SQL boolean expression, true on every good row> (dbt's expression_is_true);
       #   derived: <name in pipelines.quality.derived> with in_set or between; where: {column: [values]}
+      # rule and derived expectations may leave out rows that are a permanent, named fact of the data:
+      #   except: {where: <SQL condition on those rows>, reason: <names them>}  (pipelines/quality/compile.py)
 
 The generic expectations every contract gets: ``columns_match_schema`` (names and types),
 ``required_columns_not_null`` (columns with ``required: true``) and ``keys_unique`` (``key``).

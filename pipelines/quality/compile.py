@@ -7,16 +7,25 @@ expectations are read from the contract's ``expectations`` list (see the format 
 :mod:`pipelines.contracts`); ``rule`` expectations are SQL boolean expressions evaluated per row
 (Polars' SQL expression parser), ``derived`` ones are the documented Python properties of
 :mod:`pipelines.quality.derived`.
+
+Documented exceptions (``except:`` on a ``rule`` or ``derived`` expectation): rows that are a permanent,
+named fact of the data rather than drift (Antarctica has no UN M49 region; a currency the bundled
+references publish no rate for in a year) are left out of the expectation, and the check's note names
+how many rows were excepted and why, so that a run's warnings are only ever news::
+
+    except:
+      where: area_code = 'ATA'                    # SQL boolean expression, true on the excepted rows
+      reason: Antarctica (ATA) is in no UN M49 region   # names the rows, shown with the check
 """
 
 import polars as pl
 
 from pipelines.contracts import Contract, ContractError
-from pipelines.quality.suites import BLOCKING, WARN, Expectation, Suite, current_year, flag, unit_last
+from pipelines.quality.suites import BLOCKING, WARN, Context, Derive, Expectation, Suite, current_year, flag, unit_last
 
 _KINDS = ("not_null", "in_set", "in_reference", "between", "regex", "max_length", "unique", "min_rows", "rule",
           "derived")
-_ALLOWED = {"name", "columns", "description", "severity", "where", *_KINDS}
+_ALLOWED = {"name", "columns", "description", "severity", "where", "except", *_KINDS}
 
 
 def _number(value: object, where: str) -> float | int | object:
@@ -42,6 +51,38 @@ def _values(spec: object) -> tuple | dict:
     return tuple(spec)
 
 
+def _sql(text: str, where: str, what: str) -> pl.Expr:
+    try:
+        return pl.sql_expr(text)
+    except Exception as exc:  # polars raises several error types for a bad expression
+        raise ContractError(f"{where}: {what} is not a SQL expression Polars can evaluate: {exc}") from exc
+
+
+def excepting(derive: Derive, expr: pl.Expr, reason: str) -> Derive:
+    """``derive`` without the rows where ``expr`` holds (a documented exception); the note says how many
+    rows were excepted and why."""
+    def derive_except(ctx: Context) -> tuple[pl.DataFrame, str | None]:
+        frame, note = derive(ctx)
+        hits = ctx.frame.select(expr.fill_null(False).alias("__except")).with_row_index("__pos").filter("__except")
+        excepted = frame.filter(pl.col("__pos").is_in(hits["__pos"].cast(pl.Int64).implode()))
+        kept = frame.filter(~pl.col("__pos").is_in(hits["__pos"].cast(pl.Int64).implode()))
+        said = f"{excepted.height:,} row{'s' * (excepted.height != 1)} left out (documented exception): {reason}"
+        return kept, "; ".join(part for part in (note, said) if part)
+    return derive_except
+
+
+def _exception(spec: dict, where: str) -> tuple[pl.Expr, str] | None:
+    given = spec.get("except")
+    if given is None:
+        return None
+    if not isinstance(given, dict) or set(given) != {"where", "reason"} or not str(given["reason"]).strip():
+        raise ContractError(f"{where}: except needs a where (SQL condition on the excepted rows) and a reason "
+                            "naming them")
+    if "rule" not in spec and "derived" not in spec:
+        raise ContractError(f"{where}: except applies to rule and derived expectations only")
+    return _sql(str(given["where"]), where, "except.where"), " ".join(str(given["reason"]).split())
+
+
 def compile_expectation(contract: Contract, spec: dict) -> Expectation:
     where = f"pipelines/contracts/{contract.schema}/{contract.table}.yml, expectation {spec.get('name')!r}"
     unknown = set(spec) - _ALLOWED
@@ -57,12 +98,15 @@ def compile_expectation(contract: Contract, spec: dict) -> Expectation:
                   if c not in contract.column_names]
     if undeclared:
         raise ContractError(f"{where}: names undeclared columns {undeclared}")
+    exception = _exception(spec, where)
     if "derived" in spec:
         from pipelines.quality.derived import DERIVED
 
         if spec["derived"] not in DERIVED:
             raise ContractError(f"{where}: unknown derived property {spec['derived']!r} (pipelines/quality/derived.py)")
         derive, reference = DERIVED[spec["derived"]]
+        if exception is not None:
+            derive = excepting(derive, *exception)
         if "between" in spec:
             return Expectation(kind="derived_between", derive=derive, reference=reference,
                                **_between(spec["between"], where), **common)
@@ -71,11 +115,10 @@ def compile_expectation(contract: Contract, spec: dict) -> Expectation:
         return Expectation(kind="derived_in_set", derive=derive, values=_values(spec.get("in_set", (True,))),
                            reference=reference, **common)
     if "rule" in spec:
-        try:
-            expr = pl.sql_expr(spec["rule"])
-        except Exception as exc:  # polars raises several error types for a bad expression
-            raise ContractError(f"{where}: rule is not a SQL expression Polars can evaluate: {exc}") from exc
-        return Expectation(kind="derived_in_set", derive=flag(expr), values=(True,), **common)
+        derive = flag(_sql(spec["rule"], where, "rule"))
+        if exception is not None:
+            derive = excepting(derive, *exception)
+        return Expectation(kind="derived_in_set", derive=derive, values=(True,), **common)
     if spec.get("not_null"):
         return Expectation(kind="not_null", **common)
     if "in_reference" in spec:

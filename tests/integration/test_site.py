@@ -166,8 +166,20 @@ def test_footer_names_the_publication_run_and_the_fingerprint(built: Path, hosti
     assert "ffffffffffffffff" in footer and f"pages re-rendered by {RUN['run_id']}" in footer
 
 
-def test_quality_page_sentences_are_separated(built: Path) -> None:
-    text = _text(built / "quality.html")
+def test_quality_page_sentences_are_separated(hostile_warehouse: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from pipelines.quality.report import render_quality_page
+
+    # The bundled data has no drift warning (permanent facts are documented exceptions): give it one.
+    wh = tmp_path / "warned.duckdb"
+    shutil.copyfile(hostile_warehouse, wh)
+    with duckdb.connect(str(wh)) as con:
+        con.execute("UPDATE quality.validation_results SET success = false, unexpected_count = 1 "
+                    "WHERE expectation = 'regions_assigned' AND run_id = (SELECT run_id FROM meta.publication)")
+    with duckdb.connect(str(wh), read_only=True) as con:
+        render_quality_page(con, tmp_path / "site")
+    text = _text(tmp_path / "site" / "quality.html")
     assert "warning" in text
     assert not re.search(r"failed\.\d", text)
     assert re.search(r"failed\. \d+ warnings? \(reported, never blocking\)", text)
