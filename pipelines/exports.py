@@ -26,7 +26,7 @@ import polars as pl
 
 from pipelines.analyst import QueryError, error_text, resolve_table, statements
 from pipelines.errors import ConfigError
-from pipelines.reports.downloads import FORMULA_PREFIXES, XLSX_MAX_ROWS, write_csv, write_parquet
+from pipelines.reports.downloads import XLSX_MAX_ROWS, write_csv, write_parquet, write_sheet, write_text
 from pipelines.warehouse import ident
 
 FORMATS = ("csv", "parquet", "xlsx")
@@ -177,41 +177,14 @@ def write_xlsx(frame: pl.DataFrame, path: Path, sheet: str, facts: dict, columns
     wb.set_properties({"created": _FIXED_CREATED, "title": facts["table"], "comments": "cyberstats export"})
     bold = wb.add_format({"bold": True, "bg_color": "#F3F3F3"})
     quoted = wb.add_format({"quote_prefix": True})
-    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
-
-    def text(ws, i: int, j: int, value: str) -> None:
-        ws.write_string(i, j, value, quoted if value.startswith(FORMULA_PREFIXES) else None)
-
-    ws = wb.add_worksheet(sheet[:31])
-    descriptions = {c[0]: c[3] for c in columns}
-    for j, name in enumerate(frame.columns):
-        ws.write_string(0, j, name, bold)
-        if descriptions.get(name):
-            ws.write_comment(0, j, descriptions[name])
-    for i, row in enumerate(frame.iter_rows(), start=1):
-        for j, value in enumerate(row):
-            if value is None:
-                continue
-            if isinstance(value, bool):
-                ws.write_boolean(i, j, value)
-            elif isinstance(value, int | float):
-                ws.write_number(i, j, value)
-            elif isinstance(value, dt.datetime):
-                ws.write_string(i, j, value.isoformat())
-            elif isinstance(value, dt.date):
-                ws.write_datetime(i, j, dt.datetime(value.year, value.month, value.day), date_fmt)
-            elif isinstance(value, list):
-                text(ws, i, j, "; ".join("" if v is None else str(v) for v in value))
-            else:
-                text(ws, i, j, str(value))
-    ws.freeze_panes(1, 0)
+    write_sheet(wb, sheet, frame, bold, {c[0]: c[3] for c in columns})
 
     cols = wb.add_worksheet("columns")
     for j, head in enumerate(("column", "type", "unit", "description")):
         cols.write_string(0, j, head, bold)
     for i, column in enumerate(columns, start=1):
         for j, value in enumerate(column):
-            text(cols, i, j, str(value or ""))
+            write_text(cols, i, j, str(value or ""), quoted)
 
     prov = wb.add_worksheet("provenance")
     pub = facts["publication"]
@@ -224,13 +197,13 @@ def write_xlsx(frame: pl.DataFrame, path: Path, sheet: str, facts: dict, columns
              ("formulas", facts["formula_neutralisation"])]
     for i, (key, value) in enumerate(pairs):
         prov.write_string(i, 0, key, bold)
-        text(prov, i, 1, value or "")
+        write_text(prov, i, 1, value or "", quoted)
     start = len(pairs) + 1
     heads = ("source_id", "kind", "release", "relpath", "sha256", "publisher", "title", "url", "licence", "retrieved")
     for j, head in enumerate(heads):
         prov.write_string(start, j, head, bold)
     for i, source in enumerate(facts["sources"], start=start + 1):
         for j, head in enumerate(heads):
-            text(prov, i, j, str(source.get(head) or ""))
+            write_text(prov, i, j, str(source.get(head) or ""), quoted)
     wb.close()
 

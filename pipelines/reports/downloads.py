@@ -55,6 +55,40 @@ def write_parquet(df: pl.DataFrame, path: Path) -> None:
     df.write_parquet(path, compression="zstd", statistics=True)
 
 
+def write_text(ws, i: int, j: int, value: str, quoted) -> None:
+    """A text cell; text a spreadsheet would run as a formula (=, +, -, @, tab, CR) is quote-prefixed."""
+    ws.write_string(i, j, value, quoted if value.startswith(FORMULA_PREFIXES) else None)
+
+
+def write_sheet(wb, sheet: str, df: pl.DataFrame, header, descriptions: dict[str, str] | None = None) -> None:
+    """``df`` on a new sheet of ``wb``: typed cells, formula-like text neutralised, dates as dates, lists as
+    ``; ``-joined text, the column descriptions as header comments, the header row frozen."""
+    quoted = wb.add_format({"quote_prefix": True})
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws = wb.add_worksheet(sheet[:31])
+    for j, name in enumerate(df.columns):
+        ws.write_string(0, j, name, header)
+        if descriptions and descriptions.get(name):
+            ws.write_comment(0, j, descriptions[name])
+    for i, row in enumerate(df.iter_rows(), start=1):
+        for j, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                ws.write_boolean(i, j, value)
+            elif isinstance(value, int | float):
+                ws.write_number(i, j, value)
+            elif isinstance(value, dt.datetime):
+                ws.write_string(i, j, value.isoformat())
+            elif isinstance(value, dt.date):
+                ws.write_datetime(i, j, dt.datetime(value.year, value.month, value.day), date_fmt)
+            elif isinstance(value, list):
+                write_text(ws, i, j, "; ".join("" if v is None else str(v) for v in value), quoted)
+            else:
+                write_text(ws, i, j, str(value), quoted)
+    ws.freeze_panes(1, 0)
+
+
 def write_xlsx(df: pl.DataFrame, path: Path, sheet: str, descriptions: dict[str, str] | None = None) -> None:
     import xlsxwriter
 
@@ -66,30 +100,7 @@ def write_xlsx(df: pl.DataFrame, path: Path, sheet: str, descriptions: dict[str,
                                          "nan_inf_to_errors": True})
     wb.set_properties({"created": _FIXED_CREATED, "title": sheet, "comments": "cyberstats mart export"})
     header = wb.add_format({"bold": True, "bg_color": "#F3F3F3"})
-    quoted = wb.add_format({"quote_prefix": True})
-    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
-    ws = wb.add_worksheet(sheet[:31])
-    for j, name in enumerate(df.columns):
-        ws.write_string(0, j, name, header)
-        if descriptions and name in descriptions:
-            ws.write_comment(0, j, descriptions[name])
-    for i, row in enumerate(df.iter_rows(), start=1):
-        for j, value in enumerate(row):
-            if value is None:
-                continue
-            if isinstance(value, str):
-                ws.write_string(i, j, value, quoted if value.startswith(FORMULA_PREFIXES) else None)
-            elif isinstance(value, bool):
-                ws.write_boolean(i, j, value)
-            elif isinstance(value, int | float):
-                ws.write_number(i, j, value)
-            elif isinstance(value, dt.datetime):
-                ws.write_string(i, j, value.isoformat())
-            elif isinstance(value, dt.date):
-                ws.write_datetime(i, j, dt.datetime(value.year, value.month, value.day), date_fmt)
-            else:
-                ws.write_string(i, j, str(value), quoted if str(value).startswith(FORMULA_PREFIXES) else None)
-    ws.freeze_panes(1, 0)
+    write_sheet(wb, sheet, df, header, descriptions)
     wb.close()
 
 
