@@ -31,13 +31,16 @@ def facts() -> Path:
     return FACTS
 
 
-def copy_bundled(target: Path, sources: bool = True) -> Path:
-    """A private copy of the bundled data directory (reference always; sources optionally)."""
+def copy_bundled(target: Path, sources: bool | tuple[str, ...] = True) -> Path:
+    """A private copy of the bundled data directory: reference always; every source, none, or the
+    sources named (a smaller run for a test whose failure needs only those)."""
     shutil.copytree(BUNDLED / "reference", target / "reference")
-    if sources:
+    if sources is True:
         shutil.copytree(BUNDLED / "sources", target / "sources")
     else:
         (target / "sources").mkdir(parents=True)
+        for source_id in sources or ():
+            shutil.copytree(BUNDLED / "sources" / source_id, target / "sources" / source_id)
     return target
 
 
