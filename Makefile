@@ -60,7 +60,7 @@ $(AXE):
 test: $(STAMP) $(COMPAT1)/.installed $(COMPAT2)/.installed browser-deps $(AXE)
 	$(BIN)/ruff check .
 	CYBERSTATS_DUCKDB1_PYTHON=$(CURDIR)/$(COMPAT1)/bin/python CYBERSTATS_DUCKDB2_PYTHON=$(CURDIR)/$(COMPAT2)/bin/python \
-	  CYBERSTATS_AXE_JS=$(CURDIR)/$(AXE) $(BIN)/pytest -n 2 --dist loadfile
+	  CYBERSTATS_AXE_JS=$(CURDIR)/$(AXE) $(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 # The fast lane: lint and the unit tests (pure functions and small hand-made databases; no pipeline run).
 check: $(STAMP)

@@ -1,6 +1,9 @@
 """Shared test fixtures. Real publisher files come from ../shared/data (present in CI by contract)."""
 
+import fcntl
+import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,13 +31,16 @@ def facts() -> Path:
     return FACTS
 
 
-def copy_bundled(target: Path, sources: bool = True) -> Path:
-    """A private copy of the bundled data directory (reference always; sources optionally)."""
+def copy_bundled(target: Path, sources: bool | tuple[str, ...] = True) -> Path:
+    """A private copy of the bundled data directory: reference always; every source, none, or the
+    sources named (a smaller run for a test whose failure needs only those)."""
     shutil.copytree(BUNDLED / "reference", target / "reference")
-    if sources:
+    if sources is True:
         shutil.copytree(BUNDLED / "sources", target / "sources")
     else:
         (target / "sources").mkdir(parents=True)
+        for source_id in sources or ():
+            shutil.copytree(BUNDLED / "sources" / source_id, target / "sources" / source_id)
     return target
 
 
@@ -63,18 +69,44 @@ class Published:
         return self.root / "site"
 
 
+def shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder shared by every process of this test session: the session's base temporary folder, or
+    under pytest-xdist the folder holding each worker's own (``.../pytest-N/`` above ``popen-gwK``)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def build_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """``<shared root>/<name>``, made by ``build(folder)`` once per test session whatever the number of
+    xdist workers: the first worker to ask builds it under an exclusive lock, the others wait for it and
+    then share it (read only). A failed build is reported by every worker that asks, never retried."""
+    root = shared_root(tmp_path_factory)
+    folder, done = root / name, root / f"{name}.done"
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if not done.exists():
+            if folder.exists():
+                pytest.fail(f"the shared build {name!r} failed in another test process (see its first error)")
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def golden(tmp_path_factory: pytest.TempPathFactory) -> Published:
-    """The bundled data run once per test session (per xdist worker), with the single-file report.
+    """The bundled data run once per test session (one build shared by every xdist worker), with the
+    single-file report.
 
     Tests that only read the warehouse or the site share it; a test that changes anything works on a
     copy (:func:`copy_published`)."""
     from tests.integration.helpers import run_cli
 
-    published = Published(tmp_path_factory.mktemp("golden"))
-    copy_bundled(published.data)
-    assert run_cli(published.data, "--single-file") == 0
-    return published
+    def build(root: Path) -> None:
+        copy_bundled(root / "data")
+        assert run_cli(root / "data", "--single-file") == 0
+
+    return Published(build_once(tmp_path_factory, "golden", build))
 
 
 def copy_published(source: Published, target: Path) -> Published:
@@ -87,3 +119,36 @@ def copy_published(source: Published, target: Path) -> Published:
 @pytest.fixture
 def published_copy(golden: Published, tmp_path: Path) -> Published:
     return copy_published(golden, tmp_path / "copy")
+
+
+#: The files that run the pipeline (or a browser) for longest, longest first, as measured on two cores.
+#: `make test` runs pytest-xdist with ``--dist loadfile --no-loadscope-reorder``: each file goes whole to
+#: one worker (its module fixtures are built once), in collection order, so the long files start first
+#: and the many short ones fill in around them (longest-first scheduling). The second file does not
+#: need the golden build, so that one worker makes it while the other is busy. Only the order changes.
+LONGEST_FIRST = (
+    "tests/browser/test_site_in_chromium.py",            # the golden build, then every page in Chromium
+    "tests/integration/test_full_unodc_exports.py",      # a run on the complete exports (122,089 rows)
+    "tests/bad_inputs/test_corpus.py",                   # one run with every broken file
+    "tests/assets/test_checks.py",                       # two Dagster runs of its own
+    "tests/integration/test_installed_package.py",       # a wheel, then a run in a subprocess
+    "tests/integration/test_publication_safety.py",      # three runs
+    "tests/bad_inputs/test_corpus_allow_quarantine.py",  # two runs
+    "tests/integration/test_convention_marts.py",        # two runs
+    "tests/bad_inputs/test_corpus_alone.py",             # three failing runs
+    "tests/integration/test_concurrency.py",             # a killed run, then a run
+    "tests/bad_inputs/test_corpus_odd_inputs.py",        # a run
+    "tests/integration/test_pipeline.py",                # a forced run
+    "tests/integration/test_site.py",                    # two renders of the site
+    "tests/browser/test_accessibility.py",               # thirteen pages audited in Chromium
+    "tests/integration/test_indicators.py",              # a failing run
+    "tests/integration/test_report_command.py",          # a run
+    "tests/integration/test_failed_run.py",              # failing runs
+    "tests/integration/test_failed_run_quality.py",      # two failing runs
+    "tests/unit/bench/test_validation_bench.py",         # the validation benchmark on small inputs
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))  # stable: the rest keep their order

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import build_once
+
 CHROMIUM = os.environ.get("CYBERSTATS_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CYBERSTATS_CHROMEDRIVER", "/usr/bin/chromedriver")
 ARTIFACTS = Path(os.environ.get("CYBERSTATS_ARTIFACTS_DIR")
@@ -27,8 +29,11 @@ LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:", "chrome:", "chrome-untrust
 
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory: pytest.TempPathFactory):
-    for stale in ARTIFACTS.glob("*.png"):  # CI keeps this session's screenshots, not an earlier one's
-        stale.unlink()
+    def remove_stale(_folder: Path) -> None:  # CI keeps this session's screenshots, not an earlier one's
+        for stale in ARTIFACTS.glob("*.png"):
+            stale.unlink()
+
+    build_once(tmp_path_factory, "stale-screenshots-removed", remove_stale)  # once, whatever the workers
     if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
         pytest.fail(f"Chromium ({CHROMIUM}) and chromedriver ({CHROMEDRIVER}) are required for the browser tests; "
                     "`.ci/run` installs the Debian packages chromium and chromium-driver")
@@ -104,3 +109,11 @@ def png_size(path: Path) -> tuple[int, int]:
     """Width and height from a PNG's IHDR chunk."""
     head = path.read_bytes()[16:24]
     return int.from_bytes(head[:4], "big"), int.from_bytes(head[4:], "big")
+
+
+@pytest.fixture(scope="session")
+def published_site(golden) -> Path:
+    """The site of the session's golden publication (read only)."""
+    from tests.integration.helpers import site
+
+    return site(golden.data)

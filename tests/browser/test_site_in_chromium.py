@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, Visit, png_size
-from tests.integration.helpers import site
 
 pytestmark = pytest.mark.browser
 
@@ -14,12 +13,6 @@ PAGE_BUDGET_BYTES = 1_000_000
 #: Every page is opened and checked; these country pages are also kept as screenshots (with every
 #: top-level page), which keeps the CI artifacts to a few megabytes.
 SCREENSHOT_COUNTRIES = ("index", "USA", "GBR", "IND", "AUS", "DEU", "ALB", "NGA", "SGP")
-
-
-@pytest.fixture(scope="module")
-def published_site(golden) -> Path:
-    data = golden.data
-    return site(data)
 
 
 def pages(root: Path) -> list[Path]:
@@ -82,31 +75,6 @@ def test_page_size_budget(published_site: Path) -> None:
     # plotly.js is shipped once: no page inlines it.
     assert all(b"Copyright 2012" not in p.read_bytes() for p in pages(published_site)
                if p.name != "cyberstats-report.html")
-
-
-def test_pages_pass_an_accessibility_audit(browser, published_site: Path) -> None:
-    """axe-core WCAG 2.1 A/AA rules (plus best practice) report no violations."""
-    import os
-
-    axe_path = os.environ.get("CYBERSTATS_AXE_JS")
-    if not axe_path or not Path(axe_path).is_file():
-        pytest.fail("CYBERSTATS_AXE_JS must point to axe.min.js; `make test` fetches axe-core at set-up time")
-    axe = Path(axe_path).read_text(encoding="utf-8")
-    found = {}
-    for rel in ("index.html", "regional.html", "trends.html", "offences.html", "quality.html", "methodology.html",
-                "sources.html", "dictionary.html", "downloads.html", "countries/index.html", "countries/USA.html",
-                "countries/GBR.html",
-                "countries/ALB.html"):
-        Visit(browser, (published_site / rel).as_uri())
-        browser.execute_script(axe)
-        result = browser.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
-            ".then(r => done(r.violations.map(v => [v.id, v.impact, v.nodes.length, v.nodes[0].target])))"
-            ".catch(e => done([['axe-error', String(e), 0, []]]));")
-        if result:
-            found[rel] = result
-    assert found == {}
 
 
 def test_screenshots_are_kept_out_of_git() -> None:

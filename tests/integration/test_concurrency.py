@@ -1,11 +1,18 @@
 """Readers and interruptions: the published warehouse is never blocked, torn or half-replaced."""
 
+import contextlib
+import io
 import os
 import signal
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+import pytest
+
+from tests.conftest import copy_published
 from tests.integration.helpers import run_cli, site, warehouse
 
 READER = """
@@ -30,24 +37,26 @@ def _change_input(data: Path) -> None:
                                                             ",Botnet,Botnet,complaints,588"), encoding="utf-8")
 
 
-def test_a_reader_holding_the_warehouse_does_not_block_publication(published_copy) -> None:
-    data = published_copy.data
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(warehouse(data))], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    before = reader.stdout.readline().strip()
-    _change_input(data)
-    assert run_cli(data) == 0  # publishes while the reader holds the old file
-    out, _ = reader.communicate("go\n", timeout=60)
-    still, rows = out.split()
-    assert still == before and int(rows) > 0  # the open reader keeps a consistent old snapshot
-    import duckdb
-
-    with duckdb.connect(str(warehouse(data)), read_only=True) as con:
-        assert con.execute("SELECT fingerprint FROM meta.publication").fetchone()[0] != before
+@dataclass
+class Scenario:
+    before: tuple[bytes, bytes]  # the published warehouse and index page before anything happened
+    killed: int  # the killed run's return code
+    after_kill: tuple[bytes, bytes]
+    leftovers: list[Path]  # temporary files the killed run left beside the warehouse
+    code: int  # the next run's exit code, published while a reader held the old file
+    reader_before: str  # the fingerprint the reader saw before the run
+    reader_after: str  # ... and after it, still from its open connection
+    reader_rows: int
+    published_after: str  # the fingerprint of the new publication
+    replaced: bool  # the published warehouse's bytes changed
 
 
-def test_an_interrupted_run_leaves_the_publication_untouched(published_copy) -> None:
-    data = published_copy.data
+@pytest.fixture(scope="module")
+def scenario(golden, tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    """One story, two properties, one full pipeline run: a changed input; a run killed hard once staging
+    is done (well before publication); then, while a reader holds the published file open, the next run,
+    which publishes."""
+    data = copy_published(golden, tmp_path_factory.mktemp("concurrency") / "copy").data
     wh, index = warehouse(data), site(data) / "index.html"
     before = (wh.read_bytes(), index.read_bytes())
     _change_input(data)
@@ -58,8 +67,31 @@ def test_an_interrupted_run_leaves_the_publication_untouched(published_copy) -> 
             proc.send_signal(signal.SIGKILL)
             break
     proc.wait(timeout=60)
-    assert proc.returncode == -signal.SIGKILL
-    assert (wh.read_bytes(), index.read_bytes()) == before
-    assert not list(wh.parent.glob(".*.tmp"))
-    assert run_cli(data) == 0  # the lock died with the process; the next run completes
-    assert wh.read_bytes() != before[0]
+    after_kill = (wh.read_bytes(), index.read_bytes())
+    leftovers = list(wh.parent.glob(".*.tmp"))
+
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(wh)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    reader_before = reader.stdout.readline().strip()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        code = run_cli(data)  # publishes while the reader holds the old file; the lock died with the killed run
+    out, _ = reader.communicate("go\n", timeout=60)
+    reader_after, rows = out.split()
+    with duckdb.connect(str(wh), read_only=True) as con:
+        published_after = con.execute("SELECT fingerprint FROM meta.publication").fetchone()[0]
+    return Scenario(before, proc.returncode, after_kill, leftovers, code, reader_before, reader_after, int(rows),
+                    published_after, wh.read_bytes() != before[0])
+
+
+def test_a_reader_holding_the_warehouse_does_not_block_publication(scenario: Scenario) -> None:
+    assert scenario.code == 0  # published while the reader held the old file
+    # The open reader keeps a consistent old snapshot.
+    assert scenario.reader_after == scenario.reader_before and scenario.reader_rows > 0
+    assert scenario.published_after != scenario.reader_before
+
+
+def test_an_interrupted_run_leaves_the_publication_untouched(scenario: Scenario) -> None:
+    assert scenario.killed == -signal.SIGKILL
+    assert scenario.after_kill == scenario.before
+    assert scenario.leftovers == []
+    assert scenario.code == 0 and scenario.replaced  # the lock died with the process; the next run completes

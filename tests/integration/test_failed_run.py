@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_bundled
 from tests.integration.helpers import run_cli, site, warehouse
 
 
@@ -35,7 +36,8 @@ def test_missing_data_directory_is_a_usage_error(tmp_path: Path, capsys: pytest.
     assert "does not exist" in capsys.readouterr().err
 
 
-def test_ragged_row_is_named(data_dir: Path, capsys: pytest.CaptureFixture) -> None:
+def test_ragged_row_is_named(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    data_dir = copy_bundled(tmp_path / "data", sources=("ncrb",))  # the reference tables and the NCRB tables
     bad = data_dir / "sources" / "ncrb" / "crime-in-india-2018" / "cyber_crimes_state_2016_2018.csv"
     lines = bad.read_text(encoding="utf-8").splitlines()
     lines[5] += ",999"
@@ -47,7 +49,8 @@ def test_ragged_row_is_named(data_dir: Path, capsys: pytest.CaptureFixture) -> N
 
 
 def test_an_incomplete_newer_reference_release_fails_the_run_and_says_what_to_copy(
-        data_dir: Path, capsys: pytest.CaptureFixture) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    data_dir = copy_bundled(tmp_path / "data", sources=False)  # a reference fails: no source is needed
     # A refreshed population file alone in a newer release would otherwise drop every exchange rate.
     wdi = data_dir / "reference" / "worldbank_wdi"
     newer = wdi / "2026-07-01"

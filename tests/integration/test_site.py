@@ -42,14 +42,24 @@ def hostile_warehouse(golden, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def render(wh: Path, out: Path, single: bool = False):
+def render_like_built(wh: Path, out: Path) -> Path:
+    """The whole site with the quality page and the single-file bundle."""
+    from pipelines.quality.report import quality_page
+
     with duckdb.connect(str(wh), read_only=True) as con:
-        return build_site(con, out, RUN, single_file=single)
+        build_site(con, out, RUN, single_file=True, extra_pages=[quality_page])
+    return out
 
 
-def test_hostile_text_is_escaped_everywhere(hostile_warehouse: Path, tmp_path: Path) -> None:
-    result = render(hostile_warehouse, tmp_path / "site", single=True)
-    texts = {p: p.read_text(encoding="utf-8") for p in result.directory.rglob("*.html")}
+@pytest.fixture(scope="module")
+def built(hostile_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole site with the quality page and the single-file bundle, from the hostile copy of the published
+    warehouse: rendered once, read by every test below that needs a whole site (each render costs seconds)."""
+    return render_like_built(hostile_warehouse, tmp_path_factory.mktemp("built") / "site")
+
+
+def test_hostile_text_is_escaped_everywhere(built: Path) -> None:
+    texts = {p: p.read_text(encoding="utf-8") for p in built.rglob("*.html")}
     assert any("&lt;script&gt;alert(" in t or "\\u003cscript\\u003e" in t for t in texts.values())
     for path, text in texts.items():
         assert "<script>alert(" not in text, path
@@ -67,17 +77,17 @@ def test_chart_json_cannot_close_its_script_element() -> None:
     assert "</" not in text and "<" not in text and ">" not in text
 
 
-def test_output_is_deterministic_for_identical_marts(hostile_warehouse: Path, tmp_path: Path) -> None:
-    a, b = render(hostile_warehouse, tmp_path / "a"), render(hostile_warehouse, tmp_path / "b")
-    files_a = {p.relative_to(a.directory): p.read_bytes() for p in a.directory.rglob("*") if p.is_file()}
-    files_b = {p.relative_to(b.directory): p.read_bytes() for p in b.directory.rglob("*") if p.is_file()}
+def test_output_is_deterministic_for_identical_marts(built: Path, hostile_warehouse: Path, tmp_path: Path) -> None:
+    """The same marts rendered again, with the same options as ``built``, give the same bytes."""
+    b = render_like_built(hostile_warehouse, tmp_path / "b")
+    files_a = {p.relative_to(built): p.read_bytes() for p in built.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(b): p.read_bytes() for p in b.rglob("*") if p.is_file()}
     assert files_a.keys() == files_b.keys()
     assert [k for k in files_a if files_a[k] != files_b[k]] == []
 
 
-def test_downloads_neutralise_formulas(hostile_warehouse: Path, tmp_path: Path) -> None:
-    result = render(hostile_warehouse, tmp_path / "site")
-    downloads = result.directory / "downloads"
+def test_downloads_neutralise_formulas(built: Path) -> None:
+    downloads = built / "downloads"
     text = (downloads / "losses_by_country_year.csv").read_text(encoding="utf-8")
     assert "'=HYPERLINK" in text
     assert not any(line.startswith("=") or ",=" in line for line in text.splitlines())
@@ -104,15 +114,6 @@ def test_export_refuses_more_rows_than_a_sheet_holds(tmp_path: Path, monkeypatch
 
 # --- the site as a reader sees it ----------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def built(hostile_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The whole site with the quality page and the single-file bundle, from the published warehouse."""
-    from pipelines.quality.report import quality_page
-
-    out = tmp_path_factory.mktemp("built") / "site"
-    with duckdb.connect(str(hostile_warehouse), read_only=True) as con:
-        build_site(con, out, RUN, single_file=True, extra_pages=[quality_page])
-    return out
 
 
 def _text(path: Path) -> str:
