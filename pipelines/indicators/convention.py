@@ -411,36 +411,32 @@ NON_ICT_PART = "series including non-ICT offences"
 
 def ict_split_by_region(rows: pl.DataFrame, sources: tuple[str, ...]) -> pl.DataFrame:
     """Police-recorded offences by M49 region (and the world), year and article group, split by what the
-    counted series covers.
+    counted series covers: the region rows of :func:`offences_by_convention_article` (of ``sources``:
+    those providing police-recorded offences), which keep series limited to ICT-committed conduct
+    (``ICT_PART``) apart from series that also hold non-ICT offences (``NON_ICT_PART``,
+    ``includes_non_ict_offences``), so that a reader never takes all recorded fraud for ICT-related fraud.
 
-    Country rows (of ``sources``: those providing police-recorded offences) are summed as the region
-    rows of :func:`offences_by_convention_article` are, but kept apart by whether the counted series is
-    limited to ICT-committed conduct (``ICT_PART``) or also holds non-ICT offences (``NON_ICT_PART``,
-    ``includes_non_ict_offences``), so that a reader never takes all recorded fraud for ICT-related
-    fraud. The two parts of a region, year and group add up to that source's region row.
+    Read from the region rows rather than summed again from the countries, so that both tables add the
+    same members (:func:`convention_members`, the population rule). ``countries_reporting_any``: the
+    countries behind any article group of the source in the region and year.
     """
-    country = rows.filter(pl.col("area_type").is_in(MEMBER_AREA_TYPES), pl.col("source_id").is_in(sources),
-                          pl.col("measure") == "offences", pl.col("recorded_count").is_not_null(),
-                          pl.col("region_code").is_not_null())
-    country = country.with_columns(part=pl.when(pl.col("includes_non_ict_offences")).then(pl.lit(NON_ICT_PART))
-                                   .otherwise(pl.lit(ICT_PART)))
-    world = country.with_columns(region_code=pl.lit(WORLD[0]), region_name=pl.lit(WORLD[1]))
-    both = pl.concat([world, country])
-    rank = pl.col("worst_mapping_confidence").replace_strict(CONFIDENCE_RANK, default=3, return_dtype=pl.Int8)
-    split = both.group_by("source_id", "region_code", "region_name", "year", "convention_articles", "part").agg(
-        recorded_count=ordered_sum("recorded_count", "area_code"), countries=pl.col("area_code").n_unique(),
-        categories_counted=pl.col("categories_counted").str.split(LIST_SEPARATOR).list.explode().unique().sort()
-        .str.join(LIST_SEPARATOR),
-        worst_mapping_confidence=pl.col("worst_mapping_confidence").sort_by(rank).last())
-    any_ = both.group_by("source_id", "region_code", "year").agg(countries_reporting_any=pl.col("area_code").n_unique())
-    regions = rows.filter(pl.col("area_type") == "region", pl.col("countries_in_region").is_not_null()).select(
-        "region_code", "countries_in_region").unique("region_code", keep="first")
+    region = rows.filter(pl.col("area_type") == "region", pl.col("source_id").is_in(sources),
+                         pl.col("measure") == "offences", pl.col("recorded_count").is_not_null())
+    region = region.with_columns(part=pl.when(pl.col("includes_non_ict_offences")).then(pl.lit(NON_ICT_PART))
+                                 .otherwise(pl.lit(ICT_PART)))
+    any_ = (region.select("source_id", "year", region_code="area_code",
+                          country=pl.col("reporting_countries").str.split(", "))
+            .explode("country").drop_nulls("country")
+            .group_by("source_id", "region_code", "year").agg(countries_reporting_any=pl.col("country").n_unique()))
     groups = (rows.select("convention_articles", "convention_offence", "overlapping_article_groups")
               .drop_nulls("convention_articles").sort(["convention_articles", "convention_offence",
                                                       "overlapping_article_groups"], nulls_last=True)
               .unique("convention_articles", keep="first"))
-    out = (split.join(any_, on=["source_id", "region_code", "year"], how="left")
-           .join(regions, on="region_code", how="left").join(groups, on="convention_articles", how="left"))
+    out = (region.drop("convention_offence", "overlapping_article_groups")
+           .rename({"area_code": "region_code_", "countries_reporting": "countries"})
+           .drop("region_code").rename({"region_code_": "region_code"})
+           .join(any_, on=["source_id", "region_code", "year"], how="left")
+           .join(groups, on="convention_articles", how="left"))
     return out.select(
         "source_id", "region_code", "region_name", "year", "convention_articles", "convention_offence", "part",
         pl.col("recorded_count").cast(pl.Float64), pl.col("countries").cast(pl.Int64),

@@ -105,3 +105,14 @@ def test_flags_reach_the_downloads_and_the_site(golden) -> None:
     assert re.search(r"Snapshot year: 2022 is the latest year", offences)
     gbr = (golden.site / "countries" / "GBR.html").read_text(encoding="utf-8")
     assert "not recorded separately" in gbr
+
+
+def test_the_ict_split_counts_the_members_of_the_region_rows(con) -> None:
+    differ = rows(con, "SELECT s.region_code, s.year, s.convention_articles, s.part FROM "
+                       "marts.convention_ict_split_by_region AS s JOIN marts.offences_by_convention_article AS a "
+                       "ON a.area_type = 'region' AND a.area_code = s.region_code AND a.year = s.year "
+                       "AND a.convention_articles = s.convention_articles AND a.source_id = s.source_id "
+                       "AND a.measure = 'offences' "
+                       "AND a.includes_non_ict_offences = (s.part = 'series including non-ICT offences') "
+                       "WHERE s.countries <> a.countries_reporting OR s.recorded_count <> a.recorded_count")
+    assert differ == []

@@ -144,6 +144,10 @@ def test_region_rows_follow_the_membership_rule_of_every_regional_sum(crosswalk:
     assert europe["countries_in_region"] == 5
     assert cw.regional_sum_mismatches(rows, population).height == 0
     assert cw.regional_sum_mismatches(rows).height > 0  # without the population rule the sums differ
+    # The ICT split reads those region rows: the same members, never BBB (no population for the year).
+    split = cw.ict_split_by_region(rows, ("unodc_cts",)).filter(pl.col("region_code") == "150").row(0, named=True)
+    assert (split["recorded_count"], split["countries"], split["countries_reporting_any"]) == (12, 2, 2)
+    assert cw.ict_split_mismatches(cw.ict_split_by_region(rows, ("unodc_cts",)), rows).height == 0
 
 
 def test_a_multi_article_category_counts_once_in_its_group(crosswalk: pl.DataFrame) -> None:

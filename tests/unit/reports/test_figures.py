@@ -37,19 +37,25 @@ def test_country_offence_chart_with_ten_categories_repeats_no_style() -> None:
 # --- Convention article views --------------------------------------------------------------------
 
 def _conv_row(area_type: str, code: str, year: int, articles: str, count: float, non_ict: bool, cats: str,
-              region: str = "150", region_name: str = "Europe", in_region: int | None = None) -> dict:
-    return {"area_type": area_type, "area_code": code, "area_name": code, "country_iso3": code,
+              region: str = "150", region_name: str = "Europe", in_region: int | None = None,
+              countries: str | None = None) -> dict:
+    return {"area_type": area_type, "area_code": code, "area_name": region_name if area_type == "region" else code,
+            "country_iso3": None if area_type == "region" else code,
             "region_code": region, "region_name": region_name, "year": year, "convention_articles": articles,
             "convention_offence": {"13": "ICT system-related theft or fraud", "7": "Illegal access"}[articles],
             "source_id": "unodc_cts", "measure": "offences", "recorded_count": count, "categories_counted": cats,
             "worst_mapping_confidence": "exact", "includes_non_ict_offences": non_ict,
-            "countries_in_region": in_region}
+            "countries_in_region": in_region, "reporting_countries": countries if area_type == "region" else code,
+            "countries_reporting": len(countries.split(", ")) if countries else 1}
 
 
 @pytest.fixture
 def convention_rows() -> pl.DataFrame:
     rows = []
     for year, scale in ((2017, 1), (2018, 2)):
+        europe, asia, world = ({"region": "150", "region_name": "Europe", "in_region": 52},
+                               {"region": "142", "region_name": "Asia", "in_region": 51},
+                               {"region": "001", "region_name": "World", "in_region": 249})
         rows += [
             # AAA reports the cyber-related part of fraud; BBB only all fraud (mostly not ICT-related).
             _conv_row("country", "AAA", year, "13", 100.0 * scale, False, "Fraud: Cyber-related (Cy)"),
@@ -57,12 +63,19 @@ def convention_rows() -> pl.DataFrame:
             _conv_row("country", "AAA", year, "7", 40.0 * scale, False, "Unlawful access to a computer system"),
             _conv_row("country", "CCC", year, "7", 5.0, False, "Unlawful access to a computer system",
                       region="142", region_name="Asia"),
-            _conv_row("region", "150", year, "13", 90100.0 * scale, True, "Fraud | Fraud: Cyber-related (Cy)",
-                      in_region=52),
+            # Region rows as the mart has them: ICT-specific and non-ICT series in separate rows.
+            _conv_row("region", "150", year, "13", 100.0 * scale, False, "Fraud: Cyber-related (Cy)",
+                      countries="AAA", **europe),
+            _conv_row("region", "150", year, "13", 90000.0 * scale, True, "Fraud", countries="BBB", **europe),
             _conv_row("region", "150", year, "7", 40.0 * scale, False, "Unlawful access to a computer system",
-                      in_region=52),
+                      countries="AAA", **europe),
             _conv_row("region", "142", year, "7", 5.0, False, "Unlawful access to a computer system",
-                      region="142", region_name="Asia", in_region=51),
+                      countries="CCC", **asia),
+            _conv_row("region", "001", year, "13", 100.0 * scale, False, "Fraud: Cyber-related (Cy)",
+                      countries="AAA", **world),
+            _conv_row("region", "001", year, "13", 90000.0 * scale, True, "Fraud", countries="BBB", **world),
+            _conv_row("region", "001", year, "7", 40.0 * scale + 5.0, False, "Unlawful access to a computer system",
+                      countries="AAA, CCC", **world),
         ]
     return ict_split_by_region(pl.DataFrame(rows).with_columns(overlapping_article_groups=pl.lit(None, pl.String)),
                                ("unodc_cts",))
