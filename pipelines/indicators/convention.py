@@ -184,6 +184,18 @@ def convention_members(areas: pl.DataFrame) -> pl.DataFrame:
         "country_iso3", "region_code", "region_name")
 
 
+def summable(rows: pl.DataFrame, population: pl.DataFrame | None) -> pl.DataFrame:
+    """Member-country rows a region sum adds: as in marts.regional_offences, police-recorded offences of a
+    country without a World Bank population for the year (the Holy See) are left out, so both marts publish
+    one number (``population`` None: every row)."""
+    if population is None:
+        return rows
+    with_pop = population.filter(pl.col("population").is_not_null()).select("country_iso3", "year").unique()
+    offences = pl.col("measure") == "offences"
+    return pl.concat([rows.filter(~offences),
+                      rows.filter(offences).join(with_pop, on=["country_iso3", "year"], how="semi")])
+
+
 def regional_article_rows(country_rows: pl.DataFrame, areas: pl.DataFrame,
                           population: pl.DataFrame | None = None) -> pl.DataFrame:
     """Country rows (area type ``country``) added by M49 region and for the world (rule 5); takes
@@ -192,13 +204,7 @@ def regional_article_rows(country_rows: pl.DataFrame, areas: pl.DataFrame,
     sizes = members.group_by("region_code").agg(countries_in_region=pl.len().cast(pl.Int32))
     rows = country_rows.filter(pl.col("area_type").is_in(MEMBER_AREA_TYPES)).drop("region_code", "region_name").join(
         members, on="country_iso3", how="inner")
-    if population is not None:
-        # As in marts.regional_offences: police-recorded offences of a country without a World Bank population
-        # for the year (the Holy See) are left out of region sums, so both marts publish one number.
-        with_pop = population.filter(pl.col("population").is_not_null()).select("country_iso3", "year").unique()
-        offences = pl.col("measure") == "offences"
-        rows = pl.concat([rows.filter(~offences),
-                          rows.filter(offences).join(with_pop, on=["country_iso3", "year"], how="semi")])
+    rows = summable(rows, population)
     # ICT-specific series and series including non-ICT offences are separate rows, never added (rule 5).
     key = ["region_code", "region_name", "year", "source_id", "measure", "unit", "currency", "convention_articles",
            "includes_non_ict_offences"]
@@ -382,11 +388,7 @@ def regional_sum_mismatches(rows: pl.DataFrame, population: pl.DataFrame | None 
     """Region rows whose figure or countries_reporting differ from the sum over their country rows
     (member countries; for police-recorded offences, those with a World Bank population for the year)."""
     countries = rows.filter(pl.col("area_type").is_in(MEMBER_AREA_TYPES), pl.col("region_code").is_not_null())
-    if population is not None:
-        with_pop = population.filter(pl.col("population").is_not_null()).select("country_iso3", "year").unique()
-        offences = pl.col("measure") == "offences"
-        countries = pl.concat([countries.filter(~offences),
-                               countries.filter(offences).join(with_pop, on=["country_iso3", "year"], how="semi")])
+    countries = summable(countries, population)
     world = countries.with_columns(region_code=pl.lit(WORLD[0]))
     key = ["region_code", "year", "convention_articles", "source_id", "measure", "includes_non_ict_offences"]
     expected = pl.concat([countries, world]).group_by(key).agg(

@@ -5,7 +5,6 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.harmonise.regions import population_by_country_year
 from pipelines.indicators.rates import (
     MAX_SHARE_OUTSIDE_TOLERANCE,
     RATE_TOLERANCE,
@@ -13,17 +12,9 @@ from pipelines.indicators.rates import (
     evaluate_rate_check,
     reconcile_rates,
 )
-from pipelines.sources import unodc_cts, worldbank_wdi
-from tests.conftest import BUNDLED
+from pipelines.sources import unodc_cts
 from tests.integration.test_full_unodc_exports import EXPORTS
-
-
-def _population() -> pl.DataFrame:
-    frames: dict[str, pl.DataFrame] = {}
-    for path in sorted((BUNDLED / "reference" / "worldbank_wdi").rglob("*.csv")):
-        layout, frame = worldbank_wdi.read(path, path.name, "r")
-        frames[layout] = pl.concat([frames[layout], frame]) if layout in frames else frame
-    return population_by_country_year(frames["values"], frames.get("countries"))
+from tests.unit.indicators.real_inputs import population
 
 
 @pytest.mark.slow
@@ -32,7 +23,7 @@ def test_rate_discrepancy_distribution_on_the_complete_exports(real: Path) -> No
         [unodc_cts.read(real / "unodc_cts" / f, f"sources/unodc_cts/{release}/{Path(f).name}", release)
          for release, files in EXPORTS.items() for f in files], how="vertical_relaxed")
     assert observations.height == 122_089
-    rec = reconcile_rates(observations, _population())
+    rec = reconcile_rates(observations, population())
     summary = discrepancy_summary(rec).row(0, named=True)
     # Measured on these files: 59,659 published rates, 47,409 compared; |difference| median 0.59%,
     # p90 4.2%, p95 6.4%, p99 24%; 2.1% of comparable rows beyond 10%.
