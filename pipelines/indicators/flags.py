@@ -34,14 +34,6 @@ PATTERN = "^" + "".join(f"{letter}?" for letter in FLAGS) + "$"
 UNVERIFIED_GRADES = ("secondary", "unverified")
 
 
-def compose(**present: bool) -> str:
-    """The flag string for the letters given as True (``compose(b=True, u=True) == "bu"``)."""
-    unknown = set(present) - set(FLAGS)
-    if unknown:
-        raise ValueError(f"unknown flags {sorted(unknown)}; known: {', '.join(FLAGS)}")
-    return "".join(letter for letter in FLAGS if present.get(letter))
-
-
 def invalid(values: list[str | None]) -> list[str]:
     """The values that are not a flag string of :data:`PATTERN` (null means none and is valid)."""
     rx = re.compile(PATTERN)

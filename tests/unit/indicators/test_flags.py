@@ -8,13 +8,6 @@ from pipelines import contracts, sql
 from pipelines.indicators import flags, trends
 
 
-def test_compose_orders_letters_and_refuses_unknown_ones() -> None:
-    assert flags.compose(u=True, b=True, n=False) == "bu"
-    assert flags.compose() == ""
-    with pytest.raises(ValueError, match="unknown flags"):
-        flags.compose(x=True)
-
-
 def test_invalid_strings_are_found() -> None:
     assert flags.invalid(["", "b", "bnu", None, "ub", "bb", "x"]) == ["ub", "bb", "x"]
     assert flags.describe("bu") == "break in series; unverified source"
@@ -50,3 +43,11 @@ def test_trend_families_named_in_the_mart_sql_exist(table: str) -> None:
     families = set(re.findall(r"series_family = '(\w+)'", sql.load("marts", table)))
     known = {v for k, v in vars(trends).items() if k.isupper() and isinstance(v, str)}
     assert families <= known, families - known
+
+
+def test_the_u_flag_in_mart_sql_uses_the_unverified_grades() -> None:
+    found = [(table, listed) for table in FLAGGED_MARTS
+             for listed in re.findall(r"source_grade IN \(([^)]*)\)", sql.load("marts", table))]
+    assert len(found) >= 5  # losses (flags and notes), incident counts, published regional, regional losses
+    for table, listed in found:
+        assert tuple(re.findall(r"'(\w+)'", listed)) == flags.UNVERIFIED_GRADES, table
