@@ -249,10 +249,13 @@ def snapshot_year(offences: pl.DataFrame, crosswalk: pl.DataFrame) -> tuple[int 
 
 
 def countries_with_ict_series(offences: pl.DataFrame, crosswalk: pl.DataFrame) -> int:
-    """Countries (and Kosovo) with at least one count of an ICT-specific offence series."""
+    """Countries (and Kosovo) with at least one count of an ICT-specific offence series, for the country or
+    a part of it (the United Kingdom reports through England and Wales, Scotland and Northern Ireland)."""
     if not offences.height:
         return 0
-    return _reporting_countries(offences, offence_categories(crosswalk, ict_only=True))["area_code"].n_unique()
+    return offences.filter(pl.col("offences_count").is_not_null(),
+                           pl.col("category").is_in(offence_categories(crosswalk, ict_only=True))
+                           )["country_iso3"].n_unique()
 
 
 def offences_page(data: SiteData) -> Page:

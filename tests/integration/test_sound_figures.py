@@ -103,6 +103,9 @@ def test_flags_reach_the_downloads_and_the_site(golden) -> None:
     assert "Values loaded but not published" in quality and "CAN" in quality
     offences = (golden.site / "offences.html").read_text(encoding="utf-8")
     assert re.search(r"Snapshot year: 2022 is the latest year", offences)
+    # 92 countries and territories with an ICT-specific count, and the UK through its three parts.
+    overview = (golden.site / "index.html").read_text(encoding="utf-8")
+    assert "<strong>93</strong> countries with police-recorded offences in an ICT-specific series" in overview
     gbr = (golden.site / "countries" / "GBR.html").read_text(encoding="utf-8")
     assert "not recorded separately" in gbr
 
