@@ -84,9 +84,6 @@ def select_series(candidates: pl.DataFrame, crosswalk: pl.DataFrame) -> pl.DataF
     """Mark which candidates are counted (rule 3): ``counted`` and, for the others, ``not_counted_reason``."""
     pairs = ancestor_pairs(crosswalk)
     key = list(GROUP_KEY)
-    if "not_recorded_separately" not in candidates.columns:
-        candidates = candidates.with_columns(not_recorded_separately=pl.lit(False),
-                                             not_recorded_note=pl.lit(None, pl.String))
     # A part not recorded separately (a 0 beside a parent of 300 or more) is no figure: it replaces nothing.
     present = candidates.filter(~pl.col("not_recorded_separately")).select(*key, "category").unique()
     # Every (part, ancestor) pair where both are present in the same group.

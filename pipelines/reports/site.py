@@ -229,14 +229,10 @@ def offence_categories(crosswalk: pl.DataFrame, ict_only: bool = False) -> list[
     return sorted(rows["source_category"].unique().to_list())
 
 
-def _reporting_countries(offences: pl.DataFrame, categories: list[str]) -> pl.DataFrame:
-    return offences.filter(pl.col("offences_count").is_not_null(), pl.col("area_type").is_in(["country", "territory"]),
-                           pl.col("category").is_in(categories))
-
-
 def snapshot_year(offences: pl.DataFrame, crosswalk: pl.DataFrame) -> tuple[int | None, str]:
     """The year the Offences page shows, and why (see SNAPSHOT_MIN_SHARE)."""
-    rows = _reporting_countries(offences, offence_categories(crosswalk)) if offences.height else offences
+    rows = offences.filter(pl.col("offences_count").is_not_null(), pl.col("area_type").is_in(["country", "territory"]),
+                           pl.col("category").is_in(offence_categories(crosswalk))) if offences.height else offences
     if not rows.height:
         return None, "no country reports a category mapped to the Convention"
     by_year = rows.group_by("year").agg(n=pl.col("area_code").n_unique()).sort("year")
