@@ -7,6 +7,7 @@
     cyberstats shell    an interactive read-only DuckDB shell (pinned duckdb-cli) on the published warehouse
     cyberstats export   one table as CSV, Parquet or XLSX, formulas neutralised, with its provenance
     cyberstats sources  list what is loaded, with provenance
+    cyberstats publications  the kept past publications (read one with --as-of ID|DATE)
     cyberstats report   rebuild and republish the report site alone, from the published warehouse
     cyberstats validate check one file against its source's reader and expectations (writes nothing)
     cyberstats quarantine  list the files the latest run left out, with the reason and the run id
@@ -592,7 +593,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     return resolve(data_dir=args.data_dir, warehouse=args.warehouse, site_dir=args.site_dir,
                    work_dir=getattr(args, "work_dir", None), base_year=getattr(args, "base_year", None),
                    min_population_coverage=getattr(args, "min_coverage", None),
-                   single_file=True if getattr(args, "single_file", False) else None)
+                   single_file=True if getattr(args, "single_file", False) else None,
+                   publications_kept=getattr(args, "keep_publications", None))
 
 
 def _warehouse_path(args: argparse.Namespace) -> Path:
@@ -612,7 +614,41 @@ def _require_warehouse(path: Path) -> Path:
 
 
 def _published_warehouse(args: argparse.Namespace) -> Path:
-    return _require_warehouse(_warehouse_path(args))
+    """The warehouse a read-only command reads: the published one, or with ``--as-of`` a past publication."""
+    as_of = getattr(args, "as_of", None)
+    if not as_of:
+        return _require_warehouse(_warehouse_path(args))
+    from pipelines import archive
+
+    pub = archive.resolve(_warehouse_path(args), as_of)
+    _print(f"(as of {as_of}: publication {pub.id} of {pub.published_at:%Y-%m-%d %H:%M} UTC, {pub.path})", err=True)
+    return archive.path_as_of(_warehouse_path(args), pub.fingerprint)
+
+
+# --- publications ----------------------------------------------------------------------------------
+
+def cmd_publications(args: argparse.Namespace) -> int:
+    """The kept publications, newest first, with the current one marked."""
+    from pipelines import archive
+
+    warehouse = _warehouse_path(args)
+    kept = archive.listing(warehouse)
+    if not kept:
+        raise ConfigError(f"no publications beside {warehouse}; run `cyberstats run` first, or point --warehouse "
+                          f"(env {ENV_WAREHOUSE}) at a published .duckdb file")
+    current = archive.current_fingerprint(warehouse)
+    rows = [(p.id, p.published_at.strftime("%Y-%m-%d %H:%M:%S UTC"), "yes" if p.fingerprint == current else "",
+             p.run_id, p.pipeline_version, str(p.path)) for p in kept]
+    columns = ["id", "published_at", "current", "run_id", "pipeline_version", "file"]
+    if args.format != "table":
+        _emit(columns, rows, args.format)
+        return EXIT_OK
+    _print(f"{len(kept)} publication(s) kept in {archive.archive_dir(warehouse)}, newest first. A run keeps the "
+           "newest 12 (`cyberstats run --keep-publications N`, env CYBERSTATS_PUBLICATIONS_KEPT); `--as-of ID|DATE` "
+           "on query, tables, describe, shell, export and sources reads one of them.\n")
+    _emit(columns[:5], [r[:5] for r in rows], "table")
+    return EXIT_OK
+
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -626,6 +662,11 @@ def build_parser() -> argparse.ArgumentParser:
                                            "default: <data-dir>/warehouse/cyberstats.duckdb)")
         p.add_argument("--site-dir", help=f"published report site (env {ENV_SITE_DIR}; default: <data-dir>/reports)")
 
+    def as_of(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--as-of", metavar="ID|DATE",
+                       help="read a past publication instead of the current one: its id (`cyberstats publications`) "
+                            "or a date/time (the publication current then, UTC)")
+
     run = sub.add_parser("run", help="run the whole pipeline in process and publish")
     paths(run)
     run.add_argument("--work-dir", help="private build area (env CYBERSTATS_WORK_DIR; default: <warehouse-dir>/.build)")
@@ -637,6 +678,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--allow-quarantine", action="store_true",
                      help="publish even if files were quarantined: they are left out, and the quality page says so")
     run.add_argument("--force", action="store_true", help="rebuild and republish even if nothing changed")
+    run.add_argument("--keep-publications", type=int, metavar="N",
+                     help="past publications kept beside the warehouse, the new one included (env "
+                          "CYBERSTATS_PUBLICATIONS_KEPT; default 12); older ones are deleted")
     run.add_argument("--quiet", action="store_true", help="print failures and the summary only")
     run.set_defaults(func=cmd_run)
 
@@ -646,6 +690,7 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--file", help="read the SQL statements from this file")
     paths(query)
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    as_of(query)
     query.add_argument("--max-rows", type=int, default=0,
                        help="show the first N rows and say how many the query returned (default: all)")
     query.set_defaults(func=cmd_query)
@@ -687,6 +732,7 @@ def build_parser() -> argparse.ArgumentParser:
     paths(tables)
     tables.add_argument("--all", action="store_true", help="also the quality, meta and build tables")
     tables.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    as_of(tables)
     tables.set_defaults(func=cmd_tables)
 
     describe = sub.add_parser("describe", help="a table's columns, types, units, descriptions and example rows")
@@ -694,11 +740,13 @@ def build_parser() -> argparse.ArgumentParser:
     paths(describe)
     describe.add_argument("--examples", type=int, default=3, help="example rows to show (default 3)")
     describe.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    as_of(describe)
     describe.set_defaults(func=cmd_describe)
 
     shell = sub.add_parser("shell", help="an interactive read-only DuckDB shell on the published warehouse")
     paths(shell)
     shell.add_argument("-c", "--command", help="run these statements and exit instead of reading them interactively")
+    as_of(shell)
     shell.set_defaults(func=cmd_shell)
 
     export = sub.add_parser("export", help="write one table to CSV, Parquet or XLSX with its provenance")
@@ -708,12 +756,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--output", "-o", required=True, help="the file to write (never replaced without --force)")
     export.add_argument("--where", help="SQL condition on the table's columns, e.g. \"year = 2024\"")
     export.add_argument("--force", action="store_true", help="replace the output file (and sidecar) if it exists")
+    as_of(export)
     export.set_defaults(func=cmd_export)
 
     sources = sub.add_parser("sources", help="list the loaded input files with provenance")
     paths(sources)
     sources.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    as_of(sources)
     sources.set_defaults(func=cmd_sources)
+
+    publications = sub.add_parser("publications", help="list the kept past publications (ids for --as-of)")
+    paths(publications)
+    publications.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    publications.set_defaults(func=cmd_publications)
     return parser
 
 

@@ -78,7 +78,7 @@ def definitions_for(settings: Settings, allow_quarantine: bool = False) -> dg.De
         data_dir=str(settings.data_dir), warehouse=str(settings.warehouse), site_dir=str(settings.site_dir),
         work_dir=str(settings.work_dir), base_year=settings.base_year,
         min_population_coverage=settings.min_population_coverage, single_file=settings.single_file,
-        allow_quarantine=allow_quarantine))
+        publications_kept=settings.publications_kept, allow_quarantine=allow_quarantine))
 
 
 defs = build_definitions()

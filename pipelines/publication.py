@@ -18,8 +18,10 @@ Dagster UI, ``dagster asset materialize``):
    compare it with what was there before.
 
 Leftovers of interrupted runs (staged copies, old sites) are removed under the lock by :func:`recover`.
+Every published warehouse is also kept as a past publication (pipelines.archive).
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -31,6 +33,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines import archive
+from pipelines.archive import DEFAULT_KEPT
 from pipelines.errors import PublicationError
 from pipelines.reports.publish import old_name, published_site_fingerprint, stage_site
 from pipelines.warehouse import published_fingerprint, stage_warehouse
@@ -124,6 +128,8 @@ def record_build(con: duckdb.DuckDBPyConnection, run_id: str, fingerprint: str, 
 class Outcome:
     warehouse_published: bool
     site_published: bool
+    #: Why the new publication could not be added to the archive of past publications (None: it was).
+    archive_problem: str | None = None
 
 
 def journal_path(warehouse: Path) -> Path:
@@ -131,11 +137,13 @@ def journal_path(warehouse: Path) -> Path:
 
 
 def publish(build_db: Path | None, site_build: Path, warehouse: Path, site_dir: Path, fingerprint: str,
-            run_id: str, pipeline_version: str, replace_site: bool = False) -> Outcome:
+            run_id: str, pipeline_version: str, replace_site: bool = False, kept: int = DEFAULT_KEPT) -> Outcome:
     """Replace the published warehouse and site with this build (the caller holds the target lock).
 
     Either part already at ``fingerprint`` is left alone, unless ``replace_site`` (``cyberstats report``
-    re-renders the site of the published warehouse; it passes no build database). Raises
+    re-renders the site of the published warehouse; it passes no build database). A new warehouse is
+    then copied into the archive of past publications, which keeps the newest ``kept`` (pipelines.archive);
+    a failure there is reported in the outcome, the publication stands. Raises
     PublicationError with the previous publication in place if anything fails before or during the swap.
     """
     recover(warehouse, site_dir)
@@ -171,7 +179,14 @@ def publish(build_db: Path | None, site_build: Path, warehouse: Path, site_dir: 
         raise PublicationError(f"could not swap in the new publication ({exc}); the previous warehouse and site "
                                "were restored") from exc
     _finish(journal)
-    return Outcome(staged_wh is not None, staged_site is not None)
+    problem = None
+    if staged_wh is not None:
+        try:
+            archive.keep(warehouse, kept)
+        except OSError as exc:
+            problem = (f"the new publication could not be copied into {archive.archive_dir(warehouse)} ({exc}); "
+                       "the next run or report copies it")
+    return Outcome(staged_wh is not None, staged_site is not None, problem)
 
 
 def _write_journal(warehouse: Path, journal: dict) -> None:
@@ -259,6 +274,8 @@ def recover(warehouse: Path, site_dir: Path) -> str | None:
     for pattern in (f".{site_dir.name}.new-*", f".{site_dir.name}.old-*"):
         for leftover in site_dir.parent.glob(pattern):
             shutil.rmtree(leftover, ignore_errors=True)
+    with contextlib.suppress(OSError):  # a publication whose archive copy an interruption prevented
+        archive.keep(warehouse, None)
     return done
 
 

@@ -18,12 +18,15 @@ ENV_WORK_DIR = "CYBERSTATS_WORK_DIR"
 ENV_BASE_YEAR = "CYBERSTATS_BASE_YEAR"
 ENV_COVERAGE = "CYBERSTATS_MIN_POPULATION_COVERAGE"
 ENV_SINGLE_FILE = "CYBERSTATS_SINGLE_FILE"
+ENV_PUBLICATIONS_KEPT = "CYBERSTATS_PUBLICATIONS_KEPT"
 
 #: Price base year for constant-USD columns (latest complete CPI-U year in the bundled data).
 DEFAULT_BASE_YEAR = 2024
 #: A regional aggregate is publishable when reporting countries hold at least this share of the
 #: region's population (see README "Methodology").
 DEFAULT_MIN_POPULATION_COVERAGE = 0.5
+#: Past publications kept beside the warehouse, the current one included (pipelines.archive).
+DEFAULT_KEPT = 12
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class Settings:
     min_population_coverage: float = DEFAULT_MIN_POPULATION_COVERAGE
     #: Also write the whole report as one self-contained HTML file (for air-gapped units).
     single_file: bool = False
+    #: Past publications kept beside the warehouse (the current one included; pipelines.archive).
+    publications_kept: int = DEFAULT_KEPT
 
     @property
     def sources_dir(self) -> Path:
@@ -159,6 +164,7 @@ def resolve(
     base_year: int | None = None,
     min_population_coverage: float | None = None,
     single_file: bool | None = None,
+    publications_kept: int | None = None,
     environ: dict[str, str] | None = None,
 ) -> Settings:
     """Resolve settings: argument, then ``CYBERSTATS_*`` environment variable, then default.
@@ -202,6 +208,14 @@ def resolve(
     if single_file is None:
         single_file = env.get(ENV_SINGLE_FILE, "").strip().lower() in ("1", "true", "yes")
 
+    kept_text = publications_kept if publications_kept is not None else env.get(ENV_PUBLICATIONS_KEPT)
+    try:
+        kept = int(kept_text) if kept_text is not None else DEFAULT_KEPT
+    except ValueError as exc:
+        raise ConfigError(f"{ENV_PUBLICATIONS_KEPT}={kept_text!r} is not a whole number") from exc
+    if kept < 1:
+        raise ConfigError(f"publications kept {kept}: expected at least 1 (the current publication)")
+
     check_layout(data, wh, site, work)
     return Settings(
         data_dir=data,
@@ -211,4 +225,5 @@ def resolve(
         base_year=year,
         min_population_coverage=coverage,
         single_file=single_file,
+        publications_kept=kept,
     )

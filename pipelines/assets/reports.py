@@ -17,6 +17,7 @@ import warnings
 import dagster as dg
 
 from pipelines import build as builds
+from pipelines import contracts
 from pipelines.assets.resources import CyberstatsResource
 from pipelines.fingerprint import build_fingerprint, pipeline_version
 from pipelines.locks import target_lock
@@ -24,10 +25,9 @@ from pipelines.publication import publish, record_build, undeclared_tables, veri
 from pipelines.quality.history import carry_history
 from pipelines.reports import changes
 from pipelines.reports.render import open_previous, render_site
-from pipelines.sql import models
 from pipelines.warehouse import published_fingerprint
 
-MART_KEYS = [dg.AssetKey(["marts", name]) for name in models("marts")]
+MART_KEYS = [dg.AssetKey(["marts", name]) for _, name in contracts.tables("marts")]
 PREVIOUS = dg.AssetKey(["publish", "previous_publication"])
 HISTORY = dg.AssetKey(["quality", "validation_results"])
 CHANGES = dg.AssetKey(["meta", "publication_changes"])
@@ -127,7 +127,9 @@ def build_publication_asset(assets: list[dg.AssetsDefinition],
         with target_lock(settings.warehouse, settings.site_dir):
             previous = published_fingerprint(settings.warehouse) or ""
             outcome = publish(build.db, build.site_dir, settings.warehouse, settings.site_dir, fingerprint,
-                              context.run.run_id, pipeline_version())
+                              context.run.run_id, pipeline_version(), kept=settings.publications_kept)
+        if outcome.archive_problem:
+            context.log.warning(outcome.archive_problem)
         context.log.info(
             f"warehouse {'published' if outcome.warehouse_published else 'unchanged'} at {settings.warehouse}; "
             f"site {'published' if outcome.site_published else 'unchanged'} at {settings.site_dir}")

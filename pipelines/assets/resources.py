@@ -19,6 +19,7 @@ class CyberstatsResource(dg.ConfigurableResource):
     base_year: int | None = None
     min_population_coverage: float | None = None
     single_file: bool | None = None
+    publications_kept: int | None = None
     #: publish even when source files are quarantined (they are left out, and the report says so)
     allow_quarantine: bool = False
 
@@ -26,7 +27,7 @@ class CyberstatsResource(dg.ConfigurableResource):
         return resolve(
             data_dir=self.data_dir, warehouse=self.warehouse, site_dir=self.site_dir, work_dir=self.work_dir,
             base_year=self.base_year, min_population_coverage=self.min_population_coverage,
-            single_file=self.single_file,
+            single_file=self.single_file, publications_kept=self.publications_kept,
         )
 
     def build(self, context) -> Build:

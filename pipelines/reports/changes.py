@@ -21,7 +21,7 @@ import json
 import duckdb
 import polars as pl
 
-from pipelines import sql
+from pipelines import contracts
 from pipelines.build import write_frame
 from pipelines.warehouse import ident, publication, table_exists
 
@@ -47,7 +47,7 @@ def _files(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 def _rows(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {name: con.execute(f"SELECT count(*) FROM marts.{ident(name)}").fetchone()[0]  # noqa: S608
-            for name in sql.models("marts") if table_exists(con, "marts", name)}
+            for _, name in contracts.tables("marts") if table_exists(con, "marts", name)}
 
 
 def compare(new: duckdb.DuckDBPyConnection, previous: duckdb.DuckDBPyConnection | None) -> dict:

@@ -21,7 +21,7 @@ import duckdb
 import jinja2
 import polars as pl
 
-from pipelines import sql
+from pipelines import contracts
 from pipelines.indicators import flags
 from pipelines.reports import changes as publication_changes
 from pipelines.reports import figures
@@ -82,7 +82,7 @@ class SiteData:
         self.con = con
         self.marts: dict[str, pl.DataFrame] = {
             name: con.execute(f"SELECT * FROM marts.{name}").pl()  # noqa: S608 (names from the sql registry)
-            for name in sql.models("marts") if table_exists(con, "marts", name)
+            for _, name in contracts.tables("marts") if table_exists(con, "marts", name)
         }
         self.descriptions = {
             name: dict(con.execute(
@@ -190,7 +190,25 @@ def overview_page(data: SiteData, changes: dict, freshness: list[dict]) -> Page:
     charts = [figures.regional_losses_chart(regional, prefix="overview")] if regional.height else []
     return Page("index.html", "index.html", "Reported cybercrime and online-fraud losses",
                 {"headline": headline, "changes": changes, "freshness": freshness,
-                 "status": convention_status(data)}, charts)
+                 "status": convention_status(data), "figures_changed": changed_figures(data)}, charts)
+
+
+#: Changed figures listed on the Overview (all of them are in marts.revisions and its download).
+CHANGED_FIGURES_SHOWN = 25
+
+
+def changed_figures(data: SiteData) -> dict:
+    """The figures this publication changes against the previous one, largest relative change first, and
+    how many there are of each reason; the source restatements are counted."""
+    from pipelines.indicators.revisions import largest_first
+
+    found = data.mart("revisions")
+    if found.height == 0:
+        return {"rows": [], "total": 0, "by_reason": {}, "restated": 0}
+    changed = found.filter(pl.col("revision_kind") == "publication")
+    return {"rows": largest_first(changed).head(CHANGED_FIGURES_SHOWN).to_dicts(), "total": changed.height,
+            "by_reason": dict(sorted(changed.group_by("reason").len().iter_rows())),
+            "restated": found.filter(pl.col("revision_kind") == "source_release").height}
 
 
 def regional_page(data: SiteData) -> Page:
