@@ -14,18 +14,18 @@ copies it (pipelines.publication.recover calls :func:`keep`).
 
 import os
 import re
-import shutil
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from shutil import copyfile
 
 import duckdb
 
 from pipelines.errors import ConfigError, CyberstatsError
 from pipelines.settings import DEFAULT_KEPT
 
-_NAME = re.compile(r"^(\d{8}T\d{6}Z)-([0-9a-f]{12})\.duckdb$")
+_NAME = re.compile(r"^(\d{8}T\d{6}Z)-([0-9A-Za-z_-]{1,12})\.duckdb$")
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def keep(warehouse: Path, kept: int | None = DEFAULT_KEPT) -> Path | None:
     if not target.is_file():
         tmp = folder / f".{target.name}.{uuid.uuid4().hex[:8]}.tmp"
         try:
-            shutil.copyfile(warehouse, tmp)
+            copyfile(warehouse, tmp)
             with tmp.open("rb") as fh:
                 os.fsync(fh.fileno())
             tmp.replace(target)
@@ -142,18 +142,19 @@ def parse_as_of(text: str) -> datetime | None:
 
 
 def resolve(warehouse: Path, as_of: str) -> Publication:
-    """The publication ``as_of`` names: a publication id (a fingerprint prefix of at least 4 hex digits),
-    or a date or time (the publication that was current then). Raises ConfigError saying what is kept."""
+    """The publication ``as_of`` names: a publication id (its fingerprint, or a prefix of at least 4
+    characters), else a date or time (the publication that was current then). Raises ConfigError saying
+    what is kept."""
     kept = listing(warehouse)
     if not kept:
         raise ConfigError(f"no publications are kept beside {warehouse}; run `cyberstats run` first")
     text = as_of.strip().lower()
-    if re.fullmatch(r"[0-9a-f]{4,64}", text) and not re.fullmatch(r"\d{8}", text):
-        matches = [p for p in kept if p.fingerprint.startswith(text)]
+    matches = [p for p in kept if p.fingerprint == text or p.id == text
+               or (len(text) >= 4 and p.fingerprint.startswith(text))]
+    if matches:
         if len(matches) == 1:
             return matches[0]
-        if len(matches) > 1:
-            raise ConfigError(f"--as-of {as_of}: {len(matches)} publications start with it; give more digits")
+        raise ConfigError(f"--as-of {as_of}: {len(matches)} publications start with it; give more digits")
     moment = parse_as_of(as_of.strip())
     if moment is not None:
         current = [p for p in kept if p.published_at <= moment]

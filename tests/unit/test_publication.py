@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import publication
+from pipelines import archive, publication
 from pipelines.catalog import discover
 from pipelines.cli import main
 from pipelines.errors import ConfigError, InputError, PublicationError
@@ -117,6 +117,50 @@ def test_publish_replaces_both_and_copies_the_build_record(tmp_path: Path, targe
     assert _publish(db, site, target, "f1", "r1") == publication.Outcome(False, False)
 
 
+def test_every_publication_is_kept_up_to_the_retention_and_readable_as_of(tmp_path: Path, target,
+                                                                          capsys: pytest.CaptureFixture) -> None:
+    for n in range(1, 5):
+        db, site = _build(tmp_path, f"f{n}", f"r{n}", n)
+        assert _publish(db, site, target, f"f{n}", f"r{n}", kept=3).archive_problem is None
+    kept = archive.listing(target[0])
+    assert [p.fingerprint for p in kept] == ["f4", "f3", "f2"]  # the oldest beyond 3 is deleted
+    assert [_value(p.path) for p in kept] == [4, 3, 2]  # each copy holds its own publication
+    assert kept[0].path != target[0]  # the current one is kept as a copy too
+    assert archive.resolve(target[0], "f3").path == kept[1].path
+    assert archive.resolve(target[0], kept[2].published_at.isoformat()).fingerprint == "f2"
+    assert archive.resolve(target[0], kept[0].published_at.date().isoformat()).fingerprint == "f4"  # end of day
+    with pytest.raises(ConfigError, match="nothing was published by then; the oldest kept publication is f2"):
+        archive.resolve(target[0], "2000-01-01")
+    with pytest.raises(ConfigError, match="expected a publication id"):
+        archive.resolve(target[0], "last tuesday")
+    wh = ["--warehouse", str(target[0])]
+    assert main(["query", "select v from marts.t", "--as-of", "f3", "--format", "csv", *wh]) == 0
+    out = capsys.readouterr()
+    assert out.out == "v\n3\n" and "publication f3" in out.err
+    assert main(["publications", "--format", "json", *wh]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(p["id"], p["current"]) for p in listed] == [("f4", "yes"), ("f3", ""), ("f2", "")]
+    assert main(["query", "select 1", "--as-of", "1999-12-31", *wh]) == 2
+
+
+def test_a_publication_that_cannot_be_archived_still_stands_and_is_archived_later(tmp_path: Path, target,
+                                                                                    monkeypatch) -> None:
+    db, site = _build(tmp_path, "f1", "r1", 1)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("pipelines.archive.copyfile", disk_full)
+    outcome = _publish(db, site, target, "f1", "r1")
+    assert outcome.warehouse_published and "could not be copied" in outcome.archive_problem
+    assert state(*target) == publication.State("f1", "f1")
+    assert list(archive.archive_dir(target[0]).iterdir()) == []  # no partial copy left behind
+    monkeypatch.undo()
+    with target_lock(*target):
+        recover(*target)
+    assert [p.path.parent for p in archive.listing(target[0])] == [archive.archive_dir(target[0])]
+
+
 def test_an_unchecked_build_is_never_published(tmp_path: Path, target) -> None:
     db, site = _build(tmp_path, "f1", "r1", 1, record=False)
     with pytest.raises(PublicationError, match="no record of a complete, checked build"):
@@ -152,8 +196,9 @@ def test_a_site_that_cannot_be_staged_leaves_the_warehouse_as_it_was(tmp_path: P
         _publish(db2, site2, target, "f2", "r2")
     assert target[0].read_bytes() == before
     assert state(*target) == publication.State("f1", "f1")
-    assert sorted(p.name for p in target[0].parent.iterdir()) == [".cyberstats.duckdb.lock", ".site.lock",
-                                                                  "cyberstats.duckdb", "site"]
+    assert sorted(p.name for p in target[0].parent.iterdir()) == [
+        ".cyberstats.duckdb.lock", ".site.lock", "cyberstats.duckdb", "cyberstats.publications", "site"]
+    assert [p.fingerprint for p in archive.listing(target[0])] == ["f1"]  # the failed one is not kept
 
 
 def test_a_failing_warehouse_rename_rolls_the_site_back(tmp_path: Path, target, monkeypatch) -> None:
@@ -207,7 +252,11 @@ def test_a_swap_interrupted_at_any_rename_is_finished_by_the_next_command(tmp_pa
     assert state(*target) == publication.State("f2", "f2")
     assert _value(target[0]) == 2
     leftovers = sorted(p.name for p in target[0].parent.iterdir())
-    assert leftovers == [".cyberstats.duckdb.lock", ".site.lock", "cyberstats.duckdb", "site"]
+    assert leftovers == [".cyberstats.duckdb.lock", ".site.lock", "cyberstats.duckdb", "cyberstats.publications",
+                         "site"]
+    # the publication the interruption finished is kept among the past publications too
+    assert [p.fingerprint for p in archive.listing(target[0])] == ["f2", "f1"]
+    assert all(p.path.parent == archive.archive_dir(target[0]) for p in archive.listing(target[0]))
 
 
 def test_recover_removes_leftover_copies_of_killed_runs(tmp_path: Path, target) -> None:
@@ -220,6 +269,7 @@ def test_recover_removes_leftover_copies_of_killed_runs(tmp_path: Path, target) 
     (parent / ".site.old-0123").mkdir()
     recover(*target)
     assert sorted(p.name for p in parent.iterdir()) == [".cyberstats.duckdb.lock", ".site.lock", "cyberstats.duckdb",
+                                                        "cyberstats.publications",
                                                         "site"]
 
 
