@@ -23,9 +23,10 @@ the first that fails decides its outcome, and nothing is moved before the last o
    byte, or one written from it and the flags): copied to a hidden temporary file in the target folder,
    fsynced, checked against the sha256 that was validated, then hard-linked into place, which fails
    if the name exists (so nothing is ever replaced, even by a concurrent ingest); then removed from
-   ``incoming/``. A file already there with the same bytes is a no-op ("already present"); with other
-   bytes it is refused: a restated file needs a new release name. A new file may join an existing
-   release; an existing file is never replaced.
+   ``incoming/``. A file whose bytes are already in ``sources/<source>/`` (under any release: loading
+   them twice would count their rows twice) is a no-op, "already present", checked right after step 2. A
+   different file under an existing name is refused: a restated file needs a new release name. A new
+   file may join an existing release; an existing file is never replaced.
 
 Outcomes: **accepted** (placed), **already present**, **quarantined** (moved, untouched, with its
 sidecar into ``incoming/quarantine/<UTC time>/`` beside ``<name>.reason.txt`` naming file, row,
@@ -226,6 +227,12 @@ def ingest_file(data_dir: Path, path: Path, flags: Flags, now: datetime) -> Outc
         sha = sha256_file(real)
         spec, titles = identify(real, shown, flags.source)
         source_id = spec.source_id
+        twin = same_bytes(data_dir, spec, real, sha)
+        if twin is not None:  # under any release: the same file twice would load its rows twice
+            _remove_from_incoming(real)
+            twin_shown = _shown(data_dir, twin)
+            return Outcome(shown, PRESENT, f"{twin_shown} holds the same bytes (sha256 {sha[:12]}…); removed from "
+                                           "incoming/", source_id, twin.parent.name, sha, twin_shown)
         sidecar, written = provenance(spec, dropped, flags, titles, shown)
         release = str(sidecar["release"])
         try:
@@ -234,10 +241,6 @@ def ingest_file(data_dir: Path, path: Path, flags: Flags, now: datetime) -> Outc
             raise Refused(f"{exc}: the destination must stay inside the data directory's sources/") from exc
         dest_shown = _shown(data_dir, dest)
         if dest.exists() or dest.is_symlink():
-            if dest.is_file() and not dest.is_symlink() and sha256_file(dest) == sha:
-                _remove_from_incoming(real)
-                return Outcome(shown, PRESENT, f"{dest_shown} holds the same bytes (sha256 {sha[:12]}…); "
-                                               "removed from incoming/", source_id, release, sha, dest_shown)
             raise Refused(f"{dest_shown} already exists with other content; a release is never overwritten: "
                           "a restated file needs a new release name (the sidecar's release, or --release)")
         if dest.with_name(dest.name + SIDECAR_SUFFIX).exists():
@@ -346,6 +349,19 @@ def identify(path: Path, shown: str, source: str | None = None) -> tuple[SourceS
               [expected, f"found: the first row reads {_cut(first, 200)!r}"])
 
 
+def same_bytes(data_dir: Path, spec: SourceSpec, real: Path, sha: str) -> Path | None:
+    """A file of ``spec`` already in ``sources/`` (any release) with exactly these bytes, if there is one
+    (sizes are compared first, so only files of the same size are hashed)."""
+    size = real.stat().st_size
+    base = data_dir / "sources" / spec.source_id
+    candidates = sorted(base.glob("*/*")) if base.is_dir() else []
+    for path in candidates:
+        if (is_data_file(path) and path.is_file() and not path.is_symlink() and path.stat().st_size == size
+                and sha256_file(path) == sha):
+            return path
+    return None
+
+
 # --- step 3: release and provenance ------------------------------------------------------------------
 
 def provenance(spec: SourceSpec, dropped: dict, flags: Flags, titles: list[list[str]],
@@ -372,7 +388,6 @@ def provenance(spec: SourceSpec, dropped: dict, flags: Flags, titles: list[list[
             merged["release"] = printed
             merged.setdefault("release_date", printed)
     merged.setdefault("publisher", spec.publisher)
-    merged.setdefault("title", f"{spec.title}: {Path(shown).name}")
     missing = [key for key in REQUIRED_PROVENANCE if _text(merged.get(key)) is None]
     if missing:
         hint = {"release": "release: <folder name, e.g. the publication date 2026-12-01>",
@@ -398,7 +413,7 @@ def _sidecar_text(sidecar: dict, dropped_as: str | None, now: datetime) -> str:
     """The sidecar written for a file whose dropped sidecar was missing or incomplete."""
     source = f"{dropped_as}{SIDECAR_SUFFIX}, completed from the command line" if dropped_as else "the command line"
     header = (f"# Provenance of the file beside it, written by `cyberstats ingest` on {now:%Y-%m-%d %H:%M} UTC\n"
-              f"# from {source} and the source registry (publisher, title).\n")
+              f"# from {source} (the publisher, if none was given, from the source registry).\n")
     return header + yaml.safe_dump(sidecar, sort_keys=False, allow_unicode=True, width=110)
 
 

@@ -166,6 +166,14 @@ def test_the_same_bytes_again_are_a_no_op(data: Path) -> None:
     assert sorted(p.name for p in (data / "incoming").iterdir()) == [".ingest.lock"]
 
 
+def test_the_same_bytes_under_another_release_are_not_loaded_twice(data: Path) -> None:
+    dropped = drop(data, NATIONAL, "copy.csv")
+    [outcome] = ingest(data, flags=FLAGS, now=NOW).outcomes
+    assert outcome.status == PRESENT and not dropped.exists()
+    assert outcome.destination == f"sources/national_figures/2026-11-22/{NATIONAL.name}"
+    assert not (data / "sources" / "national_figures" / "2026-12-01").exists()
+
+
 def test_a_release_is_never_overwritten(data: Path) -> None:
     dest = data / "sources" / "national_figures" / "2026-11-22" / NATIONAL.name
     original = dest.read_bytes()
@@ -315,7 +323,7 @@ def test_the_command_says_what_happened_to_each_file_and_exits_by_the_worst(data
     assert _cli(data) == 0
     assert "Nothing to take in: incoming/ holds no files." in capsys.readouterr().out
     drop(data, NATIONAL, "new.csv", national_text(NZL_2023))
-    drop(data, NATIONAL, "zz-no-release.csv", national_text())
+    drop(data, NATIONAL, "zz-no-release.csv", national_text((NZL_2023[0], ",calendar_year,loss,18350000,")))
     assert _cli(data, str(data / "incoming" / "new.csv"), "--release", "2026-12-01", "--licence", "x",
                 "--retrieved", "2026-12-01") == 0
     out = capsys.readouterr().out
