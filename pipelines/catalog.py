@@ -110,7 +110,9 @@ def load_sidecar(path: Path, relpath: str, confine_to: Path | None = None) -> di
     return loaded
 
 
-def _is_data_file(path: Path) -> bool:
+def is_data_file(path: Path) -> bool:
+    """A file a release folder (or incoming/) holds as data: not hidden, not an office lock file, not a
+    provenance sidecar, not a README."""
     name = path.name
     return not (name.startswith((".", "~$")) or name.endswith(SIDECAR_SUFFIX) or name in _IGNORED_NAMES)
 
@@ -126,7 +128,7 @@ def discover(data_dir: Path, kind: str, source_id: str) -> list[InputFile]:
     for release_dir in sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")):
         for path in sorted(release_dir.iterdir()):
             relpath = path.relative_to(data_dir).as_posix()
-            if not _is_data_file(path):
+            if not is_data_file(path):
                 continue
             if path.is_dir():
                 raise InputError(

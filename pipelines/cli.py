@@ -11,6 +11,7 @@
     cyberstats report   rebuild and republish the report site alone, from the published warehouse
     cyberstats validate check one file against its source's reader and expectations (writes nothing)
     cyberstats quarantine  list the files the latest run left out, with the reason and the run id
+    cyberstats ingest   take new files from <data-dir>/incoming/ into sources/, then run
 
 Exit codes: 0 success, 1 the run or query failed (published outputs unchanged), 2 usage or
 configuration error, 3 another run holds the lock.
@@ -563,6 +564,42 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- ingest ------------------------------------------------------------------------------------------
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Identify, validate and place files from incoming/ (pipelines.ingest), then run unless --no-run."""
+    from pipelines.ingest import QUARANTINED, REFUSED, Flags, incoming_dir, ingest
+
+    settings = _settings(args)
+    if not (settings.data_dir / "reference").is_dir():
+        raise ConfigError(f"{settings.data_dir} has no reference/ folder to check codes against (set --data-dir)")
+    flags = Flags(source=args.source, release=args.release, publisher=args.publisher, licence=args.licence,
+                  retrieved=args.retrieved, url=args.url)
+    _print(f"cyberstats ingest\n  data      {settings.data_dir}\n  incoming  {incoming_dir(settings.data_dir)}")
+    files = [Path(f).expanduser() for f in args.files] or None
+    report = ingest(settings.data_dir, files, flags)
+    if not report.outcomes:
+        _print("Nothing to take in: incoming/ holds no files.")
+    for outcome in report.outcomes:
+        bad = outcome.status in (QUARANTINED, REFUSED)
+        _print(f"  {outcome.line()}", err=bad)
+        for line in outcome.lines:
+            _print(f"      {line}", err=bad)
+    code = EXIT_OK if report.ok else EXIT_FAILED
+    if not report.accepted:
+        return code
+    if args.no_run:
+        _print(f"\n{len(report.accepted)} file(s) taken in; not run (--no-run): `{command_name()} run` publishes them.")
+        return code
+    _print(f"\n{len(report.accepted)} file(s) taken in; running the pipeline:")
+    try:
+        ran = cmd_run(args)
+    except Locked as exc:
+        _print(f"cyberstats: {exc}\n  The files are in sources/; `{command_name()} run` publishes them.", err=True)
+        return EXIT_LOCKED
+    return max(code, ran)
+
+
 # --- dev ---------------------------------------------------------------------------------------------
 
 def dev_command(settings: Settings, host: str, port: int) -> tuple[list[str], dict[str, str]]:
@@ -720,6 +757,23 @@ def build_parser() -> argparse.ArgumentParser:
                              help="list what the published warehouse was built without (default: the last run)")
     quarantined.add_argument("--format", choices=("table", "csv", "json"), default="table")
     quarantined.set_defaults(func=cmd_quarantine)
+
+    take = sub.add_parser("ingest", help="take new files from <data-dir>/incoming/ into sources/<source>/<release>/ "
+                                         "(identified, validated, never replacing anything), then run")
+    take.add_argument("files", nargs="*", metavar="FILE",
+                      help="files inside <data-dir>/incoming/ (default: every file waiting there)")
+    paths(take)
+    take.add_argument("--work-dir", help="private build area of the run that follows (default: <warehouse-dir>/.build)")
+    take.add_argument("--source", help="the source the files belong to (default: recognised by their header)")
+    take.add_argument("--release", help="release (vintage) folder name, for files whose sidecar names none")
+    take.add_argument("--licence", help="licence, for files whose sidecar states none")
+    take.add_argument("--retrieved", help="date the files were obtained (YYYY-MM-DD), for files whose sidecar has none")
+    take.add_argument("--publisher", help="publisher, for files whose sidecar names none (default: the registry's)")
+    take.add_argument("--url", help="where the files were obtained, for files whose sidecar has none")
+    take.add_argument("--no-run", action="store_true", help="take the files in without running the pipeline")
+    take.add_argument("--allow-quarantine", action="store_true", help="as for `run`")
+    take.add_argument("--quiet", action="store_true", help="print only failures and the summary of the run")
+    take.set_defaults(func=cmd_ingest, force=False)
 
     dev = sub.add_parser("dev", help="serve the Dagster UI on the instance `cyberstats run` records its runs in")
     paths(dev)

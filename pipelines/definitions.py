@@ -29,6 +29,11 @@ from pipelines.settings import Settings
 JOB_NAME = "publish_all"
 #: Weekly rebuild and publication: Mondays 06:00 UTC.
 WEEKLY_CRON = "0 6 * * 1"
+INCOMING_SENSOR = "incoming_files"
+#: Seconds between two looks at incoming/ (Dagster's default is 30; a new file is not that urgent).
+INCOMING_INTERVAL_SECONDS = 60
+#: A file (or its sidecar) modified less than this long ago may still be being copied in: it waits.
+INCOMING_SETTLE_SECONDS = 30
 
 
 def table_assets() -> list[dg.AssetsDefinition]:
@@ -50,6 +55,36 @@ def all_assets() -> tuple[list, list]:
     return [*assets, build_publication_asset(assets, checks)], checks
 
 
+def build_incoming_sensor(job) -> dg.SensorDefinition:
+    """The drop folder, watched: each tick takes in what waits in ``<data-dir>/incoming/`` through the same
+    function as ``cyberstats ingest`` (pipelines.ingest) and requests a run of the job when a file was
+    accepted. The run key names the accepted files by destination and sha256, so the same files never
+    start two runs; files already taken in have left incoming/, so the next tick finds nothing to do."""
+
+    @dg.sensor(name=INCOMING_SENSOR, job=job, minimum_interval_seconds=INCOMING_INTERVAL_SECONDS,
+               default_status=dg.DefaultSensorStatus.STOPPED,
+               description="Takes new files from <data-dir>/incoming/ into sources/ (recognised, validated, never "
+                           "replacing anything; bad files to incoming/quarantine/) and publishes them.")
+    def incoming_files(context: dg.SensorEvaluationContext, cyberstats: CyberstatsResource):
+        from pipelines.ingest import QUARANTINED, REFUSED, ingest
+        from pipelines.locks import Locked
+
+        try:
+            report = ingest(cyberstats.settings().data_dir, settle_seconds=INCOMING_SETTLE_SECONDS)
+        except Locked as exc:
+            return dg.SkipReason(f"{exc}; incoming/ is looked at again at the next tick")
+        for outcome in report.outcomes:
+            log = context.log.warning if outcome.status in (QUARANTINED, REFUSED) else context.log.info
+            log("\n    ".join([outcome.line(), *outcome.lines]))
+        if not report.accepted:
+            return dg.SkipReason(f"nothing accepted: {report.summary()}")
+        names = ", ".join(o.destination or "" for o in report.accepted)
+        return dg.RunRequest(run_key=report.run_key(),
+                             tags={"cyberstats/ingested": names if len(names) <= 200 else names[:199] + "…"})
+
+    return incoming_files
+
+
 def build_definitions(resource: CyberstatsResource | None = None) -> dg.Definitions:
     with warnings.catch_warnings():  # selecting the observable source asset is a beta API (stable in use here)
         warnings.simplefilter("ignore", dg.BetaWarning)
@@ -67,6 +102,7 @@ def build_definitions(resource: CyberstatsResource | None = None) -> dg.Definiti
         asset_checks=checks,
         jobs=[job],
         schedules=[schedule],
+        sensors=[build_incoming_sensor(job)],
         resources={"cyberstats": resource or CyberstatsResource()},
         executor=dg.in_process_executor,
     )

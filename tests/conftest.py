@@ -143,6 +143,7 @@ LONGEST_FIRST = (
     "tests/browser/test_accessibility.py",               # thirteen pages audited in Chromium
     "tests/integration/test_indicators.py",              # a failing run
     "tests/integration/test_report_command.py",          # a run
+    "tests/integration/test_drop_folder.py",             # cyberstats ingest, then a run
     "tests/integration/test_failed_run.py",              # failing runs
     "tests/integration/test_failed_run_quality.py",      # two failing runs
     "tests/unit/bench/test_validation_bench.py",         # the validation benchmark on small inputs

@@ -64,8 +64,10 @@ class FileReport:
 
 
 def validate_file(path: Path, source_id: str, data_dir: Path, release: str | None = None,
-                  name: str | None = None) -> FileReport:
-    """Read ``path`` as a ``source_id`` file and run its staging suite(s). Writes nothing."""
+                  name: str | None = None, sidecar: dict | None = None) -> FileReport:
+    """Read ``path`` as a ``source_id`` file and run its staging suite(s). Writes nothing.
+
+    ``sidecar``: the provenance the file will be read with (default: its ``.source.yml``, if any)."""
     if source_id not in ALL:
         raise ConfigError(f"unknown source {source_id!r}; known: {', '.join(sorted(ALL))}")
     if not path.is_file():
@@ -74,11 +76,12 @@ def validate_file(path: Path, source_id: str, data_dir: Path, release: str | Non
     name = name or str(path)
     report = FileReport(name, spec)
     sha = sha256_file(path)
-    try:
-        sidecar = load_sidecar(path, name)
-    except InputError as exc:
-        report.unreadable = from_input_error(source_id, name, sha, exc)
-        return report
+    if sidecar is None:
+        try:
+            sidecar = load_sidecar(path, name)
+        except InputError as exc:
+            report.unreadable = from_input_error(source_id, name, sha, exc)
+            return report
     loaded = read_files(spec, [SourceFile(path, name, release or path.parent.name, sidecar, sha)])
     if loaded.quarantined:
         report.unreadable = loaded.quarantined[0]

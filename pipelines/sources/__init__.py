@@ -39,6 +39,9 @@ class SourceSpec:
     tables: tuple[str, ...]
     #: text of a header cell, used to find the header (and to count data rows independently)
     header_marker: str = ""
+    #: the header layouts the reader accepts, each as the columns its header row must hold: how a file
+    #: dropped into incoming/ is recognised (pipelines.ingest); sources only
+    header_columns: tuple[tuple[str, ...], ...] = ()
     #: for readers returning (layout, frame): layout -> staging table (None = not staged)
     layouts: tuple[tuple[str, str | None], ...] = ()
     #: references made of several files: (what, regex on the file name) that a release must hold
@@ -81,18 +84,21 @@ SOURCES: dict[str, SourceSpec] = {
     for s in (
         SourceSpec("unodc_cts", "sources", "UNODC Crime Trends Survey (CTS) exports",
                    "United Nations Office on Drugs and Crime (UNODC)", unodc_cts.read, (".xlsx", ".csv"),
-                   ("stg_unodc_cts__observations",), "Iso3_code",
+                   ("stg_unodc_cts__observations",), "Iso3_code", header_columns=(unodc_cts.COLUMNS,),
                    provides=frozenset({"police_recorded_offences", "published_rates"})),
         SourceSpec("fbi_ic3", "sources", "FBI IC3 Internet Crime Report tables",
                    fbi_ic3.PUBLISHER, fbi_ic3.read, (".csv",), ("stg_fbi_ic3__observations",), "year",
+                   header_columns=fbi_ic3.HEADERS,
                    provides=frozenset({"crime_type_trends", "headline_counts"}),
                    # the annual totals carry a series id; crime-type rows do not (they are not headlines)
                    headline_rows="o.series IS NOT NULL"),
         SourceSpec("national_figures", "sources", "National headline figures (template)",
                    "various national publishers (see publisher column)", national_figures.read, (".csv",),
-                   ("stg_national_figures__observations",), "metric", provides=frozenset({"headline_counts"})),
+                   ("stg_national_figures__observations",), "metric", header_columns=(national_figures.REQUIRED,),
+                   provides=frozenset({"headline_counts"})),
         SourceSpec("ncrb", "sources", "India NCRB Crime in India cyber-crime tables",
                    ncrb.PUBLISHER, ncrb.read, (".csv",), ("stg_ncrb__observations",), "State/UT",
+                   header_columns=ncrb.HEADERS,
                    provides=frozenset({"headline_counts", "parts_sum_to_total"}),
                    # only the all-India total is a national headline; State/UT rows are its parts
                    headline_rows="o.area_code = 'IND'"),

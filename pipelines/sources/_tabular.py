@@ -234,6 +234,39 @@ def read_xlsx_table(
     return Table(frame=frame, title_rows=titles, header_row=k + 1)
 
 
+def head_rows(path: Path, name: str, limit: int = HEADER_SEARCH_ROWS) -> list[list[str]]:
+    """The first ``limit`` rows of a CSV, or of an xlsx workbook's first sheet, as stripped text cells:
+    where a header (and any title rows above it) is looked for. The xlsx container is checked first."""
+    suffix = path.suffix.lower() if path.suffix else Path(name).suffix.lower()
+    if suffix == ".xlsx":
+        import fastexcel  # local: only xlsx inputs need it
+
+        check_xlsx_container(path, name)
+        try:
+            reader = fastexcel.read_excel(path)
+            if not reader.sheet_names:
+                raise InputError(file=name, expected="a workbook with a sheet", found="no sheets")
+            head = reader.load_sheet(0, header_row=None, n_rows=limit, dtypes="string")
+            rows = [[("" if v is None else str(v)) for v in row.values()] for row in head.to_arrow().to_pylist()]
+        except InputError:
+            raise
+        except Exception as exc:  # fastexcel raises its own exception hierarchy
+            raise InputError(file=name, expected="a readable .xlsx workbook",
+                             found=f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from exc
+    elif suffix in (".csv", ".txt"):
+        with path.open("rb") as fh:
+            data = fh.read(1 << 20)  # a header lies within the first MiB
+        if len(data) == 1 << 20 and b"\n" in data:  # never cut a character (or a row) in two
+            data = data[: data.rindex(b"\n") + 1]
+        if not data.strip():
+            raise InputError(file=name, expected="a header row", found="an empty file")
+        text, _ = decode_text(data, name)
+        rows = _records(text.replace("\r\n", "\n").replace("\r", "\n"), limit)
+    else:
+        raise InputError(file=name, expected="a .csv or .xlsx file", found=f"a {suffix or 'suffix-less'} file")
+    return [[(cell or "").strip().lstrip("\ufeff").strip() for cell in row] for row in rows]
+
+
 def read_table(path: Path, name: str, marker: str, expected_header: str,
                numeric_columns: tuple[str, ...] = ()) -> Table:
     """Dispatch on the file suffix (.xlsx or .csv)."""

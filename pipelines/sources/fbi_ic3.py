@@ -39,6 +39,9 @@ COUNTS = ("year", "crime_type_as_printed", "crime_type_harmonised", "count_basis
 LOSSES = ("year", "crime_type_as_printed", "crime_type_harmonised", "loss_usd")
 TOTALS = ("year", "complaints", "loss_usd", "report", "source_url", "notes")
 _UPSTREAM = {"category_raw": "crime_type_as_printed", "category": "crime_type_harmonised"}
+#: Every header this reader accepts (the three layouts, and the upstream names of the crime-type tables).
+HEADERS = (COUNTS, LOSSES, TOTALS, ("year", "category_raw", "category", "count"),
+           ("year", "category_raw", "category", "loss_usd"))
 #: Default source grade by layout: totals read in the report's text, crime types from a transcription.
 GRADES = {"totals": "verified", "counts": "transcribed", "losses": "transcribed"}
 

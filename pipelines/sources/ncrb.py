@@ -31,6 +31,8 @@ FRAUD_TYPES_BELIEVED = {"A": "Credit/Debit Card", "B": "ATM", "C": "Online Banki
                         "E": "Other frauds", "Total": "Total cyber fraud"}
 SUBTOTALS = {"total state (s)": ("IND_TOTAL_STATES", "subtotal"), "total ut (s)": ("IND_TOTAL_UTS", "subtotal"),
              "total (all india)": ("IND", "country")}
+#: The header this reader accepts: a State/UT column (both layouts; the year columns tell them apart).
+HEADERS = (("State/UT",),)
 _WIDE = re.compile(r"^(\d{4}) - (A|B|C|D|E|Total)$")
 _NA = ("NA", "N.A.", "N/A")
 
