@@ -94,19 +94,46 @@ def source_release_revisions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     observation of every release."""
     key = ", ".join(SERIES_KEY)
     same = " AND ".join(f"a.{c} IS NOT DISTINCT FROM b.{c}" for c in SERIES_KEY)
+    # Two values are paired when they are the only value of the figure in their vintage, or when they come
+    # from the same publication (two summaries of one stage are alternatives: pairing them crosswise would
+    # invent restatements).
+    paired = ("((a.values_in_vintage = 1 AND b.values_in_vintage = 1) "
+              "OR a.publication IS NOT DISTINCT FROM b.publication)")
     rows = con.execute(f"""
         WITH o AS (
             SELECT {key}, release, release_date, revision, publication, value, source_file, source_row,
                    {_stage_sql()} AS stage
             FROM staging.observations WHERE value IS NOT NULL),
-        v AS (SELECT *, dense_rank() OVER (PARTITION BY {key} ORDER BY release_date, release, stage) AS vintage FROM o)
-        SELECT {', '.join(f'a.{c}' for c in SERIES_KEY)}, a.value AS old_value, b.value AS new_value,
-               a.release AS old_release, b.release AS new_release, a.revision AS old_revision,
-               b.revision AS new_revision, a.publication AS old_publication, b.publication AS new_publication,
-               min(a.source_file) AS old_source_file, min(a.source_row) AS old_source_row,
-               min(b.source_file) AS new_source_file, min(b.source_row) AS new_source_row
-        FROM v a JOIN v b ON {same} AND b.vintage = a.vintage + 1 AND a.value <> b.value
-        GROUP BY ALL ORDER BY a.source_id, a.area_code, a.year, a.category, a.measure
+        -- consecutive releases of the source, at the same revision stage
+        by_release AS (
+            SELECT *, dense_rank() OVER (PARTITION BY {key}, stage ORDER BY release_date, release) AS step,
+                   count(DISTINCT value) OVER (PARTITION BY {key}, stage, release) AS values_in_vintage
+            FROM o),
+        -- consecutive revision stages within one release (first published -> as published -> restated)
+        by_stage AS (
+            SELECT *, dense_rank() OVER (PARTITION BY {key}, release ORDER BY stage) AS step,
+                   count(DISTINCT value) OVER (PARTITION BY {key}, release, stage) AS values_in_vintage
+            FROM o),
+        pairs AS (
+            SELECT a.*, b.value AS new_value, b.release AS new_release, b.revision AS new_revision,
+                   b.publication AS new_publication, b.source_file AS new_source_file, b.source_row AS new_source_row
+            FROM by_release a JOIN by_release b ON {same} AND a.stage = b.stage AND b.step = a.step + 1
+                AND a.value <> b.value AND {paired}
+            UNION ALL
+            SELECT a.*, b.value, b.release, b.revision, b.publication, b.source_file, b.source_row
+            FROM by_stage a JOIN by_stage b ON {same} AND a.release = b.release AND b.step = a.step + 1
+                AND a.value <> b.value AND {paired})
+        , grouped AS (
+            SELECT {key}, value AS old_value, new_value, release AS old_release, new_release,
+                   revision AS old_revision, new_revision, publication AS old_publication, new_publication,
+                   min(source_file) AS old_source_file, min(source_row) AS old_source_row,
+                   min(new_source_file) AS new_source_file, min(new_source_row) AS new_source_row
+            FROM pairs GROUP BY ALL)
+        SELECT * FROM grouped
+        -- a restatement inside a file that a newer release carries again is listed once, for its first release
+        QUALIFY row_number() OVER (PARTITION BY {key}, old_revision, new_revision, old_value, new_value,
+                                   old_publication, new_publication ORDER BY old_release) = 1
+        ORDER BY source_id, area_code, year, category, measure
         """).pl()  # noqa: S608 (column names are constants)
     if rows.height == 0:
         return empty()

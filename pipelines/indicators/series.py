@@ -2,6 +2,10 @@
 
 Rules, in order (README "Methodology: series selection"):
 
+0. **Newest release of a figure.** When a newer release of the same source carries the same figure
+   (series, year, period, publication and revision stage), the older release's row is an alternative
+   ("superseded"): a curated file dropped again with a corrected value replaces the old value.
+
 1. **Headline series.** Each country's losses are represented by one publisher series (the
    ``loss_series`` reference, e.g. USA = IC3 annual totals, never FTC, which IC3 feeds). A country
    not listed there takes its only series with reported full-year figures; with several such
@@ -101,8 +105,9 @@ def select_preferred(losses: pl.DataFrame, designated: pl.DataFrame) -> pl.DataF
         _annual=pl.col("period_type").is_in(ANNUAL_PERIODS),
         _reported=pl.col("value_type") == "reported",
     ).with_columns(_rounded=(pl.col("_digits") <= ROUNDED_DIGITS).fill_null(False).cast(pl.Int8))
+    df = superseded(df)
     eligible = (pl.col("is_headline_series") & pl.col("_annual") & pl.col("_reported")
-                & pl.col("value").is_not_null())
+                & pl.col("value").is_not_null() & ~pl.col("_superseded"))
     df = df.with_columns(_eligible=eligible)
     rank_keys = ["_revision_rank", "_grade_rank", "_rounded"]
     ranked = (df.filter(pl.col("_eligible")).sort([*rank_keys, "source_file", "source_row"])
@@ -131,6 +136,9 @@ def select_preferred(losses: pl.DataFrame, designated: pl.DataFrame) -> pl.DataF
         .when(pl.col("headline_series").is_null()).then(pl.col("headline_basis"))
         .when(~pl.col("is_headline_series")).then(pl.format("alternative: not the headline series ({})",
                                                             pl.col("headline_series")))
+        .when(pl.col("_superseded")).then(pl.format(
+            "alternative: superseded by release {} of the same source, which restates this figure",
+            pl.col("_newest_release")))
         .when(~pl.col("_reported")).then(pl.lit("alternative: an estimate, not a reported figure"))
         .when(~pl.col("_annual")).then(pl.format("alternative: {} period, not a full year", pl.col("period_type")))
         .when(pl.col("value").is_null()).then(pl.lit("alternative: range only, no point value"))
@@ -149,6 +157,23 @@ def select_preferred(losses: pl.DataFrame, designated: pl.DataFrame) -> pl.DataF
     return (df.sort("_id").with_columns(is_preferred=(pl.col("selection_rank") == 1).fill_null(False),
                                         selection_note=note)
             .drop([c for c in df.columns if c.startswith("_")]))
+
+
+#: What makes two rows the same published figure in two releases of one source.
+SAME_FIGURE = ("source_id", "country_iso3", "year", "series", "publication", "period_label", "revision")
+
+
+def superseded(df: pl.DataFrame) -> pl.DataFrame:
+    """Add ``_superseded`` (a newer release of the same source carries the same figure: same series, year,
+    period, publication and revision stage) and ``_newest_release``. A curated file dropped again as a new
+    release, with a figure corrected, replaces the older release's rows this way instead of tying with them."""
+    if not {"release", "release_date", *SAME_FIGURE} <= set(df.columns):
+        return df.with_columns(_superseded=pl.lit(False), _newest_release=pl.lit(None, pl.String))
+    vintage = pl.concat_str([pl.col("release_date").cast(pl.String).fill_null(""), pl.col("release")],
+                            separator="|")
+    return df.with_columns(_vintage=vintage, _newest_vintage=vintage.max().over(list(SAME_FIGURE))).with_columns(
+        _superseded=(pl.col("_vintage") != pl.col("_newest_vintage")).fill_null(False),
+        _newest_release=pl.col("_newest_vintage").str.split("|").list.last())
 
 
 def duplicate_preferred(losses: pl.DataFrame) -> pl.DataFrame:

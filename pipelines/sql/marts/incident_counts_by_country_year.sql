@@ -30,4 +30,13 @@ LEFT JOIN staging.stg_offence_crosswalk__mappings AS x
 WHERE o.measure IN ('reports', 'complaints', 'cases_recorded', 'victims')
   AND o.unit = 'count'
   AND {headline_rows}
+  -- a newer release of the same source carrying the same figure supersedes this row (its restatement, if the
+  -- value changed, is in marts.revisions)
+  AND NOT EXISTS (
+      SELECT 1 FROM staging.observations AS n
+      WHERE n.source_id = o.source_id AND n.area_code = o.area_code AND n.year = o.year AND n.measure = o.measure
+        AND n.series IS NOT DISTINCT FROM o.series AND n.category IS NOT DISTINCT FROM o.category
+        AND n.publication IS NOT DISTINCT FROM o.publication AND n.period_label IS NOT DISTINCT FROM o.period_label
+        AND n.revision IS NOT DISTINCT FROM o.revision
+        AND (n.release_date > o.release_date OR (n.release_date = o.release_date AND n.release > o.release)))
 ORDER BY o.area_code, o.year, o.measure, o.category, o.source_file, o.source_row

@@ -145,3 +145,22 @@ def test_the_contract_declares_what_the_code_writes() -> None:
     checks = {e["name"]: e for e in contract.expectations}
     assert tuple(checks["reasons_known"]["in_set"]) == revisions.REASONS
     assert tuple(checks["kinds_known"]["in_set"]) == revisions.KINDS
+
+
+def test_a_file_sent_again_as_a_new_release_gives_its_corrections_only() -> None:
+    """The whole national file dropped again with one figure corrected: the restatements inside the file are
+    listed once (for the first release), equal rows give nothing, the correction one row; never a pair across
+    a release boundary and a revision stage (the new release's first-published row against the old release's
+    restated one)."""
+    national = {"source_id": "national_figures", "area_code": "IND", "series": "ncrb", "measure": "cases"}
+    rows = []
+    for release in ("2026-11-22", "2026-12-01"):
+        at = {**national, "release": release, "release_date": release}
+        rows += [{**at, "revision": "first_published", "value": 44546.0, "publication": "summary"},
+                 {**at, "revision": "as_published", "value": 44735.0, "publication": "report"},
+                 {**at, "year": 2023, "value": 18.3e6 if release == "2026-11-22" else 18.4e6},
+                 {**at, "year": 2021, "value": 2.0e9, "publication": "A"},   # two summaries, both years
+                 {**at, "year": 2021, "value": 1.8e9, "publication": "B"}]
+    found = source_release_revisions(_observations(*rows))
+    assert found.select("year", "old_value", "new_value", "old_release", "new_release").sort("year").rows() == [
+        (2020, 44546.0, 44735.0, "2026-11-22", "2026-11-22"), (2023, 18.3e6, 18.4e6, "2026-11-22", "2026-12-01")]
