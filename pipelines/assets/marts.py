@@ -19,7 +19,12 @@ from pipelines.indicators import revisions
 from pipelines.reports.render import open_previous
 from pipelines.warehouse import publication
 
-_FROM = re.compile(r"\b(?:FROM|JOIN)\s+(\w+)\.(\w+)", re.I)
+#: The tables a mart's SQL reads: ``FROM|JOIN schema.table`` (not ``IS [NOT] DISTINCT FROM alias.column``).
+_FROM = re.compile(r"(?<!DISTINCT )\b(?:FROM|JOIN)\s+(\w+)\.(\w+)", re.I)
+
+
+def tables_read(query: str) -> list[tuple[str, str]]:
+    return sorted({(s.lower(), t.lower()) for s, t in _FROM.findall(query)})
 
 
 def column_schema(contract: contracts.Contract) -> dg.TableSchema:
@@ -30,7 +35,7 @@ def column_schema(contract: contracts.Contract) -> dg.TableSchema:
 def build_mart_asset(name: str) -> dg.AssetsDefinition:
     query = sql.load("marts", name)
     contract = contracts.load("marts", name)
-    deps = sorted({(s.lower(), t.lower()) for s, t in _FROM.findall(query)})
+    deps = tables_read(query)
 
     @dg.asset(key=["marts", name], group_name="marts", kinds={"duckdb"}, deps=[list(d) for d in deps],
               description=contract.description, metadata={"dagster/column_schema": column_schema(contract)})
