@@ -96,9 +96,11 @@ def source_release_revisions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     same = " AND ".join(f"a.{c} IS NOT DISTINCT FROM b.{c}" for c in SERIES_KEY)
     # Two values are paired when they are the only value of the figure in their vintage, or when they come
     # from the same publication (two summaries of one stage are alternatives: pairing them crosswise would
-    # invent restatements).
+    # invent restatements), and only when the old value is gone from the later vintage and the new one was
+    # not in the earlier (a file sent again with the same two values restates nothing).
     paired = ("((a.values_in_vintage = 1 AND b.values_in_vintage = 1) "
-              "OR a.publication IS NOT DISTINCT FROM b.publication)")
+              "OR a.publication IS NOT DISTINCT FROM b.publication) "
+              "AND NOT list_contains(b.vintage_values, a.value) AND NOT list_contains(a.vintage_values, b.value)")
     rows = con.execute(f"""
         WITH o AS (
             SELECT {key}, release, release_date, revision, publication, value, source_file, source_row,
@@ -107,12 +109,14 @@ def source_release_revisions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         -- consecutive releases of the source, at the same revision stage
         by_release AS (
             SELECT *, dense_rank() OVER (PARTITION BY {key}, stage ORDER BY release_date, release) AS step,
-                   count(DISTINCT value) OVER (PARTITION BY {key}, stage, release) AS values_in_vintage
+                   count(DISTINCT value) OVER (PARTITION BY {key}, stage, release) AS values_in_vintage,
+                   list(value) OVER (PARTITION BY {key}, stage, release) AS vintage_values
             FROM o),
         -- consecutive revision stages within one release (first published -> as published -> restated)
         by_stage AS (
             SELECT *, dense_rank() OVER (PARTITION BY {key}, release ORDER BY stage) AS step,
-                   count(DISTINCT value) OVER (PARTITION BY {key}, release, stage) AS values_in_vintage
+                   count(DISTINCT value) OVER (PARTITION BY {key}, release, stage) AS values_in_vintage,
+                   list(value) OVER (PARTITION BY {key}, release, stage) AS vintage_values
             FROM o),
         pairs AS (
             SELECT a.*, b.value AS new_value, b.release AS new_release, b.revision AS new_revision,

@@ -160,7 +160,9 @@ def test_a_file_sent_again_as_a_new_release_gives_its_corrections_only() -> None
                  {**at, "revision": "as_published", "value": 44735.0, "publication": "report"},
                  {**at, "year": 2023, "value": 18.3e6 if release == "2026-11-22" else 18.4e6},
                  {**at, "year": 2021, "value": 2.0e9, "publication": "A"},   # two summaries, both years
-                 {**at, "year": 2021, "value": 1.8e9, "publication": "B"}]
+                 {**at, "year": 2021, "value": 1.8e9, "publication": "B"},
+                 {**at, "year": 2019, "value": 1.0, "publication": "C"},    # one publication, two values,
+                 {**at, "year": 2019, "value": 2.0, "publication": "C"}]    # in both releases
     found = source_release_revisions(_observations(*rows))
     assert found.select("year", "old_value", "new_value", "old_release", "new_release").sort("year").rows() == [
         (2020, 44546.0, 44735.0, "2026-11-22", "2026-11-22"), (2023, 18.3e6, 18.4e6, "2026-11-22", "2026-12-01")]
