@@ -16,7 +16,7 @@ import polars as pl
 from pipelines import contracts
 from pipelines.assets.resources import CyberstatsResource
 from pipelines.catalog import raw_files
-from pipelines.harmonise.convention import convention_status
+from pipelines.harmonise.convention import convention_status, participant_events, status_over_time
 from pipelines.harmonise.crosswalk import observations_with_offence_codes
 from pipelines.harmonise.currency import cpi_annual, fx_rates
 from pipelines.harmonise.regions import areas_with_regions, population_by_country_year
@@ -88,6 +88,10 @@ STEPS = [
          lambda crosswalk, coded, rows, s: crosswalk_coverage(crosswalk, coded, rows)),
     Step("int_convention_status", ("staging.stg_convention_status__events",),
          lambda events, s: convention_status(events)),
+    Step("int_convention_events", ("staging.stg_convention_status__events",),
+         lambda events, s: participant_events(events)),
+    Step("int_convention_status_over_time", ("staging.stg_convention_status__events",),
+         lambda events, s: status_over_time(events)),
     # Rates, regional offences, published aggregates, totals from parts, trends.
     Step("int_published_aggregate_losses", (OBS, "intermediate.int_fx_rates_by_currency_year",
                                             "staging.stg_bls_cpi__monthly"),

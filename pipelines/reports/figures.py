@@ -1014,3 +1014,63 @@ def published_regional_chart(published: pl.DataFrame) -> Chart:
     return Chart("published-regional", title, fig, summary, rows.select(list(headers)), headers, {
         "loss_usd_nominal": "usd", "loss_usd_nominal_low": "usd", "loss_usd_nominal_high": "usd", "loss_lcu": "num",
         "loss_lcu_low": "num", "loss_lcu_high": "num"})
+
+
+CONVENTION_STATUS_HEADERS = {
+    "as_of_date": "Date", "signatories_verified": "Signatories (verified)",
+    "signatures_listed_verified": "Signatures listed one by one (verified)",
+    "ratifications_verified": "Ratifications deposited (verified, counted)",
+    "ratifications_still_needed": "Still needed of 40",
+    "signatures_reported_not_verified": "Signatures reported, not verified (not counted)",
+    "ratification_steps_not_counted": "Ratification steps reported, no deposit (not counted)",
+    "days_until_signature_closes": "Days until signature closes",
+    "evidence_on_date": "Evidence of the date [grade]",
+}
+
+
+def convention_status_chart(over_time: pl.DataFrame, required: int, closes_on: object | None) -> Chart:
+    """Signatories and verified ratifications over time (steps: a count holds until the next evidence),
+    the 40 instruments art. 65(1) needs, the close of signature (art. 64), and ratification steps reported
+    without a deposit drawn apart, dotted, as never counted."""
+    rows = over_time.sort("as_of_date")
+    x = [d.isoformat() for d in rows["as_of_date"].to_list()]
+    step = {"mode": "lines+markers", "line_shape": "hv"}
+    traces = [
+        dict(type="scatter", name="Signatories (verified)", x=x, y=rows["signatories_verified"].to_list(),
+             **step, **series_style(0), hovertemplate="%{x}: %{y} signatories (verified)<extra></extra>"),
+        dict(type="scatter", name="Ratifications deposited (verified, counted)", x=x,
+             y=rows["ratifications_verified"].to_list(), **step, **series_style(1),
+             hovertemplate="%{x}: %{y} of " + str(required) + " instruments (verified)<extra></extra>"),
+        dict(type="scatter", name="Ratification steps reported, no deposit (never counted)", x=x,
+             y=rows["ratification_steps_not_counted"].to_list(), **step,
+             line={"color": PALETTE[3], "dash": "dot", "width": 2},
+             marker={"color": PALETTE[3], "symbol": "diamond-open", "size": 8},
+             hovertemplate="%{x}: %{y} (not verified as deposited; never counted)<extra></extra>"),
+    ]
+    shapes = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": required, "y1": required,
+               "line": {"color": "#444444", "dash": "dash", "width": 1}}]
+    annotations = [{"xref": "paper", "x": 0, "xanchor": "left", "yref": "y", "y": required, "yanchor": "bottom",
+                    "text": f"{required} instruments needed for entry into force (art. 65(1))", "showarrow": False}]
+    layout_x: dict = {"type": "date"}
+    if closes_on is not None:
+        shapes.append({"type": "line", "xref": "x", "x0": str(closes_on), "x1": str(closes_on), "yref": "paper",
+                       "y0": 0, "y1": 1, "line": {"color": "#444444", "dash": "dot", "width": 1}})
+        annotations.append({"xref": "x", "x": str(closes_on), "xanchor": "right", "yref": "paper", "y": 1,
+                            "yanchor": "top", "text": f"signature closes {closes_on} (art. 64)", "showarrow": False})
+        if x:
+            layout_x["range"] = [x[0], str(closes_on)]
+    fig = {"data": traces, "layout": _layout("Date of the evidence", "Signatories or instruments (count)", "Series",
+                                             height=420, xaxis=layout_x, shapes=shapes, annotations=annotations)}
+    title = "UN Convention against Cybercrime: signatories and ratifications over time"
+    if rows.height:
+        last = rows.row(-1, named=True)
+        summary = (f"{rows.height} dates with dated evidence, {x[0]} to {x[-1]}. Verified signatories: "
+                   + ", ".join(f"{d} {n}" for d, n in zip(x, rows["signatories_verified"].to_list(), strict=True)
+                               if n is not None)
+                   + f". Verified ratifications deposited: {last['ratifications_verified']} of {required} needed "
+                   f"on {x[-1]} ({last['ratifications_still_needed']} still needed). Ratification steps reported "
+                   f"without a deposit (never counted): {last['ratification_steps_not_counted']} on {x[-1]}.")
+    else:
+        summary = "No dated evidence."
+    table = rows.select(list(CONVENTION_STATUS_HEADERS))
+    return Chart("convention-status", title, fig, summary, table, CONVENTION_STATUS_HEADERS)

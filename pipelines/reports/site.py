@@ -14,6 +14,7 @@ import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import jinja2
 import polars as pl
 
 from pipelines import contracts
+from pipelines.harmonise.convention import days_until
 from pipelines.indicators import flags
 from pipelines.reports import changes as publication_changes
 from pipelines.reports import figures
@@ -175,7 +177,7 @@ def _regional(data: SiteData) -> pl.DataFrame:
                                     _country_names(data))
 
 
-def overview_page(data: SiteData, changes: dict, freshness: list[dict]) -> Page:
+def overview_page(data: SiteData, changes: dict, freshness: list[dict], published_on: date) -> Page:
     regional, losses = _regional(data), data.mart("losses_by_country_year")
     world = _latest_known_world(regional) if regional.height else None
     offences = data.mart("offences_by_country_year")
@@ -190,7 +192,7 @@ def overview_page(data: SiteData, changes: dict, freshness: list[dict]) -> Page:
     charts = [figures.regional_losses_chart(regional, prefix="overview")] if regional.height else []
     return Page("index.html", "index.html", "Reported cybercrime and online-fraud losses",
                 {"headline": headline, "changes": changes, "freshness": freshness,
-                 "status": convention_status(data), "figures_changed": changed_figures(data)}, charts)
+                 "status": convention_status(data, published_on), "figures_changed": changed_figures(data)}, charts)
 
 
 #: Changed figures listed on the Overview (all of them are in marts.revisions and its download).
@@ -272,7 +274,7 @@ def countries_with_ict_series(offences: pl.DataFrame, crosswalk: pl.DataFrame) -
                            )["country_iso3"].n_unique()
 
 
-def offences_page(data: SiteData) -> Page:
+def offences_page(data: SiteData, published_on: date) -> Page:
     offences = data.mart("offences_by_country_year")
     year, year_reason = snapshot_year(offences, data.mart("offence_crosswalk"))
     counted = offences.filter(pl.col("offences_count").is_not_null(), pl.col("area_type") == "country")
@@ -294,12 +296,30 @@ def offences_page(data: SiteData) -> Page:
         if crosswalk.height else [])
     return Page("offences.html", "offences.html", "Police-recorded offences", {
         "year": year, "year_reason": year_reason,
-        "categories": categories, "mappings": mappings, "status": convention_status(data)}, charts)
+        "categories": categories, "mappings": mappings,
+        "status": convention_status(data, published_on)}, charts)
 
 
-def convention_status(data: SiteData) -> dict | None:
+def convention_status(data: SiteData, published_on: date) -> dict | None:
+    """The Convention's status row, its days left for signature counted from the publication date (never
+    the wall clock), the chart of the status over time and the dated events, newest first."""
     status = data.mart("convention_status")
-    return status.row(0, named=True) if status.height else None
+    if not status.height:
+        return None
+    row = status.row(0, named=True)
+    over_time, events = data.mart("convention_status_over_time"), data.mart("convention_events")
+    closes = row["signature_open_until"]
+    return {**row, "published_on": published_on, "days_until_signature_closes": days_until(closes, published_on),
+            "chart": figures.convention_status_chart(over_time, row["ratifications_required"], closes)
+            if over_time.height else None,
+            "events": events.sort("event_date", "participant", descending=[True, False], nulls_last=True).to_dicts()
+            if events.height else []}
+
+
+def publication_date(run_info: dict) -> date:
+    """The day of the publication a site shows: when the warehouse was published, or, for a build not yet
+    published, when this run started ("YYYY-MM-DD HH:MM UTC")."""
+    return date.fromisoformat(str(run_info.get("published_at") or run_info["built_at"])[:10])
 
 
 def _regional_offence_coverage(regional_offences: pl.DataFrame) -> pl.DataFrame:
@@ -482,10 +502,11 @@ def build_site(con: duckdb.DuckDBPyConnection, out_dir: Path, run_info: dict, si
     pages = [
         # What changed: recorded in the database when the run compared it with the publication it
         # replaces (pipelines.reports.changes.record), so the run's site and a later re-render agree.
-        overview_page(data, publication_changes.stored(data.con) or {"previous": None}, freshness(data)),
+        overview_page(data, publication_changes.stored(data.con) or {"previous": None}, freshness(data),
+                      publication_date(run_info)),
         regional_page(data),
         trends_page(data),
-        offences_page(data),
+        offences_page(data, publication_date(run_info)),
         *country_pages(data),
         methodology_page(data),
         sources_page(data),

@@ -37,6 +37,31 @@ def test_convention_status_shows_72_signatories(published: Path, capsys: pytest.
     assert "Azerbaijan" in row["unverified_reports"]
 
 
+def test_convention_events_trace_to_their_rows_and_the_timeline_counts_verified_only(published: Path) -> None:
+    with duckdb.connect(str(warehouse(published)), read_only=True) as con:
+        events = con.execute("SELECT event_id, event_date, participant, verification, is_counted, source_url, "
+                             "source_file, source_row FROM marts.convention_events").fetchall()
+        timeline = con.execute("SELECT as_of_date, signatories_verified, ratifications_verified, "
+                               "ratifications_still_needed, ratification_steps_not_counted "
+                               "FROM marts.convention_status_over_time ORDER BY as_of_date").fetchall()
+        newest = con.execute("SELECT newest_evidence_on FROM marts.convention_status").fetchone()[0]
+    (path,) = {e[6] for e in events}
+    with (published / path).open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for event_id, day, participant, grade, counted, url, _, row in events:
+        record = rows[row - 2]  # source_row counts the header
+        assert (record["event_id"], record["participant"], record["verification"], record["source_url"] or None) == (
+            event_id, participant, grade, url)
+        assert (str(day) if day else "") == record["event_date"]
+        assert not counted or grade == "verified"
+    counted = [e for e in events if e[4]]
+    assert len(events) == 51 and len(counted) == 30 and all(e[3] == "verified" for e in counted)
+    assert [(str(d), s, r, n, steps) for d, s, r, n, steps in timeline] == [
+        ("2025-10-25", 30, 0, 40, 0), ("2025-10-26", 72, 0, 40, 0), ("2026-02-10", 72, 0, 40, 1),
+        ("2026-02-23", 72, 0, 40, 1)]
+    assert str(newest) == "2026-02-23"
+
+
 def _bundled_value(data: Path, ref: str) -> float:
     path, row = ref.rsplit("#", 1)
     with (data / path).open(encoding="utf-8", newline="") as fh:
@@ -87,7 +112,8 @@ def test_every_observed_category_has_a_crosswalk_row(published: Path) -> None:
                             "'Unlawful access to a computer system'").fetchall()
         comments = con.execute("SELECT table_name, count(*) FROM duckdb_columns() WHERE schema_name = 'marts' AND "
                                "table_name IN ('offences_by_convention_article', 'offence_crosswalk', "
-                               "'convention_status') AND (comment IS NULL OR comment = '') GROUP BY 1").fetchall()
+                               "'convention_status', 'convention_events', 'convention_status_over_time') AND "
+                               "(comment IS NULL OR comment = '') GROUP BY 1").fetchall()
     assert gaps == []
     assert set(statuses) == {"mapped", "unmapped"} and sum(statuses.values()) == 105
     assert zeros == [("09031",)]

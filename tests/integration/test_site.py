@@ -218,6 +218,29 @@ def test_offences_page_shows_the_mix_by_year_and_the_non_ict_part(built: Path) -
     assert re.search(r"Countries reporting any mapped offence, World: 2013 \d+, 2014 \d+", text)
 
 
+def test_convention_pages_show_the_chart_and_the_dated_events(built: Path, hostile_warehouse: Path) -> None:
+    from datetime import date
+
+    with duckdb.connect(str(hostile_warehouse), read_only=True) as con:
+        published_at = con.execute("SELECT published_at FROM meta.publication").fetchone()[0]
+        events = con.execute("SELECT count(*) FROM marts.convention_events").fetchone()[0]
+    published_on = date.fromisoformat(str(published_at)[:10])
+    left = (date(2026, 12, 31) - published_on).days  # from the publication date, as the page says
+    offences, overview = (built / "offences.html").read_text(encoding="utf-8"), _text(built / "index.html")
+    assert 'id="convention-status"' in offences and 'id="convention-status"' in (built / "index.html").read_text(
+        encoding="utf-8")
+    text = _text(built / "offences.html")
+    for page in (text, overview):
+        assert "40 of 40 still needed" in page
+        assert "Newest dated evidence: 2026-02-23" in page
+        if left > 0:
+            assert f"{left} days left at this publication ({published_on})" in page
+    table = offences.split("<caption>Dated events, newest first")[1].split("</table>")[0]
+    assert table.count("<tr>") == events + 1  # the header row and one row per event
+    assert '<a href="https://www.trend.az/azerbaijan/politics/4156490.html">' in table
+    assert "dated signatures, ratification steps and deposits" in overview  # the Overview links to the table
+
+
 def test_regional_page_shows_published_figures_apart_and_subregions(built: Path) -> None:
     text = _text(built / "regional.html")
     assert "Figures published by others for regions and the world" in text

@@ -263,3 +263,28 @@ def test_trend_points_carry_their_flags_into_hover_and_labels() -> None:
     assert labels["x"] == [points["year"].max()] and labels["xaxis"] == "x"
     assert "flags: b (break in series)" in chart.figure["data"][0]["text"][-1]
     assert "Letters above points are flags" in chart.summary
+
+
+def test_convention_status_chart_steps_through_dated_evidence_with_its_table() -> None:
+    from datetime import date
+
+    from pipelines.reports.figures import CONVENTION_STATUS_HEADERS, convention_status_chart
+
+    over_time = pl.DataFrame({
+        "as_of_date": [date(2025, 10, 25), date(2025, 10, 26), date(2026, 2, 10)],
+        "signatories_verified": [30, 72, 72], "signatures_listed_verified": [30, 30, 30],
+        "ratifications_verified": [0, 0, 0], "ratifications_still_needed": [40, 40, 40],
+        "signatures_reported_not_verified": [1, 1, 1], "ratification_steps_not_counted": [0, 0, 1],
+        "days_until_signature_closes": [432, 431, 324], "evidence_on_date": ["a", "b", "<c>"]})
+    chart = convention_status_chart(over_time, 40, date(2026, 12, 31))
+    signatories, ratifications, steps = chart.figure["data"]
+    assert signatories["y"] == [30, 72, 72] and signatories["line_shape"] == "hv"
+    assert ratifications["y"] == [0, 0, 0] and steps["y"] == [0, 0, 1] and steps["line"]["dash"] == "dot"
+    assert "never counted" in steps["name"]
+    layout = chart.figure["layout"]
+    assert [s["y0"] for s in layout["shapes"] if s["yref"] == "y"] == [40]  # the 40 needed
+    assert layout["xaxis"]["range"] == ["2025-10-25", "2026-12-31"]  # up to the close of signature
+    assert "2025-10-25 30, 2025-10-26 72" in chart.summary and "0 of 40 needed" in chart.summary
+    assert chart.table.columns == list(CONVENTION_STATUS_HEADERS)
+    empty = convention_status_chart(over_time.clear(), 40, None)
+    assert empty.summary == "No dated evidence." and len(empty.figure["layout"]["shapes"]) == 1
