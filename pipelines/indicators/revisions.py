@@ -30,6 +30,9 @@ from pipelines.warehouse import ident, table_exists
 SERIES_KEY = ("source_id", "area_code", "series", "indicator", "dimension", "category", "sex", "age", "year",
               "measure", "unit", "currency")
 KINDS = ("source_release", "publication")
+#: A total order of the rows (a re-run with the same inputs writes the same table).
+ORDER = ["table_name", "figure_key", "old_release", "new_release", "old_value", "new_value", "old_source_file",
+         "old_source_row", "new_source_file", "new_source_row"]
 REASONS = ("restated", "added", "removed", "withheld", "source_changed", "input_changed", "coverage_changed",
            "recomputed")
 
@@ -136,8 +139,9 @@ def source_release_revisions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         SELECT * FROM grouped
         -- a restatement inside a file that a newer release carries again is listed once, for its first release
         QUALIFY row_number() OVER (PARTITION BY {key}, old_revision, new_revision, old_value, new_value,
-                                   old_publication, new_publication ORDER BY old_release) = 1
-        ORDER BY source_id, area_code, year, category, measure
+                                   old_publication, new_publication ORDER BY old_release, new_release, old_source_file,
+                                   old_source_row, new_source_file, new_source_row) = 1
+        ORDER BY ALL
         """).pl()  # noqa: S608 (column names are constants)
     if rows.height == 0:
         return empty()
@@ -169,7 +173,7 @@ def publication_revisions(new: duckdb.DuckDBPyConnection, previous: duckdb.DuckD
     frames = [_compare(figure, new, previous, previous_fingerprint, changed) for figure in FIGURES
               if table_exists(new, "marts", figure.table) and table_exists(previous, "marts", figure.table)]
     frames = [f for f in frames if f.height]
-    return pl.concat(frames) if frames else empty()
+    return pl.concat(frames).sort(ORDER) if frames else empty()
 
 
 def _changed_files(new: duckdb.DuckDBPyConnection, previous: duckdb.DuckDBPyConnection) -> list[str]:

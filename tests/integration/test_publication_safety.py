@@ -54,7 +54,8 @@ def test_a_site_that_cannot_be_published_leaves_both_as_they_were_and_says_so(
     assert (warehouse(published).read_bytes(), (site(published) / "index.html").read_bytes()) == before
     assert state(warehouse(published), site(published)) == fingerprints
     assert sorted(p.name for p in warehouse(published).parent.iterdir() if not p.name.endswith(".lock")) == \
-        [".build", "cyberstats.duckdb"]
+        [".build", "cyberstats.duckdb", "cyberstats.publications"]
+    assert len(list((warehouse(published).parent / "cyberstats.publications").iterdir())) == 1  # the first only
 
 
 def test_publishing_alone_after_a_failed_run_is_refused(published: Path, capsys: pytest.CaptureFixture) -> None:
