@@ -89,7 +89,7 @@ def test_every_observed_category_has_a_crosswalk_row(published: Path) -> None:
                                "table_name IN ('offences_by_convention_article', 'offence_crosswalk', "
                                "'convention_status') AND (comment IS NULL OR comment = '') GROUP BY 1").fetchall()
     assert gaps == []
-    assert set(statuses) == {"mapped", "unmapped"} and sum(statuses.values()) == 105
+    assert set(statuses) == {"mapped", "unmapped"} and sum(statuses.values()) == 126  # 105 + 21 Eurostat ICCS codes
     assert zeros == [("09031",)]
     assert comments == []
 
