@@ -4,8 +4,8 @@
 
 It only extracts: UNODC CTS exports, IC3 tables and annual totals, national headline figures, NCRB
 tables, Eurostat crim_off_cat, UN M49, country codes, World Bank WDI, FRED and CPI-U. Every extract
-keeps its publisher's layout (so the same reader loads the bundled extract and the complete file an analyst drops in), is
-written as UTF-8 with LF line ends, and gets a ``<file>.source.yml`` sidecar: publisher, title,
+keeps its publisher's layout (so the same reader loads the bundled extract and the complete file an
+analyst drops in), is written as UTF-8 with LF line ends, and gets a ``<file>.source.yml`` sidecar: publisher, title,
 release, URL, licence, retrieval, sha256 of the original and how the extract was made. Output is
 deterministic: running it twice gives identical bytes (tests/integration/test_bundled_extracts.py
 checks data/ against a fresh run).

@@ -177,7 +177,8 @@ def _sdmx_rows(text: str, name: str) -> list[dict]:
     missing = [c for c in SDMX_COLUMNS if c not in header]
     if missing:
         raise InputError(file=name, row=1, column=missing[0],
-                         expected=f"the SDMX-CSV columns {', '.join(SDMX_COLUMNS)}", found=f"columns {', '.join(header)}")
+                         expected=f"the SDMX-CSV columns {', '.join(SDMX_COLUMNS)}",
+                         found=f"columns {', '.join(header)}")
     at = {c: header.index(c) for c in SDMX_COLUMNS}
     rows = []
     for rec in reader:
