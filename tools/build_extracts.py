@@ -3,9 +3,9 @@
     python tools/build_extracts.py --shared ../shared/data [--out data]
 
 It only extracts: UNODC CTS exports, IC3 tables and annual totals, national headline figures, NCRB
-tables, UN M49, country codes, World Bank WDI, FRED and CPI-U. Every extract keeps its publisher's
-layout (so the same reader loads the bundled extract and the complete file an analyst drops in), is
-written as UTF-8 with LF line ends, and gets a ``<file>.source.yml`` sidecar: publisher, title,
+tables, Eurostat crim_off_cat, UN M49, country codes, World Bank WDI, FRED and CPI-U. Every extract
+keeps its publisher's layout (so the same reader loads the bundled extract and the complete file an
+analyst drops in), is written as UTF-8 with LF line ends, and gets a ``<file>.source.yml`` sidecar: publisher, title,
 release, URL, licence, retrieval, sha256 of the original and how the extract was made. Output is
 deterministic: running it twice gives identical bytes (tests/integration/test_bundled_extracts.py
 checks data/ against a fresh run).
@@ -492,6 +492,43 @@ def build_ncrb(shared: Path) -> list[Extract]:
     return out
 
 
+# --- Eurostat --------------------------------------------------------------------------------------
+
+#: The cyber-relevant ICCS codes of crim_off_cat kept in the bundled extract (PROVENANCE_ADDITIONS.md §2a).
+EUROSTAT_CYBER_ICCS = ("ICCS0302", "ICCS030221", "ICCS0701", "ICCS07041", "ICCS0903")
+
+
+def build_eurostat(shared: Path) -> list[Extract]:
+    p = shared / "real" / "eurostat" / "estat_crim_off_cat.tsv"
+    text = p.read_bytes().decode("utf-8")
+    lines = text.split("\n")
+    header, body = lines[0], [ln for ln in lines[1:] if ln]
+    kept = [ln for ln in body if ln.split("\t")[0].split(",")[1] in EUROSTAT_CYBER_ICCS]
+    return [Extract(Path("sources/eurostat_crim_off_cat/2024-11-06/estat_crim_off_cat.tsv"),
+                    "\n".join([header, *kept]) + "\n", {
+        "source_id": "eurostat_crim_off_cat", "publisher": "Eurostat (European Commission)",
+        "url": "https://ec.europa.eu/eurostat/databrowser/view/crim_off_cat/default/table",
+        "licence": "CC BY 4.0 (Eurostat reuse policy; believed, the licence text was not checked here)",
+        "title": "Eurostat crim_off_cat: police-recorded offences by offence category (ICCS), TSV bulk download "
+                 "(cyber-relevant ICCS codes)",
+        "release": "2024-11-06",
+        "release_note": "the date the copy was committed upstream (a download on or before it); Eurostat's own "
+                        "update date is not in the TSV layout",
+        "retrieved": EXTRACTED_ON,
+        "retrieved_note": "copied from the shared real-data folder (real/PROVENANCE_ADDITIONS.md §2)",
+        "original": original(p, shared, "klbek/Analysis-of-Crime-in-the-EU @ e3174b2ac0f3e7004a55331b6517695dcadd55c5 "
+                                        ": data/estat_crim_off_cat.tsv"),
+        "extract": {"made_by": MADE_BY,
+                    "method": "the header line and the series lines whose iccs code is one of the listed codes, "
+                              "byte for byte (tab separators, trailing spaces, ':' cells, LF line ends); both units "
+                              "(NR, P_HTHAB) and all 41 geo codes; every other ICCS code left out",
+                    "iccs_codes": list(EUROSTAT_CYBER_ICCS),
+                    "rows_in_original": len(body), "rows": len(kept)},
+        "notes": "Collected jointly with UNODC (the CTS). Years 2008-2022; these codes are empty before 2016. No "
+                 "flags occur in this copy. The UK jurisdictions stopped reporting from 2019 (upstream README).",
+    })]
+
+
 # --- reference tables ----------------------------------------------------------------------------
 
 def _select_columns(path: Path, columns: list[str], keep_row=lambda r: True) -> tuple[str, int, int]:
@@ -612,7 +649,7 @@ def build_reference(shared: Path) -> list[Extract]:
 
 def build_all(shared: Path) -> list[Extract]:
     return [*build_unodc(shared), *build_ic3(shared), *build_national(shared), *build_ncrb(shared),
-            *build_reference(shared)]
+            *build_eurostat(shared), *build_reference(shared)]
 
 
 def render_sidecar(extract: Extract) -> str:

@@ -75,7 +75,7 @@ def reconcile_result(suite: Suite, spec: SourceSpec, frame: pl.DataFrame, manife
                      left_out: set[str]) -> Result:
     files = [(r["relpath"], Path(r["stored_copy"])) for r in manifest.iter_rows(named=True)
              if r["relpath"] not in left_out]
-    rec = reconcile_rows(frame, files, spec.header_marker)
+    rec = reconcile_rows(frame, files, spec.header_marker, spec.row_count)
     bad = rec.filter(~pl.col("rows_match"))
     return Result(
         table=suite.key, expectation=RECONCILE_CHECK, column=None, severity=BLOCKING, success=bad.height == 0,

@@ -20,6 +20,7 @@ from pipelines.harmonise.convention import convention_status, participant_events
 from pipelines.harmonise.crosswalk import observations_with_offence_codes
 from pipelines.harmonise.currency import cpi_annual, fx_rates
 from pipelines.harmonise.regions import areas_with_regions, population_by_country_year
+from pipelines.indicators.comparison import offences_comparison
 from pipelines.indicators.convention import crosswalk_coverage, ict_split_by_region, offences_by_convention_article
 from pipelines.indicators.losses import aggregate_losses, country_losses
 from pipelines.indicators.offences import offences_by_country_year, totals_from_parts, values_not_published
@@ -55,6 +56,13 @@ POP = "intermediate.int_population_by_country_year"
 CROSSWALK, CODED = "staging.stg_offence_crosswalk__mappings", "intermediate.int_observations_with_offence_codes"
 BREAKS = "staging.stg_series_breaks__register"
 offences_of, rates_of, crime_types_of = of("police_recorded_offences"), of("published_rates"), of("crime_type_trends")
+compared_of = of("offences_compared_with_primary")
+
+
+def not_compared(rows: pl.DataFrame) -> pl.DataFrame:
+    """Leave out the sources compared with the primary offence series (Eurostat beside UNODC): their figures
+    are shown beside it, never added to it (pipelines.indicators.comparison)."""
+    return rows.filter(~pl.col("source_id").is_in(providing("offences_compared_with_primary")))
 
 STEPS = [
     Step("int_areas_with_regions", ("staging.stg_un_m49__areas",), lambda m49, s: areas_with_regions(m49)),
@@ -81,11 +89,15 @@ STEPS = [
     Step("int_observations_with_offence_codes", (OBS, CROSSWALK),
          lambda obs, crosswalk, s: observations_with_offence_codes(obs, crosswalk)),
     Step("int_offences_by_convention_article", (CODED, CROSSWALK, AREAS, POP),
-         lambda coded, crosswalk, areas, pop, s: offences_by_convention_article(coded, crosswalk, areas, pop)),
+         lambda coded, crosswalk, areas, pop, s: offences_by_convention_article(not_compared(coded), crosswalk,
+                                                                                areas, pop)),
     Step("int_convention_ict_split_by_region", ("intermediate.int_offences_by_convention_article",),
          lambda rows, s: ict_split_by_region(rows, providing("police_recorded_offences"))),
     Step("int_offence_crosswalk_coverage", (CROSSWALK, CODED, "intermediate.int_offences_by_convention_article"),
          lambda crosswalk, coded, rows, s: crosswalk_coverage(crosswalk, coded, rows)),
+    Step("int_offences_eurostat_unodc_comparison",
+         (OBS, "intermediate.int_offences_latest_release", CROSSWALK, "staging.stg_offence_crosswalk__iccs_codes"),
+         lambda obs, offences, crosswalk, codes, s: offences_comparison(compared_of(obs), offences, crosswalk, codes)),
     Step("int_convention_status", ("staging.stg_convention_status__events",),
          lambda events, s: convention_status(events)),
     Step("int_convention_events", ("staging.stg_convention_status__events",),

@@ -54,12 +54,33 @@ def _workbook_rows(wb):
         wb.close()
 
 
-def reconcile_rows(staged: pl.DataFrame, files: list[tuple[str, Path]], marker: str) -> pl.DataFrame:
+def count_value_rows(path: Path, name: str, marker: str = "") -> int:
+    """Rows of a Eurostat file (TSV bulk or SDMX-CSV) holding at least one value, not ``:``: a series whose
+    every year is missing gives no observation, so it is no data row (``row_count = "value_rows"``)."""
+    text, _ = decode_text(path.read_bytes(), name)
+    if text.startswith("DATAFLOW"):
+        records = [rec for rec in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in rec)]
+        header = [c.strip() for c in records[0]] if records else []
+        if "OBS_VALUE" not in header:
+            return 0
+        at = header.index("OBS_VALUE")
+        return sum(1 for rec in records[1:] if len(rec) > at and rec[at].strip() not in ("", ":"))
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[1:]
+    return sum(1 for ln in lines if any(c.strip() and not c.strip().startswith(":") for c in ln.split("\t")[1:]))
+
+
+#: How a source's data rows are counted (SourceSpec.row_count): rows under the marker header, or rows with a value.
+COUNTERS = {"marker": count_data_rows, "value_rows": count_value_rows}
+
+
+def reconcile_rows(staged: pl.DataFrame, files: list[tuple[str, Path]], marker: str,
+                   row_count: str = "marker") -> pl.DataFrame:
     """Per file: rows in the file, distinct source rows loaded, and whether they match."""
+    count = COUNTERS[row_count]
     loaded = (staged.group_by("source_file").agg(rows_loaded=pl.col("source_row").n_unique().cast(pl.Int64))
               if staged.height else pl.DataFrame(schema={"source_file": pl.String, "rows_loaded": pl.Int64}))
     counted = pl.DataFrame(
-        {"source_file": [n for n, _ in files], "rows_in_file": [count_data_rows(p, n, marker) for n, p in files]},
+        {"source_file": [n for n, _ in files], "rows_in_file": [count(p, n, marker) for n, p in files]},
         schema={"source_file": pl.String, "rows_in_file": pl.Int64},
     )
     return (counted.join(loaded, on="source_file", how="left")

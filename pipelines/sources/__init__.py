@@ -14,6 +14,7 @@ from pipelines.sources import (
     bls_cpi,
     convention_status,
     country_codes,
+    eurostat_crim_off_cat,
     fbi_ic3,
     fred_fx,
     loss_series,
@@ -51,6 +52,10 @@ class SourceSpec:
     #: headline counts: a SQL condition on staging.observations (alias ``o``) selecting the rows that
     #: are national headline figures (for sources that provide "headline_counts")
     headline_rows: str = "TRUE"
+    #: how the reconciliation counts a file's data rows independently of the reader
+    #: (pipelines.quality.reconcile.COUNTERS): "marker" = non-empty rows under the header row with a
+    #: ``header_marker`` cell; "value_rows" = Eurostat rows holding at least one value (not ':')
+    row_count: str = "marker"
 
     @property
     def is_observations(self) -> bool:
@@ -69,6 +74,9 @@ CAPABILITIES = {
     "crime_type_trends": "annual counts and losses per crime type of one national reporting centre (trends)",
     "headline_counts": "national headline counts of reports, complaints, cases or victims (incident counts mart)",
     "parts_sum_to_total": "sub-national rows that add up to a published national total (totals from parts)",
+    "offences_compared_with_primary": "police-recorded offences collected jointly with the primary offence "
+                                      "source (UNODC): published beside it in a comparison mart, never added to "
+                                      "the offence marts, regional sums or the Convention view",
 }
 
 
@@ -102,6 +110,11 @@ SOURCES: dict[str, SourceSpec] = {
                    provides=frozenset({"headline_counts", "parts_sum_to_total"}),
                    # only the all-India total is a national headline; State/UT rows are its parts
                    headline_rows="o.area_code = 'IND'"),
+        SourceSpec("eurostat_crim_off_cat", "sources",
+                   "Eurostat police-recorded offences by ICCS category (crim_off_cat)",
+                   eurostat_crim_off_cat.PUBLISHER, eurostat_crim_off_cat.read, (".tsv", ".csv"),
+                   ("stg_eurostat_crim_off_cat__observations",), row_count="value_rows",
+                   provides=frozenset({"offences_compared_with_primary"})),
     )
 }
 

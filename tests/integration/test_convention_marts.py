@@ -115,7 +115,7 @@ def test_every_observed_category_has_a_crosswalk_row(published: Path) -> None:
                                "'convention_status', 'convention_events', 'convention_status_over_time') AND "
                                "(comment IS NULL OR comment = '') GROUP BY 1").fetchall()
     assert gaps == []
-    assert set(statuses) == {"mapped", "unmapped"} and sum(statuses.values()) == 105
+    assert set(statuses) == {"mapped", "unmapped"} and sum(statuses.values()) == 126  # 105 + 21 Eurostat ICCS codes
     assert zeros == [("09031",)]
     assert comments == []
 

@@ -37,7 +37,9 @@ def test_every_mart_column_is_documented(published: Path) -> None:
 
 def test_rows_loaded_equal_rows_in_each_bundled_file(published: Path) -> None:
     rows = dict(q(published, "SELECT source_file, count(DISTINCT source_row) FROM staging.observations GROUP BY 1"))
-    extracts = {p.relative_to(published).as_posix(): p for p in (published / "sources").rglob("*.csv")}
+    extracts = {p.relative_to(published).as_posix(): p for p in (published / "sources").rglob("*.*")
+                if p.suffix in (".csv", ".tsv")}
+    assert any(rel.endswith("estat_crim_off_cat.tsv") for rel in extracts)
     import yaml
 
     for rel, path in extracts.items():
@@ -52,6 +54,57 @@ def test_ic3_2024_headline_is_reproduced(published: Path) -> None:
     complaints = q(published, "SELECT value FROM staging.observations WHERE source_id = 'fbi_ic3' AND year = 2024 "
                               "AND measure = 'complaints' AND category = 'All complaints (report total)'")
     assert complaints == [(859_532.0,)]
+
+
+def test_germany_2021_acts_against_computer_systems_from_eurostat_beside_unodc(published: Path) -> None:
+    """Done-when of issue 12: the Eurostat ICCS0903 count, its source row, and the UNODC comparison."""
+    ((value, file, row, sha),) = q(published, (
+        "SELECT value, source_file, source_row, source_sha256 FROM staging.observations "
+        "WHERE source_id = 'eurostat_crim_off_cat' AND area_code = 'DEU' AND year = 2021 AND category = 'ICCS0903' "
+        "AND unit = 'count'"))
+    assert (value, row) == (19_704.0, 281)
+    line = (published / file).read_text(encoding="utf-8").splitlines()[row - 1]
+    assert line.startswith("A,ICCS0903,NR,DE\t") and line.split("\t")[-2] == "19704 "  # 2021 column, trailing space
+    import hashlib
+
+    assert sha == hashlib.sha256((published / file).read_bytes()).hexdigest()
+    ((basis, primary, eurostat, unodc, diff, share, ref, unodc_refs),) = q(published, (
+        "SELECT comparison_basis, primary_source_id, eurostat_offences_count, unodc_offences_count, difference_count, "
+        "difference_share, eurostat_count_source, unodc_source_rows FROM marts.offences_eurostat_unodc_comparison "
+        "WHERE area_code = 'DEU' AND year = 2021 AND eurostat_category = 'ICCS0903'"))
+    assert (basis, primary, eurostat, ref) == ("sum_of_unodc_parts", "eurostat_crim_off_cat", 19_704.0, f"{file}#{row}")
+    assert (unodc, diff, round(share, 4)) == (18_485.0, 1_219.0, 0.0659)
+    # The UNODC side traces to its three source rows (09031 13,251 + 09032 5,053 + 09033 181).
+    parts = [q(published, "SELECT category, value FROM staging.observations WHERE source_id = 'unodc_cts' "
+                          "AND unit = 'count' AND source_file = ? AND source_row = ?", ref.rsplit("#", 1))[0]
+             for ref in unodc_refs.split(" | ")]
+    assert sorted(v for _, v in parts) == [181.0, 5_053.0, 13_251.0]
+    # Fraud: the same ICCS code, UNODC's figure published, Eurostat's shown beside it.
+    assert q(published, "SELECT comparison_basis, primary_source_id, eurostat_offences_count, unodc_offences_count "
+                        "FROM marts.offences_eurostat_unodc_comparison WHERE area_code = 'DEU' AND year = 2021 "
+                        "AND eurostat_category = 'ICCS0701'") == [("same_iccs_code", "unodc_cts", 793_622.0, 793_622.0)]
+    assert q(published, "SELECT licence FROM marts.source_files WHERE source_id = 'eurostat_crim_off_cat'") == [
+        ("CC BY 4.0 (Eurostat reuse policy; believed, the licence text was not checked here)",)]
+
+
+def test_eurostat_figures_are_never_added_to_unodc_figures(published: Path) -> None:
+    """Jointly collected figures: Eurostat rows enter no offence mart, regional sum or Convention view."""
+    for sql in ("SELECT count(*) FROM marts.offences_by_country_year WHERE source_id LIKE '%eurostat%'",
+                "SELECT count(*) FROM marts.offences_by_convention_article WHERE source_id LIKE '%eurostat%'",
+                "SELECT count(*) FROM marts.convention_ict_split_by_region WHERE source_id LIKE '%eurostat%'",
+                "SELECT count(*) FROM marts.values_not_published WHERE source_id LIKE '%eurostat%'",
+                "SELECT count(*) FROM marts.trend_points WHERE series_family LIKE '%eurostat%'"):
+        assert q(published, sql) == [(0,)], sql
+    # Germany 2021 fraud is UNODC's 793,622 once (Eurostat publishes the same 793,622), not twice.
+    assert q(published, "SELECT offences_count FROM marts.offences_by_country_year WHERE area_code = 'DEU' "
+                        "AND year = 2021 AND category = 'Fraud' AND sex = 'Total' AND age = 'Total'") == [(793_622.0,)]
+    # Europe's 2021 fraud sum is the sum of the UNODC country figures it names, nothing more.
+    ((total, countries),) = q(published, "SELECT offences_count, areas_summed FROM marts.regional_offences "
+                                         "WHERE region_code = '150' AND year = 2021 AND category = 'Fraud'")
+    ((unodc_sum,),) = q(published, "SELECT sum(offences_count) FROM marts.offences_by_country_year WHERE year = 2021 "
+                                   "AND category = 'Fraud' AND sex = 'Total' AND age = 'Total' "
+                                   "AND list_contains(string_split(?, ', '), area_code)", [countries])
+    assert total == unodc_sum
 
 
 def test_one_preferred_figure_per_country_year(published: Path) -> None:

@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from pipelines.errors import InputError
-from pipelines.sources import fbi_ic3, national_figures, ncrb, offence_crosswalk, unodc_cts
+from pipelines.sources import eurostat_crim_off_cat, fbi_ic3, national_figures, ncrb, offence_crosswalk, unodc_cts
 from tests.conftest import BUNDLED
 from tests.unit.curated_csv import write_curated
 
@@ -127,17 +127,20 @@ def _categories(frames: list[pl.DataFrame]) -> set[tuple[str, str]]:
 def test_every_category_of_every_source_has_a_row(bundled: pl.DataFrame, real: Path) -> None:
     keys = set(bundled.select("source_id", "source_category").iter_rows())
     readers = {"unodc_cts": unodc_cts.read, "fbi_ic3": fbi_ic3.read, "ncrb": ncrb.read,
-               "national_figures": national_figures.read}
+               "national_figures": national_figures.read, "eurostat_crim_off_cat": eurostat_crim_off_cat.read}
     frames = []
     # The bundled extracts, read as the pipeline reads them.
     for source_id, reader in readers.items():
-        for path in sorted((BUNDLED / "sources" / source_id).glob("*/*.csv")):
+        for path in sorted(p for p in (BUNDLED / "sources" / source_id).glob("*/*.*") if p.suffix in (".csv", ".tsv")):
             frames.append(reader(path, path.name, path.parent.name))
     # The complete UNODC exports (all categories, far beyond the cyber scope) and the IC3 transcriptions.
     for path in sorted((real / "unodc_cts").glob("*/data_cts_*")):
         frames.append(unodc_cts.read(path, path.name, path.parent.name))
     for path in sorted((real / "fbi_ic3").glob("*.csv")):
         frames.append(fbi_ic3.read(path, path.name, "x"))
+    # The complete Eurostat crim_off_cat file (21 ICCS codes; the extract keeps the five cyber-relevant ones).
+    full = real / "eurostat" / "estat_crim_off_cat.tsv"
+    frames.append(eurostat_crim_off_cat.read(full, full.name, "x"))
     seen = _categories(frames)
     assert seen - keys == set()
     by_source = {s: {c for (t, c) in seen if t == s} for s in readers}
@@ -145,6 +148,24 @@ def test_every_category_of_every_source_has_a_row(bundled: pl.DataFrame, real: P
     assert len(by_source["fbi_ic3"]) == 61  # 60 printed labels 2015-2025 + the annual-total row
     assert by_source["ncrb"] == {"A", "B", "C", "D", "E", "Total", "Total cyber crimes"}
     assert by_source["national_figures"] == {"All reported offences (headline figure)"}
+    assert len(by_source["eurostat_crim_off_cat"]) == 21
+
+
+def test_eurostat_codes_map_like_the_unodc_series_of_the_same_code(bundled: pl.DataFrame) -> None:
+    rows = {r["source_category"]: r for r in bundled.filter(pl.col("source_id") == "eurostat_crim_off_cat")
+            .iter_rows(named=True)}
+    unodc = {r["source_category"]: r for r in bundled.filter(pl.col("source_id") == "unodc_cts").iter_rows(named=True)}
+    same = {"ICCS0701": "Fraud", "ICCS07041": "Money laundering", "ICCS0302": "Sexual Exploitation",
+            "ICCS030221": "Child pornography"}
+    for code, category in same.items():
+        cols = ("iccs_code", "cy_tag", "convention_articles", "budapest_articles", "mapping_confidence")
+        assert {c: rows[code][c] for c in cols} == {c: unodc[category][c] for c in cols}, code
+        assert rows[code]["iccs_code"] == code.removeprefix("ICCS")
+    # 0903 spans the articles of the UNODC groups 09031 (7), 09032 (9;10), 09033 (8), plus 09039 misuse tools (11).
+    assert (rows["ICCS0903"]["iccs_code"], rows["ICCS0903"]["convention_articles"],
+            rows["ICCS0903"]["budapest_articles"]) == ("0903", "7;8;9;10;11", "2;3;4;5;6")
+    assert rows["ICCS030221"]["parent_category"] == "ICCS0302"
+    assert sum(r["mapping_status"] == "mapped" for r in rows.values()) == 5 and len(rows) == 21
 
 
 # --- the verified lists curated beside the crosswalk ------------------------------------------------
