@@ -306,6 +306,53 @@ def build_unodc(shared: Path) -> list[Extract]:
     return out
 
 
+#: Columns of the derived 2026-07 copy that the extract keeps (the UNODC long layout as far as the copy has
+#: it, and how each value was made); its per-row release columns go into the sidecar.
+UNODC_DERIVED_COLUMNS = ("Iso3_code", "Country", "Dimension", "Category", "Sex", "Age", "Year", "Unit of measurement",
+                         "VALUE", "value_precision", "place_id_in_source", "iso3_derivation")
+
+
+def build_unodc_derived(shared: Path) -> list[Extract]:
+    """The July 2026 CTS release as a third party's derived copy holds it (real/PROVENANCE_ADDITIONS.md §3):
+    the latest year per place and category, rates rounded; a vintage of lower grade, never a replacement."""
+    p = (shared / "real" / "unodc_cts" / "release_2026-07_derived"
+         / "cts_2026-07_cyber_and_fraud_latest_year_derived.csv")
+    text, _ = decode_text(p.read_bytes(), p.name)
+    records = list(csv.DictReader(io.StringIO(text, newline="")))
+    releases = sorted({(r["release"], r["release_updated"]) for r in records})
+    rows = [list(UNODC_DERIVED_COLUMNS)] + [[r[c] for c in UNODC_DERIVED_COLUMNS] for r in records]
+    return [Extract(Path("sources/unodc_cts/2026-07_derived/cts_2026-07_cyber_and_fraud_latest_year_derived.csv"),
+                    csv_text(rows), {
+        **UNODC_SIDECAR,
+        "title": "UNODC Crime Trends Survey, release 2026-07, as held by a third party's derived copy (latest year "
+                 "per place and category, rates rounded)",
+        "release": "2026-07_derived",
+        "release_date": "2026-07-12",
+        "release_note": "the copy records release 2026-07, updated 2026-07-12 (corruption and economic crime) and "
+                        "2026-09-28 (violent and sexual crime); its four categories are all economic-crime ones",
+        "source_grade": "transcribed",
+        "derived_vintage": True,
+        "retrieved": EXTRACTED_ON,
+        "retrieved_note": "copied from the shared real-data folder (real/PROVENANCE_ADDITIONS.md §3)",
+        "original": original(p, shared, "commonsphere1-sketch/commonsphere @ f624583590fef49d33672b1d6ede70204618f0d6 "
+                                        ": src/data/crimeOffences.ts (values transcribed by hand from the archived "
+                                        "file's text)"),
+        "extract": {"made_by": MADE_BY,
+                    "method": "every row; the UNODC long-layout columns the copy has (no Region, Subregion, "
+                              "Indicator or Source) and how each value was made (value_precision, the site's place "
+                              "id and how its ISO3 code was derived); the per-row release columns are constant "
+                              "and stated here",
+                    "releases_in_copy": [f"{r} (updated {u})" for r, u in releases],
+                    "rows_in_original": len(records), "rows": len(rows) - 1},
+        "notes": "Not a replacement for a real export: one year per place (the latest within ten years), rates "
+                 "rounded by the deriving script (>=100 to an integer, >=10 to 1 decimal, else 2 decimals), counts "
+                 "rounded to integers. Checked by the provenance against the real 2024-05-16 release: every "
+                 "comparable count identical, 59 rates differ beyond rounding, 422 values for 2023-2024 are new. "
+                 "cyberstats loads it as a vintage of lower grade: its values are compared (marts.revisions) and "
+                 "listed (marts.values_not_published, derived_only), never published as figures.",
+    })]
+
+
 # --- FBI IC3 ---------------------------------------------------------------------------------------
 
 def build_ic3(shared: Path) -> list[Extract]:
@@ -648,8 +695,8 @@ def build_reference(shared: Path) -> list[Extract]:
 
 
 def build_all(shared: Path) -> list[Extract]:
-    return [*build_unodc(shared), *build_ic3(shared), *build_national(shared), *build_ncrb(shared),
-            *build_eurostat(shared), *build_reference(shared)]
+    return [*build_unodc(shared), *build_unodc_derived(shared), *build_ic3(shared), *build_national(shared),
+            *build_ncrb(shared), *build_eurostat(shared), *build_reference(shared)]
 
 
 def render_sidecar(extract: Extract) -> str:

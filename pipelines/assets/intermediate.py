@@ -23,7 +23,13 @@ from pipelines.harmonise.regions import areas_with_regions, population_by_countr
 from pipelines.indicators.comparison import offences_comparison
 from pipelines.indicators.convention import crosswalk_coverage, ict_split_by_region, offences_by_convention_article
 from pipelines.indicators.losses import aggregate_losses, country_losses
-from pipelines.indicators.offences import offences_by_country_year, totals_from_parts, values_not_published
+from pipelines.indicators.offences import (
+    DERIVED_VINTAGE,
+    offences_by_country_year,
+    totals_from_parts,
+    values_not_published,
+    without_derived,
+)
 from pipelines.indicators.rates import discrepancy_summary, reconcile_rates
 from pipelines.indicators.regional import regional_losses, regional_offences, regional_offences_panel
 from pipelines.indicators.trends import ic3_points, loss_points, regional_points, trend_summary, unodc_points
@@ -45,10 +51,12 @@ class Step:
         return [name.split(".") for name in self.inputs]
 
 
-def of(capability: str) -> Callable[[pl.DataFrame], pl.DataFrame]:
-    """Keep the observations of the sources that provide ``capability``."""
+def of(capability: str, derived: bool = False) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """Keep the observations of the sources that provide ``capability`` (without derived vintages, which only
+    the listing of values not published reads: pipelines.indicators.offences.DERIVED_VINTAGE)."""
     sources = providing(capability)
-    return lambda observations: observations.filter(pl.col("source_id").is_in(sources))
+    return lambda observations: observations.filter(pl.col("source_id").is_in(sources),
+                                                    pl.lit(True) if derived else ~DERIVED_VINTAGE)
 
 
 OBS, AREAS = "staging.observations", "intermediate.int_areas_with_regions"
@@ -57,6 +65,7 @@ CROSSWALK, CODED = "staging.stg_offence_crosswalk__mappings", "intermediate.int_
 BREAKS = "staging.stg_series_breaks__register"
 offences_of, rates_of, crime_types_of = of("police_recorded_offences"), of("published_rates"), of("crime_type_trends")
 compared_of = of("offences_compared_with_primary")
+all_offences_of = of("police_recorded_offences", derived=True)
 
 
 def not_compared(rows: pl.DataFrame) -> pl.DataFrame:
@@ -84,10 +93,10 @@ STEPS = [
          lambda losses, areas, pop, s: regional_losses(losses, areas, pop, s.min_population_coverage)),
     Step("int_offences_latest_release", (OBS, AREAS, POP),
          lambda obs, areas, pop, s: offences_by_country_year(offences_of(obs), areas, pop)),
-    Step("int_values_not_published", (OBS,), lambda obs, s: values_not_published(offences_of(obs))),
+    Step("int_values_not_published", (OBS,), lambda obs, s: values_not_published(all_offences_of(obs))),
     # Offence crosswalk and the UN Convention against Cybercrime.
     Step("int_observations_with_offence_codes", (OBS, CROSSWALK),
-         lambda obs, crosswalk, s: observations_with_offence_codes(obs, crosswalk)),
+         lambda obs, crosswalk, s: observations_with_offence_codes(without_derived(obs), crosswalk)),
     Step("int_offences_by_convention_article", (CODED, CROSSWALK, AREAS, POP),
          lambda coded, crosswalk, areas, pop, s: offences_by_convention_article(not_compared(coded), crosswalk,
                                                                                 areas, pop)),

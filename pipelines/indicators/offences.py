@@ -19,6 +19,20 @@ WITHDRAWN = "withdrawn"
 CONTRADICTORY = "contradictory"
 
 
+#: A **derived vintage**: a release of a source graded below the publisher's own file (no row of it is
+#: ``publisher_file``) while another release of the same source is the publisher's own file (UNODC CTS
+#: 2026-07, known only from a third party's derived copy). Its values are compared (marts.revisions) and
+#: listed (marts.values_not_published, ``derived_only``), never published, summed or trended.
+DERIVED_VINTAGE = (pl.col("source_grade").eq("publisher_file").any().over("source_id")
+                   & ~pl.col("source_grade").eq("publisher_file").any().over(["source_id", "release"]))
+DERIVED_ONLY = "derived_only"
+
+
+def without_derived(observations: pl.DataFrame) -> pl.DataFrame:
+    """The observations without derived vintages (a frame without ``source_grade`` has none to tell)."""
+    return observations.filter(~DERIVED_VINTAGE) if "source_grade" in observations.columns else observations
+
+
 def resolve_releases(observations: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Split observations into the rows published for each series-year and those withheld.
 
@@ -35,12 +49,16 @@ def resolve_releases(observations: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataF
        different values, neither is published (and no older value replaces them); equal duplicates
        are published once.
 
+    Rows of a derived vintage (:data:`DERIVED_VINTAGE`) take no part: they never replace, withdraw or
+    contradict a value of the publisher's own files.
+
     Returns ``(published, not_published)``. ``published`` has the observation columns plus
     ``releases_carrying``; ``not_published`` has SERIES_KEY, unit, value, release, source_file,
     source_row, ``reason`` (``withdrawn`` | ``contradictory``), ``newest_release`` and ``note``.
     """
     key = list(SERIES_KEY)
     series = key[:-1]
+    observations = without_derived(observations)
     order = ["release_date", "release", "source_file"]
     files = (observations.group_by([*key, "release", "source_file"]).agg(pl.col("release_date").max())
              .sort(order, descending=True, nulls_last=True))
@@ -132,8 +150,23 @@ def latest_release(observations: pl.DataFrame) -> pl.DataFrame:
 
 def values_not_published(observations: pl.DataFrame) -> pl.DataFrame:
     """The withheld rows of :func:`resolve_releases`: withdrawn and contradictory values, each with
-    the release that carried it and why it is not published (``marts.values_not_published``)."""
-    return resolve_releases(observations.filter(pl.col("measure") == "offences"))[1]
+    the release that carried it and why it is not published (``marts.values_not_published``), and the
+    values only a derived vintage carries (``derived_only``: a series-year no release of the publisher's
+    own files has; its rounding is in ``note``)."""
+    offences = observations.filter(pl.col("measure") == "offences")
+    withheld = resolve_releases(offences)[1]
+    key = [*SERIES_KEY, "unit"]
+    if "source_grade" not in offences.columns:
+        return withheld
+    derived = offences.filter(DERIVED_VINTAGE).join(offences.filter(~DERIVED_VINTAGE).select(key).unique(),
+                                                    on=key, how="anti", nulls_equal=True)
+    listed = derived.select(
+        *SERIES_KEY, "unit", "value", "release", "source_file", "source_row", reason=pl.lit(DERIVED_ONLY),
+        newest_release="release",
+        note=pl.format("only a derived copy of release {} ({} grade) carries this value ({}); the publisher's own "
+                       "files do not: compared and listed, never published", "release", "source_grade",
+                       pl.col("data_source_note").fill_null("rounding not stated")))
+    return pl.concat([withheld, listed], how="vertical_relaxed").sort([*key, "source_row"], nulls_last=True)
 
 
 def offences_by_country_year(observations: pl.DataFrame, areas: pl.DataFrame,

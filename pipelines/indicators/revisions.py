@@ -85,6 +85,12 @@ COLUMNS = {
 }
 
 
+#: Decimal places a value is given with: as stated (value_decimals: a derived copy's rounding, 3.6 given to 2
+#: places), else its shortest text (45.2 -> 1, 4079 -> 0; at most 12).
+_DECIMALS = ("CAST(coalesce(value_decimals, CASE WHEN value = round(value) THEN 0 "
+             "ELSE least(12, length(split_part(CAST(value AS VARCHAR), '.', 2))) END) AS INTEGER)")
+
+
 def _stage_sql() -> str:
     """Revision stage of an observation, later = higher (first published 0, as published 1, restated 2)."""
     top = max(REVISION_RANK.values())
@@ -103,11 +109,14 @@ def source_release_revisions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     # not in the earlier (a file sent again with the same two values restates nothing).
     paired = ("((a.values_in_vintage = 1 AND b.values_in_vintage = 1) "
               "OR a.publication IS NOT DISTINCT FROM b.publication) "
-              "AND NOT list_contains(b.vintage_values, a.value) AND NOT list_contains(a.vintage_values, b.value)")
+              "AND NOT list_contains(b.vintage_values, a.value) AND NOT list_contains(a.vintage_values, b.value) "
+              # a later value given with fewer decimals (a rounded copy) restates nothing if it is the old value
+              # rounded to those decimals: 45.3511 -> 45.4 is rounding, 45.3511 -> 45.2 a restatement
+              "AND round(a.value, b.decimals) <> b.value")
     rows = con.execute(f"""
         WITH o AS (
             SELECT {key}, release, release_date, revision, publication, value, source_file, source_row,
-                   {_stage_sql()} AS stage
+                   {_stage_sql()} AS stage, {_DECIMALS} AS decimals
             FROM staging.observations WHERE value IS NOT NULL),
         -- consecutive releases of the source, at the same revision stage
         by_release AS (

@@ -54,7 +54,8 @@ def _zero_count_zero_rate(ctx: Context) -> tuple[pl.DataFrame, str | None]:
 
 
 def _rates_consistent_with_population(ctx: Context) -> tuple[pl.DataFrame, str | None]:
-    """Implied population (count x 100,000 / rate) / World Bank population - 1, for country totals."""
+    """Implied population (count x 100,000 / rate) / World Bank population - 1, for country totals (for a
+    rounded rate, the value within its rounding that comes closest)."""
     population = ctx.refs.tables.get("population")
     if population is None:
         return pl.DataFrame(schema={"__pos": pl.Int64, "__value": pl.Float64}), "population reference not loaded"
@@ -71,9 +72,19 @@ def _rates_consistent_with_population(ctx: Context) -> tuple[pl.DataFrame, str |
     note = (f"{compared.height:,} count/rate pairs of country totals compared with World Bank population; "
             f"{without:,} without a World Bank population for the year; {ambiguous:,} ambiguous series skipped "
             "(more than one count or rate row)")
-    return compared.select(pl.col("__pos_count").alias("__pos"),
-                           (pl.col("count") * 100_000 / pl.col("rate") / pl.col("population") - 1)
-                           .alias("__value")), note
+    # A rate given rounded (value_decimals: a derived copy's 0.01 for a true 0.0146) is consistent when some rate
+    # within its rounding is: the deviation reported is the one closest to zero over [rate - h, rate + h].
+    if "value_decimals" in frame.columns:
+        decimals = frame["value_decimals"].gather(compared["__pos_rate"])
+        compared = compared.with_columns(__half=pl.when(decimals.is_not_null()).then(
+            0.5 * pl.lit(10.0).pow(-decimals.cast(pl.Float64))).otherwise(0.0))
+    else:
+        compared = compared.with_columns(__half=pl.lit(0.0))
+    implied = [pl.col("count") * 100_000 / (pl.col("rate") + side * pl.col("__half")) / pl.col("population") - 1
+               for side in (1, -1)]  # the upper rate gives the smaller population
+    closest = (pl.when((implied[0] <= 0) & (implied[1] >= 0)).then(0.0)
+               .when(implied[0] > 0).then(implied[0]).otherwise(implied[1]))
+    return compared.select(pl.col("__pos_count").alias("__pos"), closest.alias("__value")), note
 
 
 def _rates_match_published(ctx: Context) -> tuple[pl.DataFrame, str | None]:

@@ -13,6 +13,13 @@ Age, Year, Unit of measurement, VALUE, Source``. Quirks handled here:
 * the category label is kept verbatim.
 
 ``Region``/``Subregion`` are not carried: regions come from UN M49 in the intermediate layer.
+
+A **derived copy** of a release (a third party's table of the latest year per place, values rounded; its
+header has ``value_precision`` and no ``Indicator``, ``Region``, ``Subregion`` or ``Source``) is read too:
+its rows are offences by type of offence (``Indicator`` = ``Offences``, checked against ``Dimension``),
+``value_precision`` says how each value was rounded, and its sidecar gives the grade (``transcribed``)
+and ``derived_vintage: true``. Such a vintage is compared and listed, never published
+(pipelines.indicators.offences.resolve_releases).
 """
 
 import re
@@ -40,7 +47,19 @@ COLUMNS = (
     "Iso3_code", "Country", "Region", "Subregion", "Indicator", "Dimension", "Category", "Sex", "Age",
     "Year", "Unit of measurement", "VALUE", "Source",
 )
+#: The columns of a derived copy (see the module docstring).
+DERIVED_COLUMNS = ("Iso3_code", "Country", "Dimension", "Category", "Sex", "Age", "Year", "Unit of measurement",
+                   "VALUE", "value_precision", "place_id_in_source", "iso3_derivation")
+#: What a derived copy's rows count: its loader kept ``Dimension = "by type of offence"`` rows of offence series.
+DERIVED_INDICATOR, DERIVED_DIMENSION = "Offences", "by type of offence"
 UNITS = {"Counts": "count", "Rate per 100,000 population": "rate_per_100k_population"}
+#: The roundings a derived copy states (its ``value_precision`` column), as decimal places by magnitude:
+#: ((at least, decimals), ...) checked from the top; any other statement is an error.
+DERIVED_ROUNDING = {
+    "rounded to integer by the deriving script (Math.round)": ((0.0, 0),),
+    "rounded by the deriving script: >=100 to integer, >=10 to 1 decimal, else 2 decimals":
+        ((100.0, 0), (10.0, 1), (0.0, 2)),
+}
 _MONTHS = {m: i for i, m in enumerate(
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1)}
 _EXCEL_DATE_BAND = re.compile(r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-(\d{1,2})$")
@@ -76,7 +95,24 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
                        expected_header="the UNODC CTS header (Iso3_code, Country, ..., VALUE, Source)",
                        numeric_columns=("VALUE", "Year"))
     df = table.frame
-    require_columns(df, COLUMNS, name, table.header_row)
+    derived = "value_precision" in df.columns and "Indicator" not in df.columns
+    if derived:
+        require_columns(df, DERIVED_COLUMNS, name, table.header_row)
+        other = ~df["Dimension"].str.strip_chars().eq(DERIVED_DIMENSION).fill_null(False)
+        if other.any():
+            i = other.arg_true()[0]
+            raise InputError(file=name, row=int(df[ROW][i]), column="Dimension",
+                             expected=f"{DERIVED_DIMENSION!r} (a derived copy holds offences by type of offence only)",
+                             found=df["Dimension"][i])
+        precision = df["value_precision"].str.strip_chars()
+        unknown = ~precision.is_in(list(DERIVED_ROUNDING)).fill_null(False)
+        if unknown.any():
+            i = unknown.arg_true()[0]
+            raise InputError(file=name, row=int(df[ROW][i]), column="value_precision",
+                             expected=" or ".join(repr(t) for t in DERIVED_ROUNDING), found=precision[i])
+        df = df.with_columns(Indicator=pl.lit(DERIVED_INDICATOR), Source=precision)
+    else:
+        require_columns(df, COLUMNS, name, table.header_row)
     if df.height == 0:
         raise InputError(file=name, row=table.header_row + 1, expected="at least one data row under the header",
                          found="no rows")
@@ -126,6 +162,8 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
         "unit_published": units,
         "value": values,
         "data_source_note": df["Source"].str.strip_chars(),
+        "value_decimals": (_decimals(df["Source"].str.strip_chars(), values) if derived
+                           else pl.Series([None] * df.height, dtype=pl.Int32)),
         "source_row": df[ROW],
     }).with_columns(
         country_iso3=pl.col("area_code").replace_strict(special_parent, default=pl.col("area_code")),
@@ -142,7 +180,8 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
         dataset=pl.lit(dataset),
         value_type=pl.lit("reported"),
         revision=pl.lit("as_published"),
-        source_grade=pl.lit("publisher_file"),  # the publisher's own export (copies are checked by sha256)
+        # the publisher's own export (copies are checked by sha256), or the grade a derived copy's sidecar gives
+        source_grade=pl.lit(_grade(sidecar, name) if derived else "publisher_file"),
         publisher=pl.lit(sidecar.get("publisher") or PUBLISHER),
         publication=pl.lit(sidecar.get("title") or f"UNODC Crime Trends Survey export {dataset}"),
         source_url=pl.lit(sidecar.get("url")),
@@ -150,6 +189,27 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
         source_sha256=pl.lit(sha256),
     )
     return conform(out)
+
+
+def _decimals(precision: pl.Series, values: pl.Series) -> pl.Series:
+    """Decimal places each value of a derived copy was rounded to, by its stated rounding and magnitude."""
+    out = []
+    for text, value in zip(precision.to_list(), values.to_list(), strict=True):
+        rule = DERIVED_ROUNDING[text]
+        out.append(next(d for at_least, d in rule if value is None or abs(value) >= at_least))
+    return pl.Series(out, dtype=pl.Int32)
+
+
+def _grade(sidecar: dict, name: str) -> str:
+    from pipelines.schema import SOURCE_GRADES
+
+    grade = sidecar.get("source_grade")
+    if grade not in SOURCE_GRADES or grade == "publisher_file" or not sidecar.get("derived_vintage"):
+        raise InputError(file=f"{name}.source.yml", column="source_grade",
+                         expected="a derived copy's sidecar with derived_vintage: true and a source_grade below "
+                                  f"publisher_file ({', '.join(SOURCE_GRADES[1:])})",
+                         found=f"derived_vintage={sidecar.get('derived_vintage')!r}, source_grade={grade!r}")
+    return grade
 
 
 def _release_date(title_rows: list[list[str]], release: str, sidecar: dict) -> date | None:

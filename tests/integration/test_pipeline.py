@@ -181,3 +181,26 @@ def test_csv_output_neutralises_formulas(published: Path, capsys: pytest.Capture
     assert main(["query", "select '=HYPERLINK(1)' as a, '+1' as b, 'ok' as c", "--warehouse",
                  str(warehouse(published)), "--format", "csv"]) == 0
     assert capsys.readouterr().out.splitlines()[1] == "'=HYPERLINK(1),'+1,ok"
+
+
+def test_the_derived_2026_07_unodc_vintage_shows_as_revisions_not_replacements(published: Path) -> None:
+    """Issue 12: UNODC CTS 2026-07, known only from a third party's derived table (latest year per place, rates
+    rounded), is compared and listed, never published: every comparable count equals the 2024 release, 59 rates
+    differ beyond rounding (the provenance's own count), 422 values for 2023-2024 and 4 earlier ones are new."""
+    with duckdb.connect(str(warehouse(published)), read_only=True) as con:
+        revised = con.execute("SELECT unit, count(*) FROM marts.revisions WHERE revision_kind = 'source_release' "
+                              "AND new_release = '2026-07_derived' GROUP BY unit").fetchall()
+        syr = con.execute("SELECT old_release, old_value, new_value FROM marts.revisions "
+                          "WHERE new_release = '2026-07_derived' AND area_code = 'SYR' AND year = 2018").fetchall()
+        only = con.execute("SELECT count(*), count(*) FILTER (WHERE year >= 2023), min(flags) FROM "
+                           "marts.values_not_published WHERE reason = 'derived_only'").fetchone()
+        published_rows = sum(con.execute(f"SELECT count(*) FROM marts.{t} WHERE {c} LIKE '%2026-07%'")  # noqa: S608
+                             .fetchone()[0]
+                             for t, c in (("offences_by_country_year", "count_source_file"),
+                                          ("offences_by_country_year", "rate_source_file"),
+                                          ("regional_offences", "releases"), ("trend_points", "source_file"),
+                                          ("rate_reconciliation", "release")))
+    assert revised == [("rate_per_100k_population", 59)]
+    assert syr == [("2024-05-16", 3.64135488815428, 3.6)]  # 3.60 to two decimals: not a rounding of 3.641
+    assert only == (426, 422, "")
+    assert published_rows == 0

@@ -2,6 +2,6 @@
 SELECT
     source_id, area_code, indicator, dimension, category, sex, age, year, unit, value, release, source_file,
     source_row, reason, newest_release, note,
-    CASE reason WHEN 'withdrawn' THEN 'w' WHEN 'contradictory' THEN 'c' END AS flags
+    CASE reason WHEN 'withdrawn' THEN 'w' WHEN 'contradictory' THEN 'c' ELSE '' END AS flags
 FROM intermediate.int_values_not_published
 ORDER BY reason, source_id, area_code, indicator, category, sex, age, year, unit, source_row

@@ -1,6 +1,7 @@
 """Offences: count and published rate from one release; national totals from State/UT rows."""
 
 import csv
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -152,3 +153,25 @@ def test_ncrb_all_india_totals_rebuilt_from_the_real_state_rows(real: Path, fact
         published = [float(r["value"]) for r in csv.DictReader(fh)
                      if r["country_iso3"] == "IND" and r["year"] == "2018" and r["metric"] == "cases_recorded"]
     assert published == [crimes[2018]]  # NCRB's own all-India figure for 2018
+
+
+def test_a_derived_vintage_never_replaces_withdraws_or_contradicts_and_what_only_it_has_is_listed() -> None:
+    """UNODC CTS 2026-07, known only from a third party's table (grade transcribed): its 2022 value differs from the
+    2024 release's, it lacks the 2020 year of a series it covers, and it alone has 2023."""
+    real = {"source_grade": "publisher_file", "data_source_note": "CTS"}
+    derived = {"release": "2026-07", "release_date": date(2026, 7, 12), "source_file": "derived.csv",
+               "source_grade": "transcribed", "data_source_note": "rounded to integer by the deriving script"}
+    df = obs({**real, "year": 2020, "value": 800.0}, {**real, "year": 2022, "value": 830.0},
+             {**derived, "year": 2022, "value": 831.0}, {**derived, "year": 2023, "value": 900.0, "source_row": 7},
+             )
+    published, withheld = resolve_releases(df)
+    assert published.select("year", "value", "release").sort("year").rows() == [
+        (2020, 800.0, "2024-05-16"), (2022, 830.0, "2024-05-16")]  # 2020 not withdrawn, 2022 not replaced
+    assert withheld.height == 0
+    listed = values_not_published(df)
+    assert listed.select("year", "value", "reason", "release", "source_row").rows() == [
+        (2023, 900.0, "derived_only", "2026-07", 7)]
+    assert listed["note"][0].startswith("only a derived copy of release 2026-07 (transcribed grade) carries this value")
+    # a source whose every release is below publisher_file (national figures) has no derived vintage
+    alone = obs({"source_id": "national_figures", "source_grade": "secondary", "data_source_note": None, "year": 2022})
+    assert resolve_releases(alone)[0].height == 1 and values_not_published(alone).height == 0

@@ -13,8 +13,9 @@ def _observations(*rows: dict) -> duckdb.DuckDBPyConnection:
     base = {"source_id": "unodc_cts", "area_code": "ITA", "series": None, "indicator": "Offences", "dimension": "x",
             "category": "Fraud", "sex": "Total", "age": "Total", "year": 2020, "measure": "offences", "unit": "count",
             "currency": None, "release": "2022-06-06", "release_date": "2022-06-06", "revision": "as_published",
-            "publication": "CTS", "value": 1.0, "source_file": "a.csv", "source_row": 1}
-    frame = pl.DataFrame([{**base, **r} for r in rows]).with_columns(pl.col("release_date").str.to_date())
+            "publication": "CTS", "value": 1.0, "source_file": "a.csv", "source_row": 1, "value_decimals": None}
+    frame = pl.DataFrame([{**base, **r} for r in rows], schema_overrides={"value_decimals": pl.Int32}).with_columns(
+        pl.col("release_date").str.to_date())
     con = duckdb.connect()
     con.execute("CREATE SCHEMA staging")
     con.register("f", frame)
@@ -166,3 +167,19 @@ def test_a_file_sent_again_as_a_new_release_gives_its_corrections_only() -> None
     found = source_release_revisions(_observations(*rows))
     assert found.select("year", "old_value", "new_value", "old_release", "new_release").sort("year").rows() == [
         (2020, 44546.0, 44735.0, "2026-11-22", "2026-11-22"), (2023, 18.3e6, 18.4e6, "2026-11-22", "2026-12-01")]
+
+
+def test_a_rounded_copy_restates_only_what_its_rounding_cannot_explain() -> None:
+    """UNODC 2026-07 known from a derived copy: rates rounded (>=10 to 1 decimal, else 2 decimals)."""
+    derived = {"release": "2026-07", "release_date": "2026-07-12", "unit": "rate_per_100k_population",
+               "source_file": "derived.csv"}
+    con = _observations(
+        {"unit": "rate_per_100k_population", "value": 45.3511310487585, "release": "2024-05-16",
+         "release_date": "2024-05-16"}, {**derived, "value": 45.4, "value_decimals": 1},  # rounding only
+        {"area_code": "SYR", "unit": "rate_per_100k_population", "value": 3.64135488815428, "release": "2024-05-16",
+         "release_date": "2024-05-16"}, {**derived, "area_code": "SYR", "value": 3.6, "value_decimals": 2},  # 3.60
+        {"area_code": "ARE", "unit": "rate_per_100k_population", "value": 45.3511310487585, "release": "2024-05-16",
+         "release_date": "2024-05-16"}, {**derived, "area_code": "ARE", "value": 45.2, "value_decimals": 1})
+    found = source_release_revisions(con)
+    assert found.select("area_code", "old_value", "new_value").sort("area_code").rows() == [
+        ("ARE", 45.3511310487585, 45.2), ("SYR", 3.64135488815428, 3.6)]

@@ -10,6 +10,7 @@ import pytest
 from pipelines.errors import InputError
 from pipelines.schema import OBSERVATION_COLUMNS
 from pipelines.sources import unodc_cts
+from tests.conftest import BUNDLED
 
 # Data rows per file, verified in shared/data/real/PROVENANCE.md.
 EXPECTED_ROWS = {
@@ -126,3 +127,39 @@ def test_missing_column_is_named(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         read(bad)
     assert err.value.column == "Region" and err.value.row == 1
+
+
+DERIVED_SIDECAR = {"source_grade": "transcribed", "derived_vintage": True, "release_date": "2026-07-12"}
+
+
+def test_the_derived_2026_07_copy_reads_as_a_lower_grade_vintage_with_its_rounding(real: Path) -> None:
+    """The bundled extract of the real derived copy (PROVENANCE_ADDITIONS.md §3): no Indicator/Region/Source
+    columns, one year per place, rates rounded by magnitude, counts to integers."""
+    path = BUNDLED / "sources/unodc_cts/2026-07_derived/cts_2026-07_cyber_and_fraud_latest_year_derived.csv"
+    df = unodc_cts.read(path, "sources/unodc_cts/2026-07_derived/x.csv", "2026-07", DERIVED_SIDECAR)
+    assert df.height == 642 and tuple(df.columns) == OBSERVATION_COLUMNS
+    assert df.select("indicator", "dimension", "source_grade", "release_date").unique().rows() == [
+        ("Offences", "by type of offence", "transcribed", date(2026, 7, 12))]
+    decimals = dict(df.filter(pl.col("unit") == "rate_per_100k_population")
+                    .select(pl.col("value").cast(pl.String), "value_decimals").iter_rows())
+    assert (decimals["45.2"], decimals["137.0"], decimals["3.6"], decimals["0.01"]) == (1, 0, 2, 2)
+    assert df.filter(pl.col("unit") == "count")["value_decimals"].unique().to_list() == [0]
+    assert read(real / "unodc_cts/release_2024-05-16/data_cts_corruption_and_economic_crime.xlsx")[
+        "value_decimals"].null_count() == 22_754  # the publisher's own files: as published
+
+
+def test_a_derived_copy_states_its_rounding_and_grade_or_is_refused(tmp_path: Path) -> None:
+    header = ("Iso3_code,Country,Dimension,Category,Sex,Age,Year,Unit of measurement,VALUE,value_precision,"
+              "place_id_in_source,iso3_derivation\n")
+    row = "ARE,United Arab Emirates,by type of offence,Fraud,Total,Total,2016,Counts,4079,{},ae,x\n"
+    path = tmp_path / "d.csv"
+    path.write_text(header + row.format("rounded to integer by the deriving script (Math.round)"), encoding="utf-8")
+    with pytest.raises(InputError, match="derived_vintage: true and a source_grade below publisher_file"):
+        unodc_cts.read(path, "d.csv", "2026-07", {"source_grade": "publisher_file", "derived_vintage": True})
+    path.write_text(header + row.format("rounded somehow"), encoding="utf-8")
+    with pytest.raises(InputError, match=r"d.csv, row 2, column 'value_precision'"):
+        unodc_cts.read(path, "d.csv", "2026-07", DERIVED_SIDECAR)
+    path.write_text(header + row.format("rounded to integer by the deriving script (Math.round)")
+                    .replace("by type of offence", "by situational context"), encoding="utf-8")
+    with pytest.raises(InputError, match="column 'Dimension'"):
+        unodc_cts.read(path, "d.csv", "2026-07", DERIVED_SIDECAR)
