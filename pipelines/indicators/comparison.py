@@ -117,7 +117,7 @@ def offences_comparison(observations: pl.DataFrame, offences: pl.DataFrame, cros
     count = pl.when(usable).then(pl.col("primary_offences_count"))
     out = out.with_columns(
         unodc_offences_count=count,
-        unodc_offences_per_100k_population_published=pl.when(
+        offences_per_100k_population_unodc=pl.when(
             usable & (pl.col("comparison_basis") == "same_iccs_code")).then(pl.col("primary_rate")),
     ).with_columns(
         difference_count=pl.col("compared_offences_count") - pl.col("unodc_offences_count"),
@@ -158,8 +158,8 @@ def offences_comparison(observations: pl.DataFrame, offences: pl.DataFrame, cros
         primary_source_id="primary_source_id", eurostat_offences_count="compared_offences_count",
         unodc_offences_count="unodc_offences_count", difference_count="difference_count",
         difference_share="difference_share",
-        eurostat_offences_per_100k_population="compared_offences_per_100k_population",
-        unodc_offences_per_100k_population_published="unodc_offences_per_100k_population_published",
+        offences_per_100k_population_eurostat="compared_offences_per_100k_population",
+        offences_per_100k_population_unodc="offences_per_100k_population_unodc",
         unodc_categories="primary_categories", published_flags="published_flags", flags="flags",
         eurostat_release="release", eurostat_count_source="compared_count_source",
         eurostat_rate_source="compared_rate_source", unodc_releases="primary_releases",

@@ -25,6 +25,7 @@ def test_a_dropped_national_figures_file_is_in_the_next_publication(published_co
         "retrieved: '2026-12-01'\n", encoding="utf-8")
     with duckdb.connect(str(pub.warehouse), read_only=True) as con:
         before = con.execute("SELECT fingerprint FROM meta.publication").fetchone()[0]
+        counts_before = con.execute("SELECT count(*) FROM marts.incident_counts_by_country_year").fetchone()[0]
 
     assert main(["ingest", "--data-dir", str(pub.data), "--warehouse", str(pub.warehouse),
                  "--site-dir", str(pub.site), "--quiet"]) == 0
@@ -46,8 +47,7 @@ def test_a_dropped_national_figures_file_is_in_the_next_publication(published_co
         restated = con.execute("SELECT old_release, new_release, old_value, new_value FROM marts.revisions "
                                "WHERE revision_kind = 'source_release' AND old_release <> new_release "
                                "AND json_extract_string(figure_key, '$.source_id') = 'national_figures'").fetchall()
-        counts = con.execute("SELECT count(*), count(DISTINCT (source_file, source_row)) FROM "
-                             "marts.incident_counts_by_country_year").fetchone()
+        counts = con.execute("SELECT count(*) FROM marts.incident_counts_by_country_year").fetchone()[0]
         changes = con.execute("SELECT change FROM meta.publication_changes WHERE subject = ?", [relpath]).fetchall()
         files = con.execute("SELECT count(*) FROM marts.source_files WHERE relpath = ?", [relpath]).fetchone()[0]
     # the newer release supersedes the older one's figure (same series, year, publication and stage) ...
@@ -58,7 +58,7 @@ def test_a_dropped_national_figures_file_is_in_the_next_publication(published_co
     assert restated == [("2026-11-22", "2026-12-01", 18_300_000.0, 18_400_000.0)]
     assert "New Zealand · 2023 · cert_nz" in index_text(pub)
     # the counts of the re-sent file replace the old release's rows instead of doubling them
-    assert counts[0] == counts[1] and counts[0] < 200
+    assert counts == counts_before
     assert changes == [("input_added",)] and files == 1
     index = index_text(pub)
     assert f"Input files added: {relpath}" in index

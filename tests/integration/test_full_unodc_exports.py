@@ -40,7 +40,7 @@ def test_full_exports_load_with_rows_reconciled(tmp_path: Path, real: Path) -> N
     assert loaded == distinct
     # The other bundled sources still load; the bundled UNODC extracts beside their originals are
     # set aside, so no row is loaded twice.
-    assert set(others) == {"fbi_ic3", "national_figures", "ncrb"}
+    assert set(others) == {"eurostat_crim_off_cat", "fbi_ic3", "national_figures", "ncrb"}
     assert loaded == {
         "sources/unodc_cts/2022-06-06/data_cts_corruption_and_economic_crime.csv": 17_824,
         "sources/unodc_cts/2022-06-06/data_cts_violent_and_sexual_crime.csv": 27_525,

@@ -52,7 +52,7 @@ def test_same_code_sum_of_parts_and_incomplete_parts(tmp_path: Path, references)
     assert (fraud["comparison_basis"], fraud["unodc_offences_count"], fraud["difference_count"],
             fraud["primary_source_id"], fraud["unodc_categories"]) == (
         "same_iccs_code", 793_622.0, 0.0, "unodc_cts", "Fraud")
-    assert fraud["eurostat_offences_per_100k_population"] == 954.3
+    assert fraud["offences_per_100k_population_eurostat"] == 954.3
     assert fraud["eurostat_count_source"] == "e.tsv#2" and fraud["eurostat_rate_source"] == "e.tsv#3"
     cs = got[(2021, "ICCS0903")]
     assert (cs["comparison_basis"], cs["eurostat_offences_count"], cs["unodc_offences_count"],
@@ -61,7 +61,7 @@ def test_same_code_sum_of_parts_and_incomplete_parts(tmp_path: Path, references)
     assert cs["difference_share"] == pytest.approx(1_219 / 18_485)
     assert cs["unodc_source_rows"] == "u.csv#4 | u.csv#5 | u.csv#6"
     assert "leaves out ICCS 09039" in cs["comparison_note"]
-    assert cs["unodc_offences_per_100k_population_published"] is None  # rates of parts are not compared
+    assert cs["offences_per_100k_population_unodc"] is None  # rates of parts are not compared
     partial = got[(2020, "ICCS0903")]
     assert (partial["comparison_basis"], partial["unodc_offences_count"], partial["difference_count"]) == (
         "unodc_parts_incomplete", None, None)
