@@ -3,11 +3,14 @@
 import fcntl
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from pipelines.run import ENV_INSTANCE
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data"
@@ -15,6 +18,27 @@ REAL = SHARED / "real"
 FACTS = SHARED / "facts"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BUNDLED = REPO / "data"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Pipeline runs in tests use an in-memory Dagster instance (``CYBERSTATS_DAGSTER_INSTANCE``, see
+    pipelines/run.py): writing each of a run's ~1,400 events to the work folder's sqlite instance costs
+    about 9 s of CPU a run, and only the golden build and the tests of the persistent instance read
+    that history (they run under :func:`persistent_instance`). Set the variable to ``persistent``
+    to run every test on the persistent instance."""
+    os.environ.setdefault(ENV_INSTANCE, "ephemeral")
+
+
+@contextmanager
+def persistent_instance() -> Iterator[None]:
+    """Runs inside record their history in the work folder's persistent Dagster instance, as
+    ``cyberstats run`` does outside the tests."""
+    saved = os.environ.pop(ENV_INSTANCE, None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ[ENV_INSTANCE] = saved
 
 
 @pytest.fixture(scope="session")
@@ -96,7 +120,7 @@ def build_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Calla
 @pytest.fixture(scope="session")
 def golden(tmp_path_factory: pytest.TempPathFactory) -> Published:
     """The bundled data run once per test session (one build shared by every xdist worker), with the
-    single-file report.
+    single-file report, recorded in its work folder's persistent Dagster instance as a CLI run is.
 
     Tests that only read the warehouse or the site share it; a test that changes anything works on a
     copy (:func:`copy_published`)."""
@@ -104,7 +128,8 @@ def golden(tmp_path_factory: pytest.TempPathFactory) -> Published:
 
     def build(root: Path) -> None:
         copy_bundled(root / "data")
-        assert run_cli(root / "data", "--single-file") == 0
+        with persistent_instance():
+            assert run_cli(root / "data", "--single-file") == 0
 
     return Published(build_once(tmp_path_factory, "golden", build))
 
