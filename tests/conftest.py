@@ -146,6 +146,31 @@ def published_copy(golden: Published, tmp_path: Path) -> Published:
     return copy_published(golden, tmp_path / "copy")
 
 
+@pytest.fixture(scope="session")
+def negative_value_blocked(golden: Published, tmp_path_factory: pytest.TempPathFactory):
+    """The corpus case ``value_negative`` alone (a UNODC extract with a count of -5) dropped into a copy of
+    the golden publication and run: the blocking check fails the run. One run, shared by
+    tests/bad_inputs/test_corpus_alone.py (what the command says and leaves) and tests/assets/test_checks.py
+    (what Dagster recorded): ``(helpers.Outcome, helpers.Recorded)``."""
+    from tests.bad_inputs.corpus import CASES
+    from tests.bad_inputs.helpers import shared_run
+
+    case = next(c for c in CASES if c.id == "value_negative")
+    return shared_run(tmp_path_factory, "negative_value_blocked", golden.root, {case.target: case.make()})
+
+
+@pytest.fixture(scope="session")
+def negative_value_allowed(golden: Published, tmp_path_factory: pytest.TempPathFactory):
+    """The same broken UNODC file as a resubmission (``helpers.RESUBMITTED``) run with
+    ``--allow-quarantine``: published without it. Shared by tests/bad_inputs/test_corpus_allow_quarantine.py
+    and tests/assets/test_checks.py."""
+    from tests.bad_inputs.corpus import unodc_with
+    from tests.bad_inputs.helpers import RESUBMITTED, shared_run
+
+    return shared_run(tmp_path_factory, "negative_value_allowed", golden.root,
+                      {RESUBMITTED: unodc_with(2, {"VALUE": "-5"})()}, "--allow-quarantine")
+
+
 #: The files that run the pipeline (or a browser) for longest, longest first, as measured on two cores.
 #: `make test` runs pytest-xdist with ``--dist loadfile --no-loadscope-reorder``: each file goes whole to
 #: one worker (its module fixtures are built once), in collection order, so the long files start first
