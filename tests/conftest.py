@@ -180,12 +180,12 @@ LONGEST_FIRST = (
     "tests/browser/test_site_in_chromium.py",            # the golden build, then every page in Chromium
     "tests/integration/test_full_unodc_exports.py",      # a run on the complete exports (122,089 rows)
     "tests/bad_inputs/test_corpus.py",                   # one run with every broken file
-    "tests/assets/test_checks.py",                       # two Dagster runs of its own
+    "tests/assets/test_checks.py",                       # the two shared negative-value runs (conftest)
     "tests/integration/test_installed_package.py",       # a wheel, then a run in a subprocess
     "tests/integration/test_publication_safety.py",      # three runs
-    "tests/bad_inputs/test_corpus_allow_quarantine.py",  # two runs
+    "tests/bad_inputs/test_corpus_allow_quarantine.py",  # the shared --allow-quarantine run, then a run
     "tests/integration/test_convention_marts.py",        # two runs
-    "tests/bad_inputs/test_corpus_alone.py",             # three failing runs
+    "tests/bad_inputs/test_corpus_alone.py",             # two failing runs and the shared one
     "tests/integration/test_concurrency.py",             # a killed run, then a run
     "tests/bad_inputs/test_corpus_odd_inputs.py",        # a run
     "tests/integration/test_pipeline.py",                # a forced run
