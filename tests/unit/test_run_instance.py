@@ -21,6 +21,13 @@ def test_the_default_is_the_persistent_instance_of_the_work_folder(tmp_path: Pat
     with dagster_instance(_settings(tmp_path)) as instance:
         assert not instance.is_ephemeral
         assert Path(instance.root_directory) == tmp_path / "work" / "dagster"
+        # Dagster's sqlite event log keeps one engine per file for the run (pipelines.run._engines_reused);
+        # a Dagster upgrade that renames what it replaces fails here rather than silently slowing runs.
+        storage = instance.event_log_storage
+        assert "_connect" in vars(storage)
+        with storage.index_connection() as conn:
+            assert conn.exec_driver_sql("select count(*) from event_logs").scalar() == 0
+    assert "_connect" not in vars(storage)
     assert "telemetry:\n  enabled: false" in (tmp_path / "work" / "dagster" / "dagster.yaml").read_text()
 
 
