@@ -23,9 +23,9 @@ BUNDLED = REPO / "data"
 def pytest_configure(config: pytest.Config) -> None:
     """Pipeline runs in tests use an in-memory Dagster instance (``CYBERSTATS_DAGSTER_INSTANCE``, see
     pipelines/run.py): writing each of a run's ~1,400 events to the work folder's sqlite instance costs
-    about 9 s of CPU a run, and only the golden build and the tests of the persistent instance read
-    that history (they run under :func:`persistent_instance`). Set the variable to ``persistent``
-    to run every test on the persistent instance."""
+    about 3.5 s of CPU a run (25.5 s against 22 s for the bundled data), and only the golden build and
+    the tests of the persistent instance read that history (they run under :func:`persistent_instance`).
+    Set the variable to ``persistent`` to run every test on the persistent instance."""
     os.environ.setdefault(ENV_INSTANCE, "ephemeral")
 
 
