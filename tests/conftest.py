@@ -3,11 +3,14 @@
 import fcntl
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from pipelines.run import ENV_INSTANCE
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data"
@@ -15,6 +18,27 @@ REAL = SHARED / "real"
 FACTS = SHARED / "facts"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BUNDLED = REPO / "data"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Pipeline runs in tests use an in-memory Dagster instance (``CYBERSTATS_DAGSTER_INSTANCE``, see
+    pipelines/run.py): writing each of a run's ~1,400 events to the work folder's sqlite instance costs
+    about 3.5 s of CPU a run (25.5 s against 22 s for the bundled data), and only the golden build and
+    the tests of the persistent instance read that history (they run under :func:`persistent_instance`).
+    Set the variable to ``persistent`` to run every test on the persistent instance."""
+    os.environ.setdefault(ENV_INSTANCE, "ephemeral")
+
+
+@contextmanager
+def persistent_instance() -> Iterator[None]:
+    """Runs inside record their history in the work folder's persistent Dagster instance, as
+    ``cyberstats run`` does outside the tests."""
+    saved = os.environ.pop(ENV_INSTANCE, None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ[ENV_INSTANCE] = saved
 
 
 @pytest.fixture(scope="session")
@@ -96,7 +120,7 @@ def build_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Calla
 @pytest.fixture(scope="session")
 def golden(tmp_path_factory: pytest.TempPathFactory) -> Published:
     """The bundled data run once per test session (one build shared by every xdist worker), with the
-    single-file report.
+    single-file report, recorded in its work folder's persistent Dagster instance as a CLI run is.
 
     Tests that only read the warehouse or the site share it; a test that changes anything works on a
     copy (:func:`copy_published`)."""
@@ -104,7 +128,8 @@ def golden(tmp_path_factory: pytest.TempPathFactory) -> Published:
 
     def build(root: Path) -> None:
         copy_bundled(root / "data")
-        assert run_cli(root / "data", "--single-file") == 0
+        with persistent_instance():
+            assert run_cli(root / "data", "--single-file") == 0
 
     return Published(build_once(tmp_path_factory, "golden", build))
 
@@ -121,6 +146,31 @@ def published_copy(golden: Published, tmp_path: Path) -> Published:
     return copy_published(golden, tmp_path / "copy")
 
 
+@pytest.fixture(scope="session")
+def negative_value_blocked(golden: Published, tmp_path_factory: pytest.TempPathFactory):
+    """The corpus case ``value_negative`` alone (a UNODC extract with a count of -5) dropped into a copy of
+    the golden publication and run: the blocking check fails the run. One run, shared by
+    tests/bad_inputs/test_corpus_alone.py (what the command says and leaves) and tests/assets/test_checks.py
+    (what Dagster recorded): ``(helpers.Outcome, helpers.Recorded)``."""
+    from tests.bad_inputs.corpus import CASES
+    from tests.bad_inputs.helpers import shared_run
+
+    case = next(c for c in CASES if c.id == "value_negative")
+    return shared_run(tmp_path_factory, "negative_value_blocked", golden.root, {case.target: case.make()})
+
+
+@pytest.fixture(scope="session")
+def negative_value_allowed(golden: Published, tmp_path_factory: pytest.TempPathFactory):
+    """The same broken UNODC file as a resubmission (``helpers.RESUBMITTED``) run with
+    ``--allow-quarantine``: published without it. Shared by tests/bad_inputs/test_corpus_allow_quarantine.py
+    and tests/assets/test_checks.py."""
+    from tests.bad_inputs.corpus import unodc_with
+    from tests.bad_inputs.helpers import RESUBMITTED, shared_run
+
+    return shared_run(tmp_path_factory, "negative_value_allowed", golden.root,
+                      {RESUBMITTED: unodc_with(2, {"VALUE": "-5"})()}, "--allow-quarantine")
+
+
 #: The files that run the pipeline (or a browser) for longest, longest first, as measured on two cores.
 #: `make test` runs pytest-xdist with ``--dist loadfile --no-loadscope-reorder``: each file goes whole to
 #: one worker (its module fixtures are built once), in collection order, so the long files start first
@@ -130,12 +180,12 @@ LONGEST_FIRST = (
     "tests/browser/test_site_in_chromium.py",            # the golden build, then every page in Chromium
     "tests/integration/test_full_unodc_exports.py",      # a run on the complete exports (122,089 rows)
     "tests/bad_inputs/test_corpus.py",                   # one run with every broken file
-    "tests/assets/test_checks.py",                       # two Dagster runs of its own
+    "tests/assets/test_checks.py",                       # the two shared negative-value runs (conftest)
     "tests/integration/test_installed_package.py",       # a wheel, then a run in a subprocess
     "tests/integration/test_publication_safety.py",      # three runs
-    "tests/bad_inputs/test_corpus_allow_quarantine.py",  # two runs
+    "tests/bad_inputs/test_corpus_allow_quarantine.py",  # the shared --allow-quarantine run, then a run
     "tests/integration/test_convention_marts.py",        # two runs
-    "tests/bad_inputs/test_corpus_alone.py",             # three failing runs
+    "tests/bad_inputs/test_corpus_alone.py",             # two failing runs and the shared one
     "tests/integration/test_concurrency.py",             # a killed run, then a run
     "tests/bad_inputs/test_corpus_odd_inputs.py",        # a run
     "tests/integration/test_pipeline.py",                # a forced run

@@ -12,6 +12,7 @@ XLSX files carry a fixed creation date so that identical marts give identical by
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,23 +71,42 @@ def write_sheet(wb, sheet: str, df: pl.DataFrame, header, descriptions: dict[str
         ws.write_string(0, j, name, header)
         if descriptions and descriptions.get(name):
             ws.write_comment(0, j, descriptions[name])
+    # One writer per column, chosen once from its type (a per-cell type test cost a fifth of the export).
+    writers = [_column_writer(ws, dtype, quoted, date_fmt) for dtype in df.dtypes]
     for i, row in enumerate(df.iter_rows(), start=1):
         for j, value in enumerate(row):
-            if value is None:
-                continue
-            if isinstance(value, bool):
-                ws.write_boolean(i, j, value)
-            elif isinstance(value, int | float):
-                ws.write_number(i, j, value)
-            elif isinstance(value, dt.datetime):
-                ws.write_string(i, j, value.isoformat())
-            elif isinstance(value, dt.date):
-                ws.write_datetime(i, j, dt.datetime(value.year, value.month, value.day), date_fmt)
-            elif isinstance(value, list):
-                write_text(ws, i, j, "; ".join("" if v is None else str(v) for v in value), quoted)
-            else:
-                write_text(ws, i, j, str(value), quoted)
+            if value is not None:
+                writers[j](i, j, value)
     ws.freeze_panes(1, 0)
+
+
+def _column_writer(ws, dtype: pl.DataType, quoted, date_fmt) -> Callable[[int, int, object], None]:
+    """How a non-null value of a column of type ``dtype`` is written (:func:`_write_value` for any type
+    not listed: it decides per value, as every cell once did)."""
+    if dtype == pl.Boolean:
+        return ws.write_boolean
+    if dtype.is_numeric() and not dtype.is_decimal():
+        return ws.write_number
+    if dtype == pl.String:
+        def text(i: int, j: int, value: str) -> None:
+            ws.write_string(i, j, value, quoted if value.startswith(FORMULA_PREFIXES) else None)
+        return text
+    return lambda i, j, value: _write_value(ws, i, j, value, quoted, date_fmt)
+
+
+def _write_value(ws, i: int, j: int, value: object, quoted, date_fmt) -> None:
+    if isinstance(value, bool):
+        ws.write_boolean(i, j, value)
+    elif isinstance(value, int | float):
+        ws.write_number(i, j, value)
+    elif isinstance(value, dt.datetime):
+        ws.write_string(i, j, value.isoformat())
+    elif isinstance(value, dt.date):
+        ws.write_datetime(i, j, dt.datetime(value.year, value.month, value.day), date_fmt)
+    elif isinstance(value, list):
+        write_text(ws, i, j, "; ".join("" if v is None else str(v) for v in value), quoted)
+    else:
+        write_text(ws, i, j, str(value), quoted)
 
 
 def write_xlsx(df: pl.DataFrame, path: Path, sheet: str, descriptions: dict[str, str] | None = None) -> None:

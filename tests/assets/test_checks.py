@@ -1,20 +1,17 @@
 """Dagster wiring of the suites: one check per expectation, blocking checks gate everything downstream."""
 
-from pathlib import Path
+from dataclasses import dataclass
 
 import dagster as dg
 import duckdb
 import pytest
 
-from pipelines import build as builds
 from pipelines.assets.checks import QUARANTINE_CHECK, RECONCILE_CHECK
-from pipelines.assets.resources import CyberstatsResource
-from pipelines.definitions import JOB_NAME, build_definitions
+from pipelines.definitions import build_definitions
 from pipelines.quality.suites import suites
 from pipelines.sources import ALL
 from pipelines.sql import models
-from tests.bad_inputs.corpus import unodc_with
-from tests.conftest import copy_bundled
+from tests.integration.helpers import warehouse
 
 
 def _check_specs() -> dict[tuple[str, str], dg.AssetCheckSpec]:
@@ -51,24 +48,15 @@ def test_every_expectation_is_a_check_described_as_its_severity_says() -> None:
     assert {("staging", "stg_un_m49__areas"), ("staging", "stg_worldbank_wdi__values")} <= deps
 
 
-def _run(tmp_path: Path, allow: bool):
-    data = copy_bundled(tmp_path / "data")
-    (data / "sources/unodc_cts/2024-05-16/data_cts_resubmitted.csv").write_bytes(unodc_with(2, {"VALUE": "-5"})())
-    resource = CyberstatsResource(data_dir=str(data), warehouse=str(tmp_path / "wh" / "c.duckdb"),
-                                  site_dir=str(tmp_path / "site"), allow_quarantine=allow)
-    job = build_definitions(resource).resolve_job_def(JOB_NAME)
-    with dg.DagsterInstance.ephemeral() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
-        builds.close()  # the run's shared build connection (cyberstats run closes it the same way)
-        materialized = {"/".join(e.asset_key.path) for e in result.get_asset_materialization_events()}
-        checks = {("/".join(e.asset_key.path), e.check_name): e for e in
-                  result.get_asset_check_evaluations()}
-    return result, materialized, checks
-
-
 @pytest.mark.parametrize("allow", [False, True], ids=["blocked", "allowed"])
-def test_a_failed_blocking_check_stops_everything_downstream(tmp_path: Path, allow: bool) -> None:
-    result, materialized, checks = _run(tmp_path, allow)
+def test_a_failed_blocking_check_stops_everything_downstream(allow: bool, request: pytest.FixtureRequest) -> None:
+    # A UNODC file with a count of -5 beside the bundled data, run without and with --allow-quarantine: the
+    # session's shared runs (tests/conftest.py negative_value_blocked and negative_value_allowed), read
+    # back from the work folder's Dagster instance (the corpus tests assert what the command said).
+    outcome, run = request.getfixturevalue("negative_value_allowed" if allow else "negative_value_blocked")
+    materialized = run.materialized
+    checks = {key: Evaluation(passed, dg.AssetCheckSeverity(severity))
+              for key, (passed, severity) in run.checks.items()}
     unodc = "staging/stg_unodc_cts__observations"
     negative, quarantined = checks[(unodc, "no_negative_values")], checks[(unodc, QUARANTINE_CHECK)]
     assert not negative.passed and not quarantined.passed
@@ -83,16 +71,22 @@ def test_a_failed_blocking_check_stops_everything_downstream(tmp_path: Path, all
     downstream = {"staging/observations", "marts/offences_by_country_year", "reports/site",
                   "publish/warehouse_and_site"}
     if allow:
-        assert result.success and downstream <= materialized
+        assert run.success and downstream <= materialized
         # Every check of the run is in its validation history, the domain checks included.
-        build_db = tmp_path / "wh" / ".build" / "builds" / result.run_id / "build.duckdb"
+        build_db = warehouse(outcome.data).parent / ".build" / "builds" / run.run_id / "build.duckdb"
         with duckdb.connect(str(build_db), read_only=True) as con:
             recorded = set(con.execute("SELECT asset_key, expectation FROM quality.validation_results "
-                                       "WHERE run_id = ?", [result.run_id]).fetchall())
+                                       "WHERE run_id = ?", [run.run_id]).fetchall())
         assert {(k, n) for (k, n), e in checks.items()} <= recorded
         assert {("marts/regional_losses", "regional_sums_equal_sum_of_parts"),
                 ("marts/rate_reconciliation", "rates_match_published"),
                 ("marts/trends", "trends_respect_breaks_and_minimums"),
                 ("marts/offences_by_convention_article", "parent_and_child_never_summed")} <= recorded
     else:
-        assert not result.success and not downstream & materialized
+        assert not run.success and not downstream & materialized
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    passed: bool
+    severity: dg.AssetCheckSeverity

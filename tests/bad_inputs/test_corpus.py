@@ -11,7 +11,6 @@ test_corpus_allow_quarantine.py (separate files, so that pytest-xdist can run th
 
 import contextlib
 import io
-import json
 from pathlib import Path
 
 import duckdb
@@ -19,8 +18,8 @@ import pytest
 
 from pipelines.cli import main
 from tests.bad_inputs.corpus import CASES, UNODC_2024, Case
-from tests.bad_inputs.helpers import Outcome, assert_case, clone, digest, drop
-from tests.integration.helpers import run_cli, site, warehouse
+from tests.bad_inputs.helpers import Outcome, assert_case, clone, drop, publication, quarantine_listing
+from tests.integration.helpers import run_cli, warehouse
 
 
 @pytest.fixture(scope="module")
@@ -29,18 +28,11 @@ def every_case(published: Path, tmp_path_factory: pytest.TempPathFactory) -> Out
     function-scoped, so this module-scoped run captures its output itself)."""
     out, err = io.StringIO(), io.StringIO()
     data = clone(published, tmp_path_factory.mktemp("every"))
-    before = (warehouse(data).read_bytes(), digest(site(data)))
+    before = publication(data)
     contents = {case.target: drop(data, case)[1] for case in CASES}
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = run_cli(data)
-        listing = io.StringIO()
-        with contextlib.redirect_stdout(listing):
-            assert main(["quarantine", "--data-dir", str(data), "--warehouse", str(warehouse(data)), "--format",
-                         "json"]) == 0
-    listed: dict[str, set[str]] = {}
-    for r in json.loads(listing.getvalue()):
-        listed.setdefault(r["relpath"], set()).add(r["expectation"])
-    return Outcome(data, code, err.getvalue(), contents, listed, before)
+    return Outcome(data, code, err.getvalue(), contents, quarantine_listing(data), before)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

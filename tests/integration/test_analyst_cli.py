@@ -138,10 +138,25 @@ def test_the_bundled_run_has_no_drift_warnings_and_names_its_exceptions(golden: 
     assert "Moldova (MDA) and Serbia (SRB)" in notes["rates_match_published"]
 
 
-def test_cli_runs_are_recorded_with_telemetry_off_and_column_schemas(golden: Published) -> None:
+def test_cli_runs_are_recorded_with_telemetry_off_and_column_schemas(golden: Published,
+                                                                      published_copy: Published) -> None:
     config = golden.warehouse.parent / ".build" / "dagster" / "dagster.yaml"
     assert "telemetry:\n  enabled: false" in config.read_text()
     import dagster as dg
+
+    # The golden build's CLI run is in the work folder's persistent instance (what `cyberstats dev` shows),
+    # with its materialisations and check evaluations (read from a copy: opening an instance may write).
+    with duckdb.connect(str(published_copy.warehouse), read_only=True) as con:
+        (run_id,) = con.execute("select run_id from meta.publication").fetchone()
+    home = published_copy.warehouse.parent / ".build" / "dagster"
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        run = instance.get_run_by_id(run_id)
+        assert run is not None and run.is_success
+        materialized = {"/".join(e.asset_materialization.asset_key.path) for e in instance.all_logs(
+            run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)}
+        checks = instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+    assert {"marts/regional_losses", "publish/warehouse_and_site"} <= materialized
+    assert len(checks) > 100
 
     from pipelines.definitions import defs
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import copy_published
+from tests.conftest import ENV_INSTANCE, copy_published, persistent_instance
 from tests.integration.helpers import run_cli, site, warehouse
 
 READER = """
@@ -55,12 +55,13 @@ class Scenario:
 def scenario(golden, tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     """One story, two properties, one full pipeline run: a changed input; a run killed hard once staging
     is done (well before publication); then, while a reader holds the published file open, the next run,
-    which publishes."""
+    which publishes. Both runs record their history in the persistent Dagster instance (the killed run
+    dies with its events half-written there, and the next run must still work on it)."""
     data = copy_published(golden, tmp_path_factory.mktemp("concurrency") / "copy").data
     wh, index = warehouse(data), site(data) / "index.html"
     before = (wh.read_bytes(), index.read_bytes())
     _change_input(data)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**{k: v for k, v in os.environ.items() if k != ENV_INSTANCE}, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(_cli(data), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     for line in proc.stdout:  # kill it hard once staging is done, well before publication
         if "staging/observations" in line:
@@ -73,7 +74,8 @@ def scenario(golden, tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     reader = subprocess.Popen([sys.executable, "-c", READER, str(wh)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)
     reader_before = reader.stdout.readline().strip()
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
+            persistent_instance():
         code = run_cli(data)  # publishes while the reader holds the old file; the lock died with the killed run
     out, _ = reader.communicate("go\n", timeout=60)
     reader_after, rows = out.split()
