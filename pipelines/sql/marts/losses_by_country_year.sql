@@ -27,7 +27,7 @@ SELECT
         CASE WHEN b.break_reason IS NOT NULL THEN 'break: ' || b.break_reason END,
         CASE WHEN source_grade IN ('secondary', 'unverified') THEN 'source grade ' || source_grade || ': read in '
             || coalesce(publication, 'a secondary source') END,
-        CASE WHEN fx_source_grade IN ('transcribed', 'secondary', 'unverified') THEN 'converted at an exchange rate of '
+        CASE WHEN fx_source_grade NOT IN ('publisher_file', 'verified') THEN 'converted at an exchange rate of '
             || 'source grade ' || fx_source_grade || ' (' || fx_source || ')' END), '') AS flag_notes
 FROM intermediate.int_losses_converted_to_usd AS l
 LEFT JOIN breaks AS b ON b.area_code = l.country_iso3 AND b.series_name = l.series AND b.year = l.year

@@ -35,7 +35,7 @@ lower_grade_rates AS (
     JOIN intermediate.int_losses_converted_to_usd AS l
         ON l.is_preferred AND l.year = r.year
         AND list_contains(string_split(r.reporting_countries, ', '), l.country_iso3)
-    WHERE l.fx_source_grade IN ('transcribed', 'secondary', 'unverified')
+    WHERE l.fx_source_grade NOT IN ('publisher_file', 'verified')
     GROUP BY ALL
 )
 SELECT
