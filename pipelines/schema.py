@@ -30,6 +30,24 @@ SOURCE_GRADES = (
     "unverified",  # not verified
 )
 
+#: The grade of a reference file whose provenance sidecar states none (nothing says where it was read).
+UNSTATED_GRADE = "unverified"
+
+
+def grade_from_sidecar(sidecar: dict | None, name: str) -> str:
+    """The ``source_grade`` a reference file's sidecar states (exchange-rate files: how far the rate can be
+    trusted, carried to every figure converted with it); ``unverified`` when it states none."""
+    from pipelines.errors import InputError
+
+    grade = (sidecar or {}).get("source_grade")
+    if grade is None:
+        return UNSTATED_GRADE
+    if grade not in SOURCE_GRADES:
+        raise InputError(file=name + ".source.yml", column="source_grade",
+                         expected="one of " + ", ".join(SOURCE_GRADES), found=str(grade))
+    return str(grade)
+
+
 def _contract():
     from pipelines import contracts
 

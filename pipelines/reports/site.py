@@ -158,12 +158,25 @@ def _country_names(data: SiteData) -> dict[str, str]:
     return names
 
 
+def own_currency(row: dict) -> str | None:
+    """A loss figure in its own currency as published ('VND 6,000,000,000,000', or a range 'low to high')."""
+    cur = row.get("currency_code") or ""
+    if row.get("loss_lcu") is not None:
+        return f"{cur} {row['loss_lcu']:,.0f}".strip()
+    if row.get("loss_lcu_low") is not None and row.get("loss_lcu_high") is not None:
+        return f"{cur} {row['loss_lcu_low']:,.0f} to {row['loss_lcu_high']:,.0f}".strip()
+    return None
+
+
 def with_not_converted_names(regional: pl.DataFrame, losses: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
     """Add ``not_converted_names``: the countries of ``not_converted_countries`` (left out of a regional
-    sum because their preferred figure has no US$ conversion), by name and with the reason from the
-    country losses ('Nigeria (NGA): no NGN per USD rate for 2024')."""
-    notes = {(r["country_iso3"], r["year"]): r["conversion_note"] for r in losses.filter(
-        pl.col("is_preferred"), pl.col("loss_usd_nominal").is_null()).iter_rows(named=True)} if losses.height else {}
+    sum because their preferred figure has no US$ conversion), by name, with the figure in its own currency
+    and the reason from the country losses ('Viet Nam (VNM): VND 6,000,000,000,000; no VND per USD rate for
+    2025; shown in VND')."""
+    notes = {(r["country_iso3"], r["year"]): "; ".join(
+        part for part in (own_currency(r), r["conversion_note"]) if part)
+        for r in losses.filter(pl.col("is_preferred"), pl.col("loss_usd_nominal").is_null()).iter_rows(named=True)
+    } if losses.height else {}
     out = []
     for r in regional.iter_rows(named=True):
         codes = [c.strip() for c in (r["not_converted_countries"] or "").split(",") if c.strip()]

@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.errors import InputError
+from pipelines.schema import grade_from_sidecar
 from pipelines.sources._tabular import ROW, read_csv_table, require_columns, to_date, to_float
 
 COLUMNS = ("Date", "Country", "Exchange rate")
@@ -50,4 +51,5 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
         "year": dates.dt.year().cast(pl.Int32),
         "rate_as_published": rate,
         "source_row": df[ROW],
-    }).with_columns(release=pl.lit(release), source_file=pl.lit(name))
+    }).with_columns(release=pl.lit(release), source_grade=pl.lit(grade_from_sidecar(sidecar, name)),
+                    source_file=pl.lit(name))

@@ -8,7 +8,9 @@ tells countries from aggregates (aggregates have no Region). ``Metadata_Indicato
 descriptive only.
 
 :func:`read` returns ``(layout, frame)`` with layout ``values`` (long: country_code, indicator_code,
-year, value), ``countries`` or ``indicators``.
+year, value, and the ``source_grade`` the file's sidecar states: ``publisher_file`` for a byte copy,
+``transcribed`` for the 2026-07-13 release typed back in from its text, ``unverified`` when none is stated),
+``countries`` or ``indicators``. The same reader serves ``worldbank_wdi`` and ``worldbank_wdi_transcribed``.
 """
 
 import re
@@ -18,6 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.errors import InputError
+from pipelines.schema import grade_from_sidecar
 from pipelines.sources._tabular import ROW, read_csv_table, require_columns
 
 VALUES = ("Country Name", "Country Code", "Indicator Name", "Indicator Code")
@@ -90,6 +93,7 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
         year=pl.col("year").cast(pl.Int32),
         value=pl.col("value"),
         last_updated=pl.lit(updated, dtype=pl.Date),
+        source_grade=pl.lit(grade_from_sidecar(sidecar, name)),
         source_row=pl.col(ROW),
         source_file=pl.lit(name),
     )

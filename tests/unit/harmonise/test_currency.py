@@ -93,7 +93,8 @@ def _losses(**kw) -> pl.DataFrame:
 CPI = pl.DataFrame({"year": [2023] * 12 + [2024] * 12, "month": list(range(1, 13)) * 2,
                     "cpi_index": [300.0] * 12 + [310.0] * 12}, schema_overrides={"year": pl.Int32, "month": pl.Int8})
 FX = pl.DataFrame({"currency_code": ["AUD", "AUD"], "year": [2023, 2024], "lcu_per_usd": [1.5, 1.52],
-                   "fx_source": ["World Bank WDI", "FRED (fallback)"]}, schema_overrides={"year": pl.Int32})
+                   "fx_source": ["World Bank WDI", "FRED (fallback)"],
+                   "fx_source_grade": ["publisher_file", "publisher_file"]}, schema_overrides={"year": pl.Int32})
 
 
 def test_convert_losses_nominal_and_constant() -> None:
@@ -209,19 +210,104 @@ def test_every_checked_currency_is_listed_with_what_was_found() -> None:
     }
 
 
-def test_the_bundled_wdi_release_is_what_every_entry_was_checked_on() -> None:
+@pytest.mark.parametrize("release", ["worldbank_wdi/2025-10-07", "worldbank_wdi/2026-04-08",
+                                     "worldbank_wdi_transcribed/2026-07-13"])
+def test_the_bundled_wdi_release_is_what_every_entry_was_checked_on(release: str) -> None:
     from pipelines.sources import country_codes, worldbank_wdi
     from tests.conftest import BUNDLED
 
-    [path] = (BUNDLED / "reference" / "worldbank_wdi").glob("*/WDI_PA.NUS.FCRF_*.csv")
+    [path] = (BUNDLED / "reference" / release).glob("WDI_PA.NUS.FCRF_*.csv")
     _, values = worldbank_wdi.read(path, "wdi.csv", "r")
     for r in cur.REDENOMINATIONS:
         year, rate = r.check
+        # Newer releases differ from 2025-03-24's only in the last floating-point digit of a few cells.
         assert values.filter(pl.col("country_code") == r.wdi_country, pl.col("year") == year)["value"].to_list() \
-            == [rate], r
+            == [pytest.approx(rate, rel=1e-9)], r
     [codes] = (BUNDLED / "reference" / "country_codes").glob("*/country_currencies.csv")
     out = rates(cur.fx_from_wdi(values, country_codes.read(codes, "codes.csv", "r")))
     assert out[("VES", 2017)] == pytest.approx(9.975e-05)
     assert out[("TMT", 2000)] == pytest.approx(1.04)
     assert min(y for c, y in out if c == "ZWG") == 2020
     assert out[("MRU", 2017)] == 35.7944166666667 and out[("BYN", 2015)] == 1.59259883333333
+
+
+# --- rates to 2025: the transcribed release, source grades, the ECB/Fed cross-check --------------------------
+
+GBR = pl.DataFrame({"country_iso3": ["GBR"], "iso_numeric": ["826"], "currency_code": ["GBP"],
+                    "currency_numeric": ["826"]})
+
+
+def graded(rows: list[tuple[str, int, float]], grade: str) -> pl.DataFrame:
+    return wdi(rows).with_columns(source_grade=pl.lit(grade))
+
+
+def test_the_transcribed_release_fills_only_years_after_the_byte_copied_one() -> None:
+    byte_copy = graded([("GBR", 2023, 0.8045), ("GBR", 2024, 0.7824)], "publisher_file")
+    # A transcription that differed for 2024 (a typing slip) must never replace the byte-copied value.
+    transcribed = graded([("GBR", 2024, 0.9999), ("GBR", 2025, 0.7595)], "transcribed")
+    out = cur.fx_rates(byte_copy, GBR, None, transcribed)
+    got = {y: (v, s, g) for y, v, s, g in out.select("year", "lcu_per_usd", "fx_source", "fx_source_grade").iter_rows()}
+    assert got[2024] == (0.7824, "World Bank WDI", "publisher_file")
+    assert got[2025] == (0.7595, "World Bank WDI (transcribed)", "transcribed")
+    # Nor a year the byte-copied release covers but leaves blank (VND 2024-style gaps stay gaps).
+    gap = graded([("GBR", 2023, 0.8045), ("GBR", 2025, 0.7)], "publisher_file").filter(pl.col("year") == 2023)
+    gap = pl.concat([gap, graded([("XXX", 2024, 1.0)], "publisher_file")])
+    out = cur.fx_rates(gap, GBR, None, graded([("GBR", 2024, 0.7824)], "transcribed"))
+    assert out.filter(pl.col("year") == 2024).height == 0
+
+
+def test_fred_fills_before_the_transcribed_release_and_carries_its_own_grade() -> None:
+    byte_copy = graded([("GBR", 2023, 0.8045), ("GBR", 2024, 0.7824)], "publisher_file")
+    fred = pl.DataFrame({"currency_code": ["GBP"] * 3, "fred_series": ["United Kingdom"] * 3,
+                         "year": [2023, 2024, 2025], "rate_as_published": [0.8042, 0.7826, 0.7591],
+                         "source_grade": ["transcribed"] * 3}, schema_overrides={"year": pl.Int32})
+    out = cur.fx_rates(byte_copy, GBR, fred, graded([("GBR", 2025, 0.7595)], "transcribed"))
+    row = out.filter(pl.col("year") == 2025).row(0, named=True)
+    assert (row["lcu_per_usd"], row["fx_source"], row["fx_source_grade"]) == (0.7591, "FRED (fallback)", "transcribed")
+
+
+def test_a_conversion_carries_the_worst_grade_of_the_years_it_uses_and_says_so() -> None:
+    fx = pl.DataFrame({"currency_code": ["GBP", "GBP"], "year": [2024, 2025], "lcu_per_usd": [0.8, 0.75],
+                       "fx_source": ["World Bank WDI", "World Bank WDI (transcribed)"],
+                       "fx_source_grade": ["publisher_file", "transcribed"]}, schema_overrides={"year": pl.Int32})
+    cpi = pl.DataFrame({"year": [y for y in (2024, 2025) for _ in range(12)], "month": list(range(1, 13)) * 2,
+                        "cpi_index": [300.0] * 24}, schema_overrides={"year": pl.Int32, "month": pl.Int32})
+    losses = pl.DataFrame({"currency": ["GBP", "GBP", "USD"],
+                           "period_start": [date(2024, 1, 1), date(2024, 4, 1), date(2025, 1, 1)],
+                           "period_end": [date(2024, 12, 31), date(2025, 3, 31), date(2025, 12, 31)],
+                           "year": [2024, 2025, 2025], "value": [80.0, 100.0, 5.0], "value_low": [None] * 3,
+                           "value_high": [None] * 3}, schema_overrides={"value_low": pl.Float64,
+                                                                        "value_high": pl.Float64})
+    out = cur.convert_losses(losses, fx, cpi, 2024).to_dicts()
+    assert out[0]["fx_source_grade"] == "publisher_file" and out[0]["conversion_note"] is None
+    assert out[0]["loss_usd_nominal"] == pytest.approx(100.0)
+    # UK year ending March 2025: 9 months of 2024 (byte copy) and 3 of 2025 (transcribed): graded transcribed.
+    assert out[1]["fx_source_grade"] == "transcribed"
+    assert out[1]["fx_lcu_per_usd"] == pytest.approx((9 * 0.8 + 3 * 0.75) / 12)
+    assert out[1]["conversion_note"] == ("GBP per USD rate for 2025 of source grade transcribed "
+                                         "(World Bank WDI (transcribed))")
+    assert out[2]["fx_source_grade"] is None  # US dollars: no conversion, no rate
+
+
+def test_the_crosscheck_gives_ecb_and_fed_differences_as_shares_and_the_tolerance() -> None:
+    fx = pl.DataFrame({"currency_code": ["GBP", "GBP", "NGN", "JPY"], "year": [2024, 2025, 2024, 2024],
+                       "lcu_per_usd": [0.8, 0.75, 1478.97, 150.0],
+                       "fx_source": ["World Bank WDI", "World Bank WDI (transcribed)", "World Bank WDI",
+                                     "FRED (fallback)"],
+                       "fx_source_grade": ["publisher_file", "transcribed", "publisher_file", "transcribed"]},
+                      schema_overrides={"year": pl.Int32})
+    days = [date(2024, 1, 2), date(2024, 12, 30), date(2025, 1, 2), date(2025, 12, 30)]
+    ecb = pl.DataFrame({"date": days * 2, "currency_code": ["USD"] * 4 + ["GBP"] * 4,
+                        "units_per_eur": [1.0] * 4 + [0.802, 0.802, 0.76, 0.76]})
+    monthly = pl.DataFrame({"currency_code": "GBP", "fred_series": "United Kingdom", "year": 2024,
+                            "month": list(range(1, 13)), "rate_as_published": [0.8] * 12},
+                           schema_overrides={"year": pl.Int32, "month": pl.Int32})
+    out = {r["year"]: r for r in cur.fx_crosscheck(fx, ecb, None, monthly).to_dicts()}
+    # NGN has no second source and JPY no WDI rate: neither is a row; FRED never stands in for WDI here.
+    assert set(out) == {2024, 2025} and all(r["currency_code"] == "GBP" for r in out.values())
+    assert out[2024]["ecb_difference_share"] == pytest.approx(0.0025)
+    assert out[2024]["fed_difference_share"] == pytest.approx(0.0) and out[2024]["within_tolerance"]
+    assert out[2025]["fed_lcu_per_usd"] is None and out[2025]["wdi_fx_source_grade"] == "transcribed"
+    assert out[2025]["ecb_difference_share"] == pytest.approx(0.76 / 0.75 - 1)  # 1.3%: outside 0.5%
+    assert out[2025]["max_abs_difference_share"] == pytest.approx(0.76 / 0.75 - 1)
+    assert not out[2025]["within_tolerance"] and out[2025]["tolerance_share"] == cur.FX_CROSSCHECK_TOLERANCE

@@ -46,7 +46,9 @@ def areas() -> pl.DataFrame:
 @cache
 def population() -> pl.DataFrame:
     frames: dict[str, pl.DataFrame] = {}
-    for path in sorted((BUNDLED / "reference" / "worldbank_wdi").rglob("*.csv")):
+    # Only the newest release of a reference is read (README "Data directory"): its folders are named by date.
+    newest = max(p for p in (BUNDLED / "reference" / "worldbank_wdi").iterdir() if p.is_dir())
+    for path in sorted(newest.glob("*.csv")):
         layout, frame = worldbank_wdi.read(path, path.name, "r")
         frames[layout] = pl.concat([frames[layout], frame]) if layout in frames else frame
     return population_by_country_year(frames["values"], frames.get("countries"))

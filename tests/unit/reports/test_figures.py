@@ -221,16 +221,18 @@ def test_published_regional_figures_show_ranges_and_publishers() -> None:
     assert "UNODC &lt;b&gt;" in str(ranges["customdata"])  # publisher text is escaped for plotly
 
 
-def test_not_converted_countries_are_named_with_the_reason() -> None:
+def test_not_converted_countries_are_named_with_their_figure_in_its_own_currency_and_the_reason() -> None:
     losses = pl.DataFrame({"country_iso3": ["NGA", "GBR"], "year": [2024, 2024], "is_preferred": [True, True],
-                           "loss_usd_nominal": [None, None],
-                           "conversion_note": ["no NGN per USD rate for 2024", "no GBP"]})
+                           "loss_usd_nominal": [None, None], "loss_lcu": [52_260_000_000.0, None],
+                           "loss_lcu_low": [None, 1e9], "loss_lcu_high": [None, 2e9], "currency_code": ["NGN", "GBP"],
+                           "conversion_note": ["no NGN per USD rate for 2024; shown in NGN", "no GBP"]})
     regional = pl.DataFrame({"region_level": ["world", "region", "region"], "year": [2024, 2024, 2024],
                              "not_converted_countries": ["GBR, NGA", "NGA", None]})
     named = with_not_converted_names(regional, losses, {"NGA": "Nigeria", "GBR": "United Kingdom <b>"})
+    nga = "Nigeria (NGA): NGN 52,260,000,000; no NGN per USD rate for 2024; shown in NGN"
     assert named["not_converted_names"].to_list() == [
-        "United Kingdom <b> (GBR): no GBP; Nigeria (NGA): no NGN per USD rate for 2024",  # escaped by the template
-        "Nigeria (NGA): no NGN per USD rate for 2024", None]
+        "United Kingdom <b> (GBR): GBP 1,000,000,000 to 2,000,000,000; no GBP; " + nga,  # escaped by the template
+        nga, None]
 
 
 # --- Flags ---------------------------------------------------------------------------------------
