@@ -21,7 +21,8 @@ FLAGS: dict[str, tuple[str, str]] = {
           "the publisher printed 0 for this part beside a parent of 300 or more: the part was not recorded "
           "separately, it is not a true zero (the value is left empty and never summed)"),
     "u": ("unverified source",
-          "not read in the publisher's own release: a secondary report, or a figure not verified"),
+          "not read in the publisher's own release: a secondary report, or a figure not verified (for a converted "
+          "loss, also an exchange rate of secondary or unverified grade)"),
     "w": ("withdrawn", "an older release carried this value; the newest release of the series no longer does "
                        "(marts.values_not_published only)"),
     "c": ("contradictory",
