@@ -94,7 +94,8 @@ SOURCES: dict[str, SourceSpec] = {
     for s in (
         SourceSpec("unodc_cts", "sources", "UNODC Crime Trends Survey (CTS) exports",
                    "United Nations Office on Drugs and Crime (UNODC)", unodc_cts.read, (".xlsx", ".csv"),
-                   ("stg_unodc_cts__observations",), "Iso3_code", header_columns=(unodc_cts.COLUMNS,),
+                   ("stg_unodc_cts__observations",), "Iso3_code",
+                   header_columns=(unodc_cts.COLUMNS, unodc_cts.DERIVED_COLUMNS),
                    provides=frozenset({"police_recorded_offences", "published_rates"})),
         SourceSpec("fbi_ic3", "sources", "FBI IC3 Internet Crime Report tables",
                    fbi_ic3.PUBLISHER, fbi_ic3.read, (".csv",), ("stg_fbi_ic3__observations",), "year",

@@ -17,9 +17,9 @@ Age, Year, Unit of measurement, VALUE, Source``. Quirks handled here:
 A **derived copy** of a release (a third party's table of the latest year per place, values rounded; its
 header has ``value_precision`` and no ``Indicator``, ``Region``, ``Subregion`` or ``Source``) is read too:
 its rows are offences by type of offence (``Indicator`` = ``Offences``, checked against ``Dimension``),
-``value_precision`` says how each value was rounded, and its sidecar gives the grade (``transcribed``)
-and ``derived_vintage: true``. Such a vintage is compared and listed, never published
-(pipelines.indicators.offences.resolve_releases).
+``value_precision`` says how each value was rounded (``value_decimals``), and its grade is below the
+publisher's file (``transcribed`` unless its sidecar says another). Such a vintage is compared and listed,
+never published (pipelines.indicators.offences.resolve_releases).
 """
 
 import re
@@ -201,14 +201,15 @@ def _decimals(precision: pl.Series, values: pl.Series) -> pl.Series:
 
 
 def _grade(sidecar: dict, name: str) -> str:
+    """A derived copy's grade: its sidecar's ``source_grade`` (default ``transcribed``: the layout itself, with its
+    ``value_precision`` column, shows a third party's copy), never ``publisher_file``."""
     from pipelines.schema import SOURCE_GRADES
 
-    grade = sidecar.get("source_grade")
-    if grade not in SOURCE_GRADES or grade == "publisher_file" or not sidecar.get("derived_vintage"):
+    grade = sidecar.get("source_grade", "transcribed")
+    if grade not in SOURCE_GRADES[1:]:
         raise InputError(file=f"{name}.source.yml", column="source_grade",
-                         expected="a derived copy's sidecar with derived_vintage: true and a source_grade below "
-                                  f"publisher_file ({', '.join(SOURCE_GRADES[1:])})",
-                         found=f"derived_vintage={sidecar.get('derived_vintage')!r}, source_grade={grade!r}")
+                         expected="for a derived copy (a value_precision column), a grade below publisher_file "
+                                  f"({', '.join(SOURCE_GRADES[1:])})", found=repr(grade))
     return grade
 
 

@@ -37,7 +37,7 @@ def test_new_marts_are_published_and_documented(published: Path) -> None:
     rate_columns = [r[0] for r in q(published, "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'marts' "
                                                "AND (column_name LIKE '%per_100k%' OR "
                                                "column_name LIKE '%per_capita%')")]
-    assert rate_columns and all(c.endswith(("_wb", "_unodc", "_wb_reporting", "_wb_low", "_wb_high"))
+    assert rate_columns and all(c.endswith(("_wb", "_unodc", "_eurostat", "_wb_reporting", "_wb_low", "_wb_high"))
                                 for c in rate_columns), rate_columns
 
 

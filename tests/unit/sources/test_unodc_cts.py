@@ -154,8 +154,9 @@ def test_a_derived_copy_states_its_rounding_and_grade_or_is_refused(tmp_path: Pa
     row = "ARE,United Arab Emirates,by type of offence,Fraud,Total,Total,2016,Counts,4079,{},ae,x\n"
     path = tmp_path / "d.csv"
     path.write_text(header + row.format("rounded to integer by the deriving script (Math.round)"), encoding="utf-8")
-    with pytest.raises(InputError, match="derived_vintage: true and a source_grade below publisher_file"):
+    with pytest.raises(InputError, match="a grade below publisher_file"):
         unodc_cts.read(path, "d.csv", "2026-07", {"source_grade": "publisher_file", "derived_vintage": True})
+    assert unodc_cts.read(path, "d.csv", "2026-07")["source_grade"].to_list() == ["transcribed"]
     path.write_text(header + row.format("rounded somehow"), encoding="utf-8")
     with pytest.raises(InputError, match=r"d.csv, row 2, column 'value_precision'"):
         unodc_cts.read(path, "d.csv", "2026-07", DERIVED_SIDECAR)
