@@ -10,7 +10,16 @@ Here: the vocabularies of the coded columns, and the key of one published number
 import polars as pl
 
 #: Vocabulary of ``measure``: what is counted.
-MEASURES = ("offences", "victims", "persons", "complaints", "reports", "cases_recorded", "loss")
+MEASURES = ("offences", "victims", "persons", "complaints", "reports", "cases_recorded", "loss", "illicit_volume",
+            "criminal_proceeds")
+#: Measures counted in money (unit ``currency``). Only ``loss`` is a victim loss: ``illicit_volume`` (value
+#: received by addresses identified as illicit, a lower bound restated upward) and ``criminal_proceeds``
+#: (perpetrators' profits or revenue, modelled) are estimates of another thing, never mixed with losses.
+MONEY_MEASURES = ("loss", "illicit_volume", "criminal_proceeds")
+#: Vocabulary of ``asset_scope``: the figure is restricted to losses, complaints or flows involving this kind
+#: of property (null: not restricted). ``virtual_assets`` is the UN Convention against Cybercrime's property
+#: definition (cryptocurrency and other virtual assets).
+ASSET_SCOPES = ("virtual_assets",)
 #: Vocabulary of ``unit``.
 UNITS = ("count", "rate_per_100k_population", "currency")
 #: Vocabulary of ``period_type``.

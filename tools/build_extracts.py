@@ -183,6 +183,59 @@ SERIES_RULES: list[tuple[str, str, str]] = [
     ("DEU", r"^\W*(?i:auslandstaten)", "bka_acts_from_abroad"),
 ]
 IC3_PUBLISHER = "Federal Bureau of Investigation, Internet Crime Complaint Center (IC3)"
+FTC_PUBLISHER = "US Federal Trade Commission (FTC), Consumer Sentinel Network"
+ACCC_PUBLISHER = "Australian Competition and Consumer Commission (ACCC) / National Anti-Scam Centre (NASC)"
+SPF_PUBLISHER = "Singapore Police Force (SPF)"
+#: Estimate rules that only the additions need (the base file has no Chainalysis row).
+ADDITIONS_ESTIMATE_RULES: list[tuple[str, object]] = [
+    ("Chainalysis illicit-volume estimate (a lower bound)", lambda r: r["publisher"].startswith("Chainalysis")),
+]
+#: The additions file's columns: the template columns of the base extract, plus the series a row is a part of
+#: and the kind of property it is restricted to (TEMPLATE.md).
+ADDITIONS_COLUMNS = [*NATIONAL_COLUMNS[:-1], "part_of_series", "asset_scope", "notes"]
+#: Rows of the additions that are parts of a publisher's total (a descriptor, a payment method, a crime type
+#: with a cryptocurrency nexus, an age group) get a series of their own, never the total's, and name the total
+#: they are a part of. Each rule: (publisher, pattern on "publication | period_label | notes", series,
+#: part_of_series). First match wins; a virtual-asset row of these publishers that no rule matches stops the
+#: build. The IC3 totals are in the fbi_ic3 source (series ic3_annual_total), never in this file.
+ADDITIONS_SERIES_RULES: list[tuple[str, str, str, str | None]] = [
+    (IC3_PUBLISHER, r'Descriptor "AI Related"', "ic3_ai_related_descriptor", "ic3_annual_total"),
+    (IC3_PUBLISHER, r"Cyber-Enabled Fraud", "ic3_cyber_enabled_fraud", "ic3_annual_total"),
+    (IC3_PUBLISHER, r"aged 60\+", "ic3_complainants_aged_60_plus", "ic3_annual_total"),
+    (IC3_PUBLISHER, r'descriptor "Cryptocurrency Wallet"', "ic3_cryptocurrency_wallet_descriptor", "ic3_annual_total"),
+    (IC3_PUBLISHER, r"(?i)cryptocurrency investment|cryptocurrency nexus|investment fraud with a reference to "
+                    r"cryptocurrency", "ic3_cryptocurrency_investment", "ic3_annual_total"),
+    (IC3_PUBLISHER, r"(?i)crypto(currency)? ATM", "ic3_cryptocurrency_atm_kiosk", "ic3_annual_total"),
+    (IC3_PUBLISHER, r"Recovery Scams", "ic3_cryptocurrency_recovery_scams", "ic3_annual_total"),
+    (IC3_PUBLISHER, r'IC3 "Cryptocurrency" is a DESCRIPTOR', "ic3_cryptocurrency_descriptor", "ic3_annual_total"),
+    (FTC_PUBLISHER, r"lost via cryptocurrency", "ftc_paid_with_cryptocurrency", "ftc"),
+    (FTC_PUBLISHER, r"Investment scams", "ftc_investment_scams", "ftc"),
+    # all Sentinel report types (fraud, identity theft, other): a broader scope than the FTC fraud reports
+    (FTC_PUBLISHER, r"all Sentinel report types", "ftc_all_sentinel_reports", None),
+    (ACCC_PUBLISHER, r"Scamwatch-only: \"14,235 reports involved losses to crypto scams",
+     "accc_scamwatch_only_crypto_loss_reports", "accc_scamwatch_only"),
+    (SPF_PUBLISHER, r"(?i)cryptocurrency", "spf_cryptocurrency", "spf"),
+]
+#: Rows of the additions whose period label is not a form the template understands: the dates they state.
+ADDITIONS_PERIODS: dict[str, tuple[str, str, str]] = {
+    "1 Jan-30 Jun 2025 (as of 30 Jun 2025)": ("2025-01-01", "2025-06-30", "partial_year"),
+    "1 Jan-30 Sep 2025 (as of 30 Sep 2025)": ("2025-01-01", "2025-09-30", "partial_year"),
+    # UNODC's scam-centre estimate states no reference year: the facts file's year (2025, the year of the
+    # report) is used as the 12 months the annual estimate stands for (said on the site and in the mart's note).
+    "annual estimate in the Apr 2025 report (reference year not stated)": ("2025-01-01", "2025-12-31",
+                                                                            "calendar_year"),
+}
+VIRTUAL_ASSETS_MARK = "[VIRTUAL ASSETS]"
+#: Additions rows that are a figure the base facts file already holds (additions row -> base row, 1-based with
+#: the header as row 1): left out of the additions extract, so one published figure is loaded once. The build
+#: checks that both rows agree on SAME_PUBLISHED_FIGURE and stops if they do not.
+SAME_FIGURE_AS_BASE: dict[int, tuple[int, str]] = {
+    56: (49, "the same Competition Bureau release on the same newswire page (publication worded 'CNW newswire' "
+             "here, 'CNW/Newswire' there)"),
+    61: (232, "the same range of the same UNODC report (Oct 2024), read on another news page"),
+}
+SAME_PUBLISHED_FIGURE = ("country_iso3", "region_name", "year", "period_label", "metric", "value", "value_low",
+                         "value_high", "currency", "publisher")
 TRANSCRIBED_BASIS = ("transcribed from the tables of the IC3 report PDFs by a third party (korakoss/uk-cyber), "
                      "not read in the report itself")
 
@@ -497,6 +550,104 @@ def build_national(shared: Path) -> list[Extract]:
             "revision_overrides": [f"{p} / {lbl}: {v}" for (p, lbl), v in REVISION_OVERRIDES.items()],
             "rows_in_original": len(facts),
             "rows": kept,
+        },
+    })]
+
+
+def additions_series(row: dict) -> tuple[str, str | None]:
+    """(series, part_of_series) of an additions row: the first matching ``ADDITIONS_SERIES_RULES`` entry, else
+    the base file's rules (series only), else empty (the reader's default from the publisher)."""
+    text = f"{row['publication']} | {row['period_label']} | {row['notes']}"
+    for publisher, pattern, sid, part_of in ADDITIONS_SERIES_RULES:
+        if row["publisher"] == publisher and re.search(pattern, text):
+            return sid, part_of
+    if row["publisher"] in (IC3_PUBLISHER, FTC_PUBLISHER, SPF_PUBLISHER) and (
+            row["publisher"] == IC3_PUBLISHER or row["notes"].startswith(VIRTUAL_ASSETS_MARK)):
+        raise SystemExit(f"additions: no series rule for {row['publisher']} {row['year']} {row['period_label']!r} "
+                         f"({row['publication']}); add one to ADDITIONS_SERIES_RULES")
+    series = next((sid for iso, pattern, sid in SERIES_RULES
+                   if row["country_iso3"] == iso and re.search(pattern, row["notes"])), "")
+    return series, None
+
+
+def build_national_additions(shared: Path) -> list[Extract]:
+    """The additions to the national figures (facts/national_headline_figures_additions.csv) as a second file of
+    the same release: it complements the base file (no row of it restates a row of the base file), so rule 0 of
+    series selection (a newer release supersedes the same figure) has nothing to do; the base file's rules fill
+    the template columns, and the additions' own rules the series, part_of_series and asset_scope."""
+    base_path = shared / "facts" / "national_headline_figures.csv"
+    facts_path = shared / "facts" / "national_headline_figures_additions.csv"
+    base = dict(enumerate(csv.DictReader(base_path.open(encoding="utf-8")), start=2))
+    facts = list(csv.DictReader(facts_path.open(encoding="utf-8")))
+    rows = [ADDITIONS_COLUMNS]
+    estimates: Counter[str] = Counter()
+    grades: Counter[str] = Counter()
+    dropped: list[str] = []
+    series_used: Counter[str] = Counter()
+    for i, r in enumerate(facts, start=2):
+        if i in SAME_FIGURE_AS_BASE:
+            same, why = SAME_FIGURE_AS_BASE[i]
+            differ = [c for c in SAME_PUBLISHED_FIGURE if r[c] != base[same][c]]
+            if differ:
+                raise SystemExit(f"additions row {i} and base row {same} differ in {differ}: not the same figure")
+            dropped.append(f"row {i}: the figure of row {same} of facts/national_headline_figures.csv "
+                           f"({r['country_iso3'] or r['region_name']} {r['year']} {r['metric']}): {why}")
+            continue
+        if r["publisher"] == IC3_PUBLISHER and not r["notes"]:
+            raise SystemExit(f"additions row {i}: an IC3 row without notes")
+        if r["period_label"] in ADDITIONS_PERIODS:
+            start, end, period_type = ADDITIONS_PERIODS[r["period_label"]]
+        else:
+            period = parse_period(r["period_label"])
+            if period is None:
+                raise SystemExit(f"period label not understood: {r['period_label']!r}; add it to ADDITIONS_PERIODS")
+            start, end, period_type = period.start.isoformat(), period.end.isoformat(), period.period_type
+        reasons = [name for name, rule in [*ESTIMATE_RULES, *ADDITIONS_ESTIMATE_RULES] if rule(r)]
+        estimates.update(reasons)
+        revision = REVISION_OVERRIDES.get((r["publisher"], r["period_label"])) or revision_from_label(
+            r["period_label"])
+        series, part_of = additions_series(r)
+        if series == "ic3_annual_total":
+            raise SystemExit(f"additions row {i}: an IC3 annual total (loaded from the fbi_ic3 source)")
+        series_used[f"{series or '(publisher default)'} <- part of {part_of}" if part_of else
+                    series or "(publisher default)"] += 1
+        rec = {**r, "series": series, "period_start": start, "period_end": end, "period_type": period_type,
+               "value_type": "estimate" if reasons else "reported", "revision": revision,
+               "source_grade": source_grade(r), "part_of_series": part_of or "",
+               "asset_scope": "virtual_assets" if r["notes"].startswith(VIRTUAL_ASSETS_MARK) else ""}
+        grades[rec["source_grade"]] += 1
+        rows.append([rec[c] for c in ADDITIONS_COLUMNS])
+    return [Extract(Path("sources/national_figures") / EXTRACTED_ON / "national_headline_figures_additions.csv",
+                    csv_text(rows), {
+        "source_id": "national_figures",
+        "publisher": "various (see the publisher column of each row)",
+        "title": "National headline figures, additions: IC3 2021-2025 cryptocurrency descriptors and other parts, "
+                 "CAFC 2021-2025, FTC, ACCC, SPF, UNODC ranges and scam-centre proceeds, Chainalysis illicit volume",
+        "release": EXTRACTED_ON,
+        "url": "see the source_url column of each row",
+        "licence": "Facts compiled from public pages (each row names its page); the figures belong to their "
+                   "publishers.",
+        "retrieved": EXTRACTED_ON,
+        "original": original(facts_path, shared, "shared/data/facts/national_headline_figures_additions.csv "
+                                                 "(real/PROVENANCE_ADDITIONS.md section 4)"),
+        "extract": {
+            "made_by": MADE_BY,
+            "method": "a second file of the national figures release (it complements the base file, restating "
+                      "none of its rows); every row except those that are the same published figure as a row "
+                      "of the base file (listed under dropped_as_same_figure); template columns as for the base "
+                      "file (period parsed from the label or listed in periods_stated, revision from the label, "
+                      "value_type 'estimate' by the listed rules, source_grade by publisher domain); series and "
+                      "part_of_series by series_rules; asset_scope 'virtual_assets' for rows whose notes start "
+                      "with [VIRTUAL ASSETS]",
+            "estimate_rules": dict(sorted(estimates.items())),
+            "source_grades": {g: grades[g] for g in ("verified", "secondary", "unverified") if grades[g]},
+            "series_rules": [f"{pub}: /{pat}/ -> {sid}" + (f" (part of {part})" if part else "")
+                             for pub, pat, sid, part in ADDITIONS_SERIES_RULES],
+            "series": dict(sorted(series_used.items())),
+            "periods_stated": {label: f"{s} to {e} ({pt})" for label, (s, e, pt) in ADDITIONS_PERIODS.items()},
+            "dropped_as_same_figure": dropped,
+            "rows_in_original": len(facts),
+            "rows": len(rows) - 1,
         },
     })]
 
@@ -846,7 +997,7 @@ def build_reference_2025(shared: Path) -> list[Extract]:
 
 def build_all(shared: Path) -> list[Extract]:
     return [*build_unodc(shared), *build_unodc_derived(shared), *build_ic3(shared), *build_national(shared),
-            *build_ncrb(shared), *build_eurostat(shared), *build_reference(shared)]
+            *build_national_additions(shared), *build_ncrb(shared), *build_eurostat(shared), *build_reference(shared)]
 
 
 def render_sidecar(extract: Extract) -> str:

@@ -34,6 +34,7 @@ from pipelines.indicators.rates import discrepancy_summary, reconcile_rates
 from pipelines.indicators.regional import regional_losses, regional_offences, regional_offences_panel
 from pipelines.indicators.trends import ic3_points, loss_points, regional_points, trend_summary, unodc_points
 from pipelines.indicators.trends import trend_points as build_trend_points
+from pipelines.indicators.virtual_assets import virtual_asset_figures
 from pipelines.sources import ALL, providing
 
 
@@ -66,6 +67,7 @@ BREAKS = "staging.stg_series_breaks__register"
 offences_of, rates_of, crime_types_of = of("police_recorded_offences"), of("published_rates"), of("crime_type_trends")
 compared_of = of("offences_compared_with_primary")
 all_offences_of = of("police_recorded_offences", derived=True)
+virtual_assets_of = of("virtual_asset_figures")
 
 
 def not_compared(rows: pl.DataFrame) -> pl.DataFrame:
@@ -122,6 +124,8 @@ STEPS = [
     Step("int_published_aggregate_losses", (OBS, "intermediate.int_fx_rates_by_currency_year",
                                             "staging.stg_bls_cpi__monthly"),
          lambda obs, fx, cpi, s: aggregate_losses(obs, fx, cpi, s.base_year)),
+    # The virtual-asset view: parts from the sources providing them, totals from every source (IC3's are fbi_ic3).
+    Step("int_virtual_asset_figures", (OBS,), lambda obs, s: virtual_asset_figures(virtual_assets_of(obs), obs)),
     Step("int_regional_offences", ("intermediate.int_offences_latest_release", AREAS, POP),
          lambda offences, areas, pop, s: regional_offences(offences, areas, pop, s.min_population_coverage)),
     Step("int_rate_reconciliation", (OBS, POP), lambda obs, pop, s: reconcile_rates(rates_of(obs), pop)),

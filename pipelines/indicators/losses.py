@@ -5,6 +5,8 @@ import polars as pl
 from pipelines.harmonise.currency import convert_losses
 from pipelines.indicators.series import select_preferred
 
+#: Observation columns that describe a part of a total; constant (null) once parts are left out.
+PART_COLUMNS = ("part_of_series", "asset_scope")
 #: Areas whose losses are country figures (regional and global aggregates are kept apart).
 COUNTRY_AREA_TYPES = ("country", "territory")
 
@@ -20,13 +22,16 @@ def country_losses(
 ) -> pl.DataFrame:
     """Every country-level headline loss figure with conversions, per-capita values and selection flags.
 
-    Crime-type breakdowns (rows without a ``series``) are not country totals and are excluded.
+    Crime-type breakdowns (rows without a ``series``) and declared parts of another series (``part_of_series``:
+    IC3's cryptocurrency descriptor, SPF's losses through cryptocurrency transfers) are not country totals and
+    are excluded; the parts are in marts.virtual_asset_losses beside their totals.
     """
     losses = observations.filter(
         pl.col("measure") == "loss",
         pl.col("series").is_not_null(),
+        pl.col("part_of_series").is_null(),
         pl.col("area_type").is_in(COUNTRY_AREA_TYPES),
-    )
+    ).drop(*PART_COLUMNS)
     converted = convert_losses(losses, fx, cpi_monthly, base_year)
     selected = select_preferred(converted, designated)
     regions = areas.select("area_code", pl.col("area_name").alias("country_name"), "region_code", "region_name",
@@ -60,5 +65,6 @@ def aggregate_losses(observations: pl.DataFrame, fx: pl.DataFrame, cpi_monthly: 
     A published range (UNODC's US$18-37bn for East and Southeast Asia, 2023) stays a range: the point
     columns stay null and the low/high columns carry it through conversion and deflation.
     """
-    losses = observations.filter(pl.col("measure") == "loss", pl.col("area_type") == "region")
+    losses = observations.filter(pl.col("measure") == "loss", pl.col("area_type") == "region",
+                                 pl.col("part_of_series").is_null()).drop(*PART_COLUMNS)
     return convert_losses(losses, fx, cpi_monthly, base_year).sort("area_code", "year", "source_row")

@@ -240,9 +240,12 @@ def regional_page(data: SiteData) -> Page:
                   .sort("parent_name", "region_name", "year").to_dicts()) if regional.height else []
     published = data.mart("regional_losses_published")
     published_chart = figures.published_regional_chart(published) if published.height else None
+    estimates = data.mart("illicit_value_estimates")
     return Page("regional.html", "regional.html", "Regional losses", {
         "coverage": coverage, "map_year": year, "world": world, "subregions": subregions,
-        "published_chart": published_chart}, charts)
+        "published_chart": published_chart,
+        "estimates": estimates.sort("metric", "publisher", "year", "edition_rank").to_dicts() if estimates.height
+        else []}, charts)
 
 
 #: The offence snapshot is the latest year in which at least this share of the best year's countries report a
@@ -382,9 +385,24 @@ def trends_page(data: SiteData) -> Page:
     return Page("trends.html", "trends.html", "Trends", {"yoy": yoy, "families": summary, "method": method}, charts)
 
 
+def virtual_asset_rows(va: pl.DataFrame, iso3: str) -> list[dict]:
+    """The country's virtual-asset figures for its page: preferred figures first, then their alternatives,
+    newest year first; each with the total it is part of and the share only where the publisher gives both."""
+    if not va.height:
+        return []
+    rows = va.filter(pl.col("country_iso3") == iso3).sort(
+        ["year", "publisher", "metric", "series", "is_preferred", "source_row"],
+        descending=[True, False, False, False, True, False])
+    return [{**r, "value": r["virtual_asset_count"] if r["virtual_asset_count"] is not None
+             else r["virtual_asset_loss_lcu"],
+             "total": r["total_count"] if r["total_count"] is not None else r["total_loss_lcu"]}
+            for r in rows.to_dicts()]
+
+
 def country_pages(data: SiteData) -> list[Page]:
     losses, offences = data.mart("losses_by_country_year"), data.mart("offences_by_country_year")
     counts = data.mart("incident_counts_by_country_year")
+    virtual_assets = data.mart("virtual_asset_losses")
     names: dict[str, str] = {}
     if losses.height:
         names.update(dict(losses.select("country_iso3", "country_name").unique().drop_nulls().iter_rows()))
@@ -411,7 +429,7 @@ def country_pages(data: SiteData) -> list[Page]:
                  if loss_rows.height else [])
         pages.append(Page(f"countries/{iso3}.html", "country.html", f"{names[iso3]} ({iso3})", {
             "iso3": iso3, "name": names[iso3], "counts": count_rows.to_dicts() if count_rows.height else [],
-            "sources": sources, "notes": notes,
+            "sources": sources, "notes": notes, "virtual_assets": virtual_asset_rows(virtual_assets, iso3),
             "subareas": sorted(a for a in off_rows["area_code"].unique().to_list() if a != iso3)
             if off_rows.height else [],
         }, charts))

@@ -76,6 +76,9 @@ CAPABILITIES = {
     "crime_type_trends": "annual counts and losses per crime type of one national reporting centre (trends)",
     "headline_counts": "national headline counts of reports, complaints, cases or victims (incident counts mart)",
     "parts_sum_to_total": "sub-national rows that add up to a published national total (totals from parts)",
+    "virtual_asset_figures": "losses, complaints or reports involving virtual assets (asset_scope), beside the "
+                             "publisher's total they are a part of (part_of_series); illicit-volume and "
+                             "criminal-proceeds estimates (the virtual-asset and estimates marts)",
     "offences_compared_with_primary": "police-recorded offences collected jointly with the primary offence "
                                       "source (UNODC): published beside it in a comparison mart, never added to "
                                       "the offence marts, regional sums or the Convention view",
@@ -106,7 +109,9 @@ SOURCES: dict[str, SourceSpec] = {
         SourceSpec("national_figures", "sources", "National headline figures (template)",
                    "various national publishers (see publisher column)", national_figures.read, (".csv",),
                    ("stg_national_figures__observations",), "metric", header_columns=(national_figures.REQUIRED,),
-                   provides=frozenset({"headline_counts"})),
+                   provides=frozenset({"headline_counts", "virtual_asset_figures"}),
+                   # a declared part of another series (IC3's cryptocurrency descriptor) is not a headline
+                   headline_rows="o.part_of_series IS NULL"),
         SourceSpec("ncrb", "sources", "India NCRB Crime in India cyber-crime tables",
                    ncrb.PUBLISHER, ncrb.read, (".csv",), ("stg_ncrb__observations",), "State/UT",
                    header_columns=ncrb.HEADERS,

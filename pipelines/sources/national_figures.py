@@ -4,7 +4,8 @@ One row per published number. Columns (UTF-8 CSV, header on the first row; see
 ``data/sources/national_figures/TEMPLATE.md`` for the full guide):
 
 required  ``year`` (year in which the period ends), ``period_label`` (as published), ``metric``
-          (reports | complaints | cases_recorded | victims | loss), ``value`` (full units, no
+          (reports | complaints | cases_recorded | victims | loss | illicit_volume | criminal_proceeds),
+          ``value`` (full units, no
           "billion"; may be empty only when ``value_low`` and ``value_high`` give a range),
           ``publisher``, ``source_url``, and ``country_iso3`` or ``region_name`` (or both)
 optional  ``period_start``, ``period_end`` (ISO dates; needed when the label is not a form
@@ -15,7 +16,15 @@ optional  ``period_start``, ``period_end`` (ISO dates; needed when the label is 
           ``accc_combined`` vs ``accc_scamwatch_only``; default: derived from the publisher),
           ``publication``, ``verification``, ``source_grade`` (one of ``SOURCE_GRADES``: where the
           number was read; when absent, ``verified`` if ``verification`` is "verified", else
-          ``unverified``), ``notes``
+          ``unverified``), ``part_of_series`` (the series id of the same publisher's total, for the same
+          area, period and metric, that this figure is a part of: IC3's cryptocurrency descriptor is part
+          of ``ic3_annual_total``), ``asset_scope`` (``virtual_assets`` when the figure is restricted to
+          losses, complaints or flows involving virtual assets), ``notes``
+
+Money metrics (``MONEY_METRICS``) need a currency: ``loss`` is what victims lost; ``illicit_volume``
+(value received by addresses identified as illicit, a lower bound restated upward in later editions)
+and ``criminal_proceeds`` (perpetrators' profits or revenue) are estimates of other things and are
+never mixed with losses (pipelines.indicators.virtual_assets).
 """
 
 import re
@@ -27,7 +36,7 @@ import polars as pl
 
 from pipelines.errors import InputError
 from pipelines.harmonise.periods import parse_period, revision_from_label
-from pipelines.schema import PERIOD_TYPES, REVISIONS, SOURCE_GRADES, VALUE_TYPES, conform
+from pipelines.schema import ASSET_SCOPES, MONEY_MEASURES, PERIOD_TYPES, REVISIONS, SOURCE_GRADES, VALUE_TYPES, conform
 from pipelines.sources._tabular import ROW, read_csv_table, require_columns, require_text, to_float, to_year
 
 SOURCE_ID = "national_figures"
@@ -35,8 +44,11 @@ REQUIRED = ("year", "period_label", "metric", "value", "publisher", "source_url"
 OPTIONAL = (
     "country_iso3", "region_name", "period_start", "period_end", "period_type", "value_low", "value_high",
     "currency", "value_type", "revision", "series", "publication", "verification", "source_grade", "notes",
+    "part_of_series", "asset_scope",
 )
-METRICS = ("reports", "complaints", "cases_recorded", "victims", "loss")
+METRICS = ("reports", "complaints", "cases_recorded", "victims", "loss", "illicit_volume", "criminal_proceeds")
+#: Metrics counted in money: a currency is required for them and refused for the others.
+MONEY_METRICS = MONEY_MEASURES
 
 #: Sub-national areas that publishers name in ``region_name`` next to a country code.
 SUBNATIONAL = {("GBR", "england and wales"): "GBR_E_W", ("GBR", "scotland"): "GBR_S",
@@ -86,7 +98,7 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
                          found="no rows")
     df = df.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in OPTIONAL if c not in present)
     df = df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in REQUIRED + OPTIONAL)
-    for col in ("period_label", "metric", "publisher", "source_url"):
+    for col in ("period_label", "metric", "publisher"):
         require_text(df, col, name)
 
     years = to_year(df, "year", name)
@@ -114,11 +126,12 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
         if v is not None and lo is not None and hi is not None and not lo <= v <= hi:
             fail("value", f"a value inside value_low..value_high ({lo}..{hi})", v)
         currency = (r["currency"] or "").upper() or None
-        if metric == "loss":
+        if metric in MONEY_METRICS:
             if currency is None or not _CURRENCY.match(currency):
-                fail("currency", "an ISO 4217 code such as USD for a loss", r["currency"] or "an empty cell")
+                fail("currency", f"an ISO 4217 code such as USD for a {metric} figure",
+                     r["currency"] or "an empty cell")
         elif currency is not None:
-            fail("currency", "an empty cell (currency applies to loss rows only)", currency)
+            fail("currency", f"an empty cell (currency applies to {', '.join(MONEY_METRICS)} rows only)", currency)
 
         iso3 = (r["country_iso3"] or "").upper() or None
         region = r["region_name"]
@@ -171,15 +184,24 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
         grade = r["source_grade"] or source_grade_from_verification(r["verification"])
         if grade not in SOURCE_GRADES:
             fail("source_grade", " | ".join(SOURCE_GRADES), grade)
+        if r["source_url"] is None and grade != "unverified":
+            fail("source_url", "where the number was seen (only an unverified figure may have none)", "an empty cell")
+        series = r["series"] or series_id(r["publisher"])
+        part_of = r["part_of_series"]
+        if part_of is not None and part_of == series:
+            fail("part_of_series", f"the series of a total other than this figure's own series ({series})", part_of)
+        scope = r["asset_scope"]
+        if scope is not None and scope not in ASSET_SCOPES:
+            fail("asset_scope", "empty, or " + " | ".join(ASSET_SCOPES), scope)
 
         out.append({
             "area_code": area_code, "area_name": area_name, "area_type": area_type,
             "country_iso3": iso3, "year": years[i], "period_label": label, "period_start": start,
             "period_end": end, "period_type": period_type, "measure": metric,
-            "unit": "currency" if metric == "loss" else "count", "unit_published": currency or "count",
+            "unit": "currency" if metric in MONEY_METRICS else "count", "unit_published": currency or "count",
             "currency": currency, "value": v, "value_low": lo, "value_high": hi, "value_type": value_type,
             "revision": revision, "source_grade": grade, "publisher": r["publisher"], "publication": r["publication"],
-            "series": r["series"] or series_id(r["publisher"]),
+            "series": series, "part_of_series": part_of, "asset_scope": scope,
             "source_url": r["source_url"], "notes": r["notes"], "data_source_note": r["verification"],
             "category": "All reported offences (headline figure)", "indicator": "national headline figure",
             "source_row": row_no,

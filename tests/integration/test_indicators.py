@@ -255,3 +255,54 @@ def test_wdi_agrees_with_ecb_and_fed_within_the_stated_tolerance(published: Path
                           "'rates_agree_with_ecb_and_fed' AND table_name = 'marts.fx_rate_crosscheck' "
                           "ORDER BY run_id DESC LIMIT 1")
     assert result == [(True,)]
+def test_ic3_2025_is_published_with_its_virtual_asset_share(published: Path) -> None:
+    assert one(published, "SELECT loss_lcu, source_id FROM marts.losses_by_country_year WHERE country_iso3 = 'USA' "
+                          "AND year = 2025 AND is_preferred") == (20_877_000_000.0, "fbi_ic3")
+    assert one(published, "SELECT count FROM marts.incident_counts_by_country_year WHERE area_code = 'USA' "
+                          "AND year = 2025 AND series = 'ic3_annual_total'") == (1_008_597.0,)
+    loss = one(published, "SELECT virtual_asset_loss_lcu, total_loss_lcu, virtual_asset_share, total_source_id, "
+                          "source_row FROM marts.virtual_asset_losses WHERE area_code = 'USA' AND year = 2025 AND "
+                          "series = 'ic3_cryptocurrency_descriptor' AND metric = 'loss' AND is_preferred")
+    assert loss[:2] == (11_366_669_732.0, 20_877_000_000.0) and loss[3] == "fbi_ic3" and loss[4] == 3
+    assert loss[2] == pytest.approx(11_366_669_732 / 20_877_000_000) and round(loss[2], 3) == 0.544
+    complaints = one(published, "SELECT virtual_asset_count, total_count, virtual_asset_share FROM "
+                                "marts.virtual_asset_losses WHERE area_code = 'USA' AND year = 2025 AND "
+                                "series = 'ic3_cryptocurrency_descriptor' AND metric = 'complaints'")
+    assert complaints[:2] == (181_565.0, 1_008_597.0) and round(complaints[2], 3) == 0.180
+    share_2024 = one(published, "SELECT virtual_asset_share FROM marts.virtual_asset_losses WHERE area_code = 'USA' "
+                                "AND year = 2024 AND series = 'ic3_cryptocurrency_descriptor' AND metric = 'loss'")
+    assert share_2024[0] == pytest.approx(9_322_335_911 / 16_600_000_000)
+    # the within-report conflict: both kept, the table's exact figure published, the box's an alternative
+    rows = q(published, "SELECT virtual_asset_loss_lcu, is_preferred, selection_note FROM marts.virtual_asset_losses "
+                        "WHERE area_code = 'USA' AND year = 2025 AND series = 'ic3_cryptocurrency_investment' AND "
+                        "metric = 'loss' ORDER BY virtual_asset_loss_lcu")
+    assert [(r[0], r[1]) for r in rows] == [(7_228_000_000.0, False), (7_277_868_919.0, True)]
+    assert rows[0][2].startswith("alternative: printed to 4 significant digits")
+    # 2022: IC3 counted victims, its total counts complaints: no share
+    assert q(published, "SELECT DISTINCT virtual_asset_share FROM marts.virtual_asset_losses WHERE year = 2022 "
+                        "AND metric = 'victims'") == [(None,)]
+
+
+def test_parts_and_estimates_never_enter_losses_counts_or_regional_sums(published: Path) -> None:
+    # no declared part (cryptocurrency, AI, 60+, FTC payment method, SPF crypto) is a country loss or headline count
+    assert q(published, "SELECT series FROM marts.losses_by_country_year WHERE series LIKE 'ic3_%' "
+                        "AND series <> 'ic3_annual_total' OR series LIKE '%crypto%' OR series LIKE 'ftc_%'") == []
+    assert q(published, "SELECT series FROM marts.incident_counts_by_country_year WHERE series LIKE '%crypto%' "
+                        "OR series LIKE 'ic3_%' AND series <> 'ic3_annual_total'") == []
+    # the Americas' 2025 regional sum adds preferred country figures only (IC3's total, not its parts)
+    parts = one(published, "SELECT sum(loss_usd_nominal), count(*) FILTER (WHERE country_iso3 = 'USA' AND "
+                           "loss_lcu = 20877000000) FROM marts.losses_by_country_year WHERE region_name = 'Americas' "
+                           "AND year = 2025 AND is_preferred AND loss_usd_nominal IS NOT NULL")
+    americas = one(published, "SELECT loss_usd_nominal FROM marts.regional_losses WHERE region_name = 'Americas' "
+                              "AND year = 2025")[0]
+    assert parts[1] == 1 and americas == pytest.approx(parts[0])
+    # illicit volume and criminal proceeds only in their own mart, every Chainalysis edition kept
+    editions = q(published, "SELECT year, amount_lcu, edition_rank FROM marts.illicit_value_estimates WHERE "
+                            "metric = 'illicit_volume' AND year = 2022 ORDER BY edition_rank")
+    assert editions == [(2022, 39_600_000_000.0, 1), (2022, 20_600_000_000.0, 2)]
+    assert one(published, "SELECT count(*) FROM marts.illicit_value_estimates WHERE metric = 'criminal_proceeds' "
+                          "AND amount_lcu IS NULL AND amount_lcu_low = 27.4e9 AND amount_lcu_high = 36.5e9") == (1,)
+    sql = ("SELECT DISTINCT measure FROM intermediate.int_losses_converted_to_usd UNION "
+           "SELECT DISTINCT measure FROM intermediate.int_published_aggregate_losses")
+    measures = {r[0] for r in q(published, sql)}
+    assert measures == {"loss"}

@@ -198,7 +198,7 @@ def test_a_failing_file_is_quarantined_unchanged_with_the_row_column_and_expecta
     assert moved.with_name("bad.csv.source.yml").is_file()
     reason = moved.with_name("bad.csv.reason.txt").read_text(encoding="utf-8")
     assert "incoming/bad.csv, row 162, column 'metric': expected reports | complaints | cases_recorded | victims | " \
-           "loss, found 'lost'" in reason
+           "loss | illicit_volume | criminal_proceeds, found 'lost'" in reason
     assert "source:      national_figures" in reason
     assert "moved to incoming/quarantine/20261208T093000Z/bad.csv" in outcome.detail
     assert not (data / "sources" / "national_figures" / "2026-12-01").exists()

@@ -21,7 +21,7 @@ def test_the_contract_vocabularies_are_the_schema_vocabularies() -> None:
     assert _vocabularies() == {
         "measure": schema.MEASURES, "unit": schema.UNITS, "period_type": schema.PERIOD_TYPES,
         "area_type": schema.AREA_TYPES, "value_type": schema.VALUE_TYPES, "revision": schema.REVISIONS,
-        "source_grade": schema.SOURCE_GRADES,
+        "source_grade": schema.SOURCE_GRADES, "asset_scope": schema.ASSET_SCOPES,
     }
 
 

@@ -125,7 +125,7 @@ def test_canada_2019_prefers_cafcs_exact_figure_in_the_bundled_data() -> None:
     from pipelines.sources import national_figures
     from tests.conftest import BUNDLED
 
-    path = next((BUNDLED / "sources" / "national_figures").rglob("*.csv"))
+    path = next((BUNDLED / "sources" / "national_figures").rglob("national_headline_figures.csv"))
     obs = national_figures.read(path, f"sources/national_figures/x/{path.name}", "x")
     losses = obs.filter(pl.col("measure") == "loss", pl.col("country_iso3") == "CAN")
     out = select_preferred(losses, pl.DataFrame({"country_iso3": ["CAN"], "series": ["cafc"]}))

@@ -50,7 +50,7 @@ def test_revisions_are_read_from_labels(facts: Path) -> None:
 def test_bundled_extract_matches_the_facts(facts: Path) -> None:
     from tests.conftest import BUNDLED
 
-    bundled = read(next((BUNDLED / "sources" / "national_figures").rglob("*.csv")))
+    bundled = read(next((BUNDLED / "sources" / "national_figures").rglob("national_headline_figures.csv")))
     original = read(facts / "national_headline_figures.csv")
     ic3 = original.filter(pl.col("publisher").str.contains("IC3"))
     assert bundled.height == original.height - ic3.height == 222
@@ -62,7 +62,8 @@ def test_bundled_extract_matches_the_facts(facts: Path) -> None:
 @pytest.mark.parametrize("row,column,expected", [
     ("USA,,2024,calendar year 2024,losses,1,,,USD,P,https://x", "metric", "reports | complaints"),
     ("USA,,2024,calendar year 2024,loss,1,,,,P,https://x", "currency", "ISO 4217"),
-    ("USA,,2024,calendar year 2024,reports,1,,,USD,P,https://x", "currency", "loss rows only"),
+    ("USA,,2024,calendar year 2024,reports,1,,,USD,P,https://x", "currency",
+     "loss, illicit_volume, criminal_proceeds rows only"),
     ("USA,,2024,calendar year 2024,loss,,,,USD,P,https://x", "value", "value_low and value_high"),
     ("USA,,2024,calendar year 2024,loss,abc,,,USD,P,https://x", "value", "a number"),
     ("USA,,2024,sometime in 2024,loss,1,,,USD,P,https://x", "period_label", "TEMPLATE.md"),
@@ -113,7 +114,7 @@ def test_source_grade_is_read_or_derived_from_verification(tmp_path: Path) -> No
 def test_the_bundled_extract_grades_news_figures_secondary() -> None:
     from tests.conftest import BUNDLED
 
-    bundled = read(next((BUNDLED / "sources" / "national_figures").rglob("*.csv")))
+    bundled = read(next((BUNDLED / "sources" / "national_figures").rglob("national_headline_figures.csv")))
     can = bundled.filter(pl.col("country_iso3") == "CAN", pl.col("year") == 2019, pl.col("measure") == "loss")
     assert can["source_grade"].to_list() == ["secondary", "secondary"]  # CHCH News and MySteinbach
     ours = bundled.filter(pl.col("source_url").str.starts_with("https://www.scamwatch.gov.au/"))
