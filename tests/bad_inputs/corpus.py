@@ -270,7 +270,7 @@ CASES: list[Case] = [
         "{file}, rows 2, 3: expectation no_contradictory_values failed", validate=True),
     bad("mixed_currencies_in_a_cell", "national_figures", NATIONAL_DIR, ".csv",
         csv_transform(NATIONAL, set_cell(2, "currency", "AUD/USD")),
-        "{file}, row 2, column 'currency': expected an ISO 4217 code such as USD for a loss, found 'AUD/USD'",
+        "{file}, row 2, column 'currency': expected an ISO 4217 code such as USD for a loss figure, found 'AUD/USD'",
         READABLE, validate=True),
     bad("currency_unknown", "national_figures", NATIONAL_DIR, ".csv",
         csv_transform(NATIONAL, set_cell(2, "currency", "XYZ")),

@@ -22,7 +22,7 @@ def published(golden, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _set_usa_loss(data: Path, value: str) -> None:
-    path = next((data / "sources" / "national_figures").rglob("*.csv"))
+    path = data / "sources" / "national_figures" / "2026-11-22" / "national_headline_figures.csv"
     rows = list(csv.reader(path.open(encoding="utf-8")))
     head = rows[0]
     for row in rows[1:]:

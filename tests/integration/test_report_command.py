@@ -26,7 +26,7 @@ def test_report_keeps_what_changed_since_the_previous_publication(published_copy
         assert con.execute("SELECT change FROM meta.publication_changes").fetchall() == [("first_publication",)]
 
     leave_a_table_in_an_earlier_build(data)  # and it must not reach this publication (issue 9: fresh builds)
-    figures = next((data / "sources" / "national_figures").rglob("*.csv"))
+    figures = data / "sources" / "national_figures" / "2026-11-22" / "national_headline_figures.csv"
     text = figures.read_text(encoding="utf-8").replace("Scam", "Scam (edited)", 1)
     restated = text.replace(",loss,1100000000,,,SGD,", ",loss,1320000000,,,SGD,")  # Singapore 2024: +20%
     assert restated.count(",loss,1320000000,,,SGD,") == 1
