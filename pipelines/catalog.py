@@ -290,12 +290,12 @@ def _require_parts(spec: "SourceSpec", newest: str, chosen: list[InputFile], fil
     older = sorted({f.release for f in files if f.release != newest
                     and any(re.search(p, f.name) for label, p in spec.parts if label in missing)})
     which = f"release {older[0]} has it" if len(older) == 1 else f"releases {', '.join(older)} have it"
-    hint = f"; {which}: copy the file(s) into {newest}/ or remove {newest}/" if older else ""
+    hint = f"{which}: copy the file(s) into {newest}/ or remove {newest}/" if older else None
     raise InputError(
         file=f"{spec.kind}/{spec.source_id}/{newest}/",
         expected=f"a complete release of {spec.source_id} (only the newest release folder of a reference is read): "
                  f"a file for each of {', '.join(label for label, _ in spec.parts)}",
-        found=f"none for {', '.join(missing)}{hint}")
+        found=f"none for {', '.join(missing)}", hint=hint)
 
 
 

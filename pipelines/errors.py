@@ -24,6 +24,8 @@ class InputError(CyberstatsError):
     row: int | None = None
     column: str | None = None
     found: str | None = None
+    #: What to do about it (never cut, unlike ``found``).
+    hint: str | None = None
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -39,6 +41,8 @@ class InputError(CyberstatsError):
         if self.found is not None:
             shown = self.found if len(self.found) <= 80 else self.found[:77] + "..."
             text += f", found {shown!r}"
+        if self.hint:
+            text += f"; {self.hint}"
         return text
 
     def __str__(self) -> str:

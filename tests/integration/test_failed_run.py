@@ -60,5 +60,6 @@ def test_an_incomplete_newer_reference_release_fails_the_run_and_says_what_to_co
     assert run_cli(data_dir) == 1
     err = capsys.readouterr().err
     assert "reference/worldbank_wdi/2026-07-01/: expected a complete release of worldbank_wdi" in err
-    assert "none for the official exchange rate (PA.NUS.FCRF); releases 2025-10-07, 2026-04-08 have it" in err
+    assert ("found 'none for the official exchange rate (PA.NUS.FCRF)'; releases 2025-10-07, 2026-04-08 have it: "
+            "copy the file(s) into 2026-07-01/ or remove 2026-07-01/") in err
     assert not warehouse(data_dir).exists()

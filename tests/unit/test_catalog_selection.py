@@ -45,7 +45,7 @@ def test_an_incomplete_newest_reference_release_is_an_error_naming_what_is_missi
         select_files(WDI, files)
     msg = str(err.value)
     assert msg.startswith("reference/worldbank_wdi/2026-07-01/: expected a complete release of worldbank_wdi")
-    assert "none for the official exchange rate (PA.NUS.FCRF); release 2025-10-07 has it" in msg
+    assert "none for the official exchange rate (PA.NUS.FCRF)'; release 2025-10-07 has it: copy" in msg
 
 
 def test_a_population_file_is_not_taken_for_the_country_metadata_of_the_same_indicator() -> None:
