@@ -131,7 +131,7 @@ def test_the_new_wdi_release_without_metadata_country_is_refused_naming_the_rele
                    "WDI_SP.POP.TOTL_2000-latest.csv")
     with pytest.raises(InputError) as err:
         select_files(get("worldbank_wdi"), older + bare)
-    assert "none for country metadata (Metadata_Country); release 2025-10-07 has it" in str(err.value)
+    assert "none for country metadata (Metadata_Country)'; release 2025-10-07 has it: copy" in str(err.value)
 
 
 def test_the_bundled_newest_wdi_release_carries_the_older_metadata_and_says_so() -> None:

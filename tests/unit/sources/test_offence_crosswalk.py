@@ -235,5 +235,6 @@ def test_a_release_without_its_verified_lists_is_incomplete() -> None:
     assert len(select_files(get("offence_crosswalk"), older)) == 3
     with pytest.raises(InputError) as err:
         select_files(get("offence_crosswalk"), [*older, f("2027-01-10", "offence_crosswalk.csv")])
-    assert ("none for the verified ICCS codes (iccs_codes.csv), the verified Convention articles "
-            "(convention_articles.csv); release 2026-11-22 has it") in err.value.found
+    assert err.value.found == ("none for the verified ICCS codes (iccs_codes.csv), the verified Convention articles "
+                               "(convention_articles.csv)")
+    assert err.value.hint == "release 2026-11-22 has it: copy the file(s) into 2027-01-10/ or remove 2027-01-10/"
