@@ -30,12 +30,13 @@ IGNORED_SERIES = {
 }
 
 
-def read(path: Path, name: str, release: str, sidecar: dict | None = None,
-         sha256: str | None = None) -> pl.DataFrame:
+def read_series(path: Path, name: str, ignored: dict[str, str]) -> tuple[pl.DataFrame, pl.Series, pl.Series]:
+    """The rows of a FRED ``Date, Country, Exchange rate`` file without the ``ignored`` series: (rows, series
+    names, dates). Any other unknown series is an error naming its row."""
     table = read_csv_table(path, name, marker="Exchange rate", expected_header="Date, Country, Exchange rate")
     df = table.frame
     require_columns(df, COLUMNS, name, table.header_row)
-    df = df.filter(~pl.col("Country").str.strip_chars().is_in(list(IGNORED_SERIES)))
+    df = df.filter(~pl.col("Country").str.strip_chars().is_in(list(ignored)))
     series = df["Country"].str.strip_chars()
     unknown = ~series.is_in(list(CURRENCY_BY_SERIES))
     if unknown.any():
@@ -43,7 +44,12 @@ def read(path: Path, name: str, release: str, sidecar: dict | None = None,
         raise InputError(file=name, row=int(df[ROW][i]), column="Country",
                          expected="a known FRED series (" + ", ".join(CURRENCY_BY_SERIES) + ")",
                          found=series[i])
-    dates = to_date(df, "Date", name)
+    return df, series, to_date(df, "Date", name)
+
+
+def read(path: Path, name: str, release: str, sidecar: dict | None = None,
+         sha256: str | None = None) -> pl.DataFrame:
+    df, series, dates = read_series(path, name, IGNORED_SERIES)
     rate = to_float(df, "Exchange rate", name, required=True)
     return pl.DataFrame({
         "currency_code": series.replace_strict(CURRENCY_BY_SERIES),

@@ -16,8 +16,8 @@ import polars as pl
 
 from pipelines.errors import InputError
 from pipelines.schema import grade_from_sidecar
-from pipelines.sources._tabular import ROW, read_csv_table, require_columns, to_date, to_float
-from pipelines.sources.fred_fx import COLUMNS, CURRENCY_BY_SERIES
+from pipelines.sources._tabular import ROW, to_float
+from pipelines.sources.fred_fx import CURRENCY_BY_SERIES, read_series
 from pipelines.sources.fred_fx import IGNORED_SERIES as ANNUAL_IGNORED
 
 _LEGACY = "a euro-area member's currency before the euro (no longer issued); the Euro series covers it"
@@ -29,17 +29,7 @@ IGNORED_SERIES = {**ANNUAL_IGNORED, **{c: _LEGACY for c in (
 
 def read(path: Path, name: str, release: str, sidecar: dict | None = None,
          sha256: str | None = None) -> pl.DataFrame:
-    table = read_csv_table(path, name, marker="Exchange rate", expected_header="Date, Country, Exchange rate")
-    df = table.frame
-    require_columns(df, COLUMNS, name, table.header_row)
-    df = df.filter(~pl.col("Country").str.strip_chars().is_in(list(IGNORED_SERIES)))
-    series = df["Country"].str.strip_chars()
-    unknown = ~series.is_in(list(CURRENCY_BY_SERIES))
-    if unknown.any():
-        i = unknown.arg_true()[0]
-        raise InputError(file=name, row=int(df[ROW][i]), column="Country",
-                         expected="a known FRED series (" + ", ".join(CURRENCY_BY_SERIES) + ")", found=series[i])
-    dates = to_date(df, "Date", name)
+    df, series, dates = read_series(path, name, IGNORED_SERIES)
     not_first = dates.dt.day() != 1
     if not_first.any():
         i = not_first.arg_true()[0]
