@@ -183,6 +183,15 @@ def check_xlsx_container(path: Path, name: str) -> None:
                          found="a zip archive without a workbook")
 
 
+def _xlsx_head(fastexcel, path: Path, name: str, n_rows: int) -> tuple[object, list[list[str]]]:
+    """(the workbook reader, the first ``n_rows`` rows of its first sheet as text cells)."""
+    reader = fastexcel.read_excel(path)
+    if not reader.sheet_names:
+        raise InputError(file=name, expected="a workbook with a sheet", found="no sheets")
+    head = reader.load_sheet(0, header_row=None, n_rows=n_rows, dtypes="string")
+    return reader, [[("" if v is None else str(v)) for v in row.values()] for row in head.to_arrow().to_pylist()]
+
+
 def read_xlsx_table(
     path: Path, name: str, marker: str, expected_header: str, numeric_columns: tuple[str, ...] = ()
 ) -> Table:
@@ -197,12 +206,7 @@ def read_xlsx_table(
 
     check_xlsx_container(path, name)
     try:
-        reader = fastexcel.read_excel(path)
-        if not reader.sheet_names:
-            raise InputError(file=name, expected="a workbook with a sheet", found="no sheets")
-        head = reader.load_sheet(0, header_row=None, n_rows=HEADER_SEARCH_ROWS, dtypes="string")
-        head_rows = [[("" if v is None else str(v)) for v in row.values()]
-                     for row in head.to_arrow().to_pylist()]
+        reader, head_rows = _xlsx_head(fastexcel, path, name, HEADER_SEARCH_ROWS)
         k = _find_header(head_rows, marker, name, expected_header, text=False)
         text_sheet = reader.load_sheet(0, header_row=k, dtypes="string")
         frame = pl.DataFrame(text_sheet.to_arrow())
@@ -243,11 +247,7 @@ def head_rows(path: Path, name: str, limit: int = HEADER_SEARCH_ROWS) -> list[li
 
         check_xlsx_container(path, name)
         try:
-            reader = fastexcel.read_excel(path)
-            if not reader.sheet_names:
-                raise InputError(file=name, expected="a workbook with a sheet", found="no sheets")
-            head = reader.load_sheet(0, header_row=None, n_rows=limit, dtypes="string")
-            rows = [[("" if v is None else str(v)) for v in row.values()] for row in head.to_arrow().to_pylist()]
+            _, rows = _xlsx_head(fastexcel, path, name, limit)
         except InputError:
             raise
         except Exception as exc:  # fastexcel raises its own exception hierarchy
