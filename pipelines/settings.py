@@ -81,12 +81,17 @@ def _overlap(a: Path, b: Path) -> bool:
 def check_layout(data: Path, warehouse: Path, site: Path, work: Path) -> None:
     """Refuse outputs that overlap inputs or each other.
 
+    A kept past publication (a file in ``<name>.publications/``, pipelines.archive) is never a target.
     Publishing the site replaces its whole folder, and the work folder holds private copies that a run
     may delete, so neither may be, contain or lie inside the data directory's inputs (``sources/``,
     ``reference/``), the warehouse file, or each other. The site may not be, or contain, the data
     directory either. (Defaults: ``<data>/reports``, ``<data>/warehouse/cyberstats.duckdb`` and
     ``<data>/warehouse/.build`` satisfy every rule.)
     """
+    if warehouse.parent.name.endswith(".publications"):
+        raise ConfigError(f"warehouse {warehouse} is a kept past publication (in {warehouse.parent.name}/): it is "
+                          "never written to, nor published over; read it with --as-of (query, tables, describe, "
+                          "shell, export, sources), and publish to the warehouse beside that folder")
     inputs = {"the data directory's sources/ folder": data / "sources",
               "the data directory's reference/ folder": data / "reference"}
     for label, folder in inputs.items():

@@ -48,6 +48,20 @@ def test_overlapping_folders_are_refused(data: Path, site: str, warehouse: str |
                 work_dir=base / work if work else None, environ={})
 
 
+def test_a_kept_past_publication_is_never_a_target(data: Path, target, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture) -> None:
+    db, site = _build(tmp_path, "f1", "r1", 1)
+    _publish(db, site, target, "f1", "r1")
+    [kept] = archive.listing(target[0])
+    with pytest.raises(ConfigError, match="is a kept past publication"):
+        resolve(data_dir=data, warehouse=kept.path, environ={})
+    before = sorted(p.name for p in kept.path.parent.iterdir())
+    assert main(["report", "--data-dir", str(data), "--warehouse", str(kept.path),
+                 "--site-dir", str(tmp_path / "past-site")]) == 2
+    assert "read it with --as-of" in capsys.readouterr().err
+    assert sorted(p.name for p in kept.path.parent.iterdir()) == before  # no lock, work folder or nested archive
+
+
 def test_the_defaults_and_separate_folders_are_accepted(data: Path) -> None:
     resolve(data_dir=data, environ={})
     resolve(data_dir=data, site_dir=data.parent / "out" / "site", warehouse=data.parent / "out" / "c.duckdb",
