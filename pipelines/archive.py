@@ -15,13 +15,14 @@ copies it (pipelines.publication.recover calls :func:`keep`).
 import os
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from shutil import copyfile
 
 import duckdb
 
+from pipelines.catalog import fsync_dir
 from pipelines.errors import ConfigError, CyberstatsError
 from pipelines.settings import DEFAULT_KEPT
 
@@ -35,6 +36,8 @@ class Publication:
     published_at: datetime
     run_id: str
     pipeline_version: str
+    #: The publication the warehouse holds now (set by :func:`listing`).
+    current: bool = False
 
     @property
     def id(self) -> str:
@@ -48,12 +51,12 @@ def archive_dir(warehouse: Path) -> Path:
 def read(path: Path) -> Publication | None:
     """The publication a warehouse file holds (its ``meta.publication``), or None if it holds none or
     cannot be read."""
-    from pipelines.warehouse import publication
+    from pipelines.warehouse import connect, publication
 
     try:
-        with duckdb.connect(str(path), read_only=True) as con:
+        with connect(path, read_only=True, retries=3) as con:
             pub = publication(con)
-    except duckdb.Error:
+    except (duckdb.Error, CyberstatsError):
         return None
     if not pub or not pub.get("fingerprint") or pub.get("published_at") is None:
         return None
@@ -83,6 +86,7 @@ def keep(warehouse: Path, kept: int | None = DEFAULT_KEPT) -> Path | None:
             with tmp.open("rb") as fh:
                 os.fsync(fh.fileno())
             tmp.replace(target)
+            fsync_dir(folder)
         finally:
             tmp.unlink(missing_ok=True)
     if kept is not None:
@@ -91,10 +95,8 @@ def keep(warehouse: Path, kept: int | None = DEFAULT_KEPT) -> Path | None:
 
 
 def prune(warehouse: Path, kept: int, current_fingerprint: str | None = None) -> list[Path]:
-    """Delete archived publications beyond the newest ``kept`` (never the current one). Returns what
-    was deleted."""
-    if kept < 1:
-        raise ConfigError(f"publications kept: {kept}; expected at least 1 (the current publication)")
+    """Delete archived publications beyond the newest ``kept`` (at least 1: pipelines.settings checks it;
+    never the current one). Returns what was deleted."""
     removed = []
     for i, path in enumerate(sorted(_archived(warehouse), reverse=True)):  # names sort by publication time
         if i >= kept and (current_fingerprint is None or _NAME.match(path.name)[2] != current_fingerprint[:12]):
@@ -115,14 +117,9 @@ def listing(warehouse: Path) -> list[Publication]:
     if its copy is missing)."""
     found = {p.fingerprint: p for p in (read(path) for path in _archived(warehouse)) if p is not None}
     current = read(warehouse) if warehouse.is_file() else None
-    if current is not None and current.fingerprint not in found:
-        found[current.fingerprint] = current
+    if current is not None:
+        found[current.fingerprint] = replace(found.get(current.fingerprint, current), current=True)
     return sorted(found.values(), key=lambda p: p.published_at, reverse=True)
-
-
-def current_fingerprint(warehouse: Path) -> str | None:
-    current = read(warehouse) if warehouse.is_file() else None
-    return current.fingerprint if current else None
 
 
 def parse_as_of(text: str) -> datetime | None:
@@ -165,10 +162,3 @@ def resolve(warehouse: Path, as_of: str) -> Publication:
     raise ConfigError(f"--as-of {as_of}: expected a publication id (see `cyberstats publications`) or a date "
                       f"(YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM); kept: {', '.join(p.id for p in kept[:5])}"
                       f"{', ...' if len(kept) > 5 else ''}")
-
-
-def path_as_of(warehouse: Path, as_of: str) -> Path:
-    pub = resolve(warehouse, as_of)
-    if not pub.path.is_file():
-        raise CyberstatsError(f"publication {pub.id} is listed but its file {pub.path} is gone")
-    return pub.path

@@ -337,3 +337,14 @@ def raw_files(manifests: list[pl.DataFrame]) -> pl.DataFrame:
 
         return contracts.load("intermediate", "int_source_files").empty()
     return pl.concat(frames).sort(["kind", "source_id", "relpath"], descending=[True, False, False])
+
+
+def fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

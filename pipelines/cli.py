@@ -659,7 +659,9 @@ def _published_warehouse(args: argparse.Namespace) -> Path:
 
     pub = archive.resolve(_warehouse_path(args), as_of)
     _print(f"(as of {as_of}: publication {pub.id} of {pub.published_at:%Y-%m-%d %H:%M} UTC, {pub.path})", err=True)
-    return archive.path_as_of(_warehouse_path(args), pub.fingerprint)
+    if not pub.path.is_file():
+        raise CyberstatsError(f"publication {pub.id} is listed but its file {pub.path} is gone")
+    return pub.path
 
 
 # --- publications ----------------------------------------------------------------------------------
@@ -667,21 +669,22 @@ def _published_warehouse(args: argparse.Namespace) -> Path:
 def cmd_publications(args: argparse.Namespace) -> int:
     """The kept publications, newest first, with the current one marked."""
     from pipelines import archive
+    from pipelines.settings import DEFAULT_KEPT
 
     warehouse = _warehouse_path(args)
     kept = archive.listing(warehouse)
     if not kept:
         raise ConfigError(f"no publications beside {warehouse}; run `cyberstats run` first, or point --warehouse "
                           f"(env {ENV_WAREHOUSE}) at a published .duckdb file")
-    current = archive.current_fingerprint(warehouse)
-    rows = [(p.id, p.published_at.strftime("%Y-%m-%d %H:%M:%S UTC"), "yes" if p.fingerprint == current else "",
+    rows = [(p.id, p.published_at.strftime("%Y-%m-%d %H:%M:%S UTC"), "yes" if p.current else "",
              p.run_id, p.pipeline_version, str(p.path)) for p in kept]
     columns = ["id", "published_at", "current", "run_id", "pipeline_version", "file"]
     if args.format != "table":
         _emit(columns, rows, args.format)
         return EXIT_OK
     _print(f"{len(kept)} publication(s) kept in {archive.archive_dir(warehouse)}, newest first. A run keeps the "
-           "newest 12 (`cyberstats run --keep-publications N`, env CYBERSTATS_PUBLICATIONS_KEPT); `--as-of ID|DATE` "
+           f"newest {DEFAULT_KEPT} unless told otherwise (`cyberstats run --keep-publications N`, env "
+           "CYBERSTATS_PUBLICATIONS_KEPT); `--as-of ID|DATE` "
            "on query, tables, describe, shell, export and sources reads one of them.\n")
     _emit(columns[:5], [r[:5] for r in rows], "table")
     return EXIT_OK

@@ -45,7 +45,7 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.catalog import SIDECAR_SUFFIX, is_data_file, load_sidecar, safe_join, sha256_file
+from pipelines.catalog import SIDECAR_SUFFIX, fsync_dir, is_data_file, load_sidecar, safe_join, sha256_file
 from pipelines.errors import ConfigError, InputError
 from pipelines.locks import file_lock
 from pipelines.sources import REFERENCES, SOURCES, SourceSpec
@@ -436,7 +436,7 @@ def place(src: Path, sha: str, dest: Path, sidecar: bytes) -> None:
         side_dest.unlink(missing_ok=True)
         raise Refused(f"the file changed while it was being taken in (sha256 {sha[:12]}… validated, "
                       f"{got[:12]}… copied); drop it again once it is complete")
-    _fsync_dir(dest.parent)
+    fsync_dir(dest.parent)
 
 
 def _copy(src: Path, out) -> None:
@@ -462,14 +462,6 @@ def _install(dest: Path, write) -> str:
         return sha256_file(dest)
     finally:
         tmp.unlink(missing_ok=True)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _remove_from_incoming(real: Path) -> None:

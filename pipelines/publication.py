@@ -34,9 +34,10 @@ import duckdb
 import polars as pl
 
 from pipelines import archive
-from pipelines.archive import DEFAULT_KEPT
+from pipelines.catalog import fsync_dir
 from pipelines.errors import PublicationError
 from pipelines.reports.publish import old_name, published_site_fingerprint, stage_site
+from pipelines.settings import DEFAULT_KEPT
 from pipelines.warehouse import published_fingerprint, stage_warehouse
 
 
@@ -277,14 +278,3 @@ def recover(warehouse: Path, site_dir: Path) -> str | None:
     with contextlib.suppress(OSError):  # a publication whose archive copy an interruption prevented
         archive.keep(warehouse, None)
     return done
-
-
-def fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
