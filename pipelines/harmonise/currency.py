@@ -58,8 +58,6 @@ WDI_EURO_AREA = "EMU"
 WDI_SOURCE, FRED_SOURCE, WDI_TRANSCRIBED_SOURCE = "World Bank WDI", "FRED (fallback)", "World Bank WDI (transcribed)"
 #: Grades below this one are 'lower grade' rates (a note on the figure; a regional sum names them).
 LOWER_GRADES = SOURCE_GRADES[SOURCE_GRADES.index("transcribed"):]
-#: Grades that set the ``u`` flag, on a rate as on a figure.
-UNVERIFIED_GRADES = ("secondary", "unverified")
 #: The cross-check: a WDI rate and an ECB or Fed rate for the same currency-year that differ by more than
 #: this share are a warning (marts.fx_rate_crosscheck, expectation rates_agree_with_ecb_and_fed). ECB annual
 #: means of daily cross rates and H.10 rates are other methods than the IMF's average of monthly official

@@ -432,8 +432,7 @@ def ict_split_by_region(rows: pl.DataFrame, sources: tuple[str, ...]) -> pl.Data
                                                       "overlapping_article_groups"], nulls_last=True)
               .unique("convention_articles", keep="first"))
     out = (region.drop("convention_offence", "overlapping_article_groups")
-           .rename({"area_code": "region_code_", "countries_reporting": "countries"})
-           .drop("region_code").rename({"region_code_": "region_code"})
+           .drop("region_code").rename({"area_code": "region_code", "countries_reporting": "countries"})
            .join(any_, on=["source_id", "region_code", "year"], how="left")
            .join(groups, on="convention_articles", how="left"))
     return out.select(
